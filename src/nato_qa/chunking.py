@@ -1,0 +1,102 @@
+"""Sentence spans and sentence-aware chunks, with exact character offsets into the clean text."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Iterator
+
+from nato_qa.types import Article, Chunk
+
+# Words after which a period does not end a sentence.
+_ABBREVIATIONS = {
+    "u.s", "u.k", "u.n", "e.u", "mr", "mrs", "ms", "dr", "prof", "st", "gen", "lt", "col",
+    "capt", "sgt", "rep", "sen", "gov", "no", "vs", "etc", "e.g", "i.e", "inc", "ltd", "co",
+    "jr", "sr", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov",
+    "dec", "fig", "approx", "dept", "est", "mt", "ft",
+}  # fmt: skip
+_BOUNDARY_RE = re.compile(r"[.!?…]+[\"”’')\]]*(?=\s+[\"“‘'(\[]?[A-Z0-9À-Þ])")
+_PARAGRAPH_RE = re.compile(r"[^\n]+")
+
+
+def _ends_with_abbreviation(text: str, end: int) -> bool:
+    word = re.search(r"([A-Za-z.]+)\.$", text[:end])
+    if not word:
+        return False
+    token = word.group(1).lower()
+    return token in _ABBREVIATIONS or (len(token) == 1 and token.isalpha())
+
+
+def sentence_spans(text: str) -> list[tuple[int, int]]:
+    """(start, end) of every sentence; a paragraph break always ends a sentence."""
+    spans: list[tuple[int, int]] = []
+    for paragraph in _PARAGRAPH_RE.finditer(text):
+        start = paragraph.start()
+        while start < paragraph.end() and text[start].isspace():
+            start += 1
+        for boundary in _BOUNDARY_RE.finditer(text, start, paragraph.end()):
+            end = boundary.end()
+            period = boundary.group(0).rstrip("\"”’')]")
+            if period == "." and _ends_with_abbreviation(text, boundary.start() + 1):
+                continue
+            if end > start:
+                spans.append((start, end))
+            start = end
+            while start < paragraph.end() and text[start].isspace():
+                start += 1
+        end = paragraph.end()
+        while end > start and text[end - 1].isspace():
+            end -= 1
+        if end > start:
+            spans.append((start, end))
+    return spans
+
+
+def chunk_id_for(doc_id: str, start: int, end: int, text: str) -> str:
+    """Deterministic id: document, offsets and a hash of the content."""
+    digest = hashlib.sha1(text.encode("utf-8")).hexdigest()[:12]
+    return f"{doc_id}:{start}-{end}:{digest}"
+
+
+def _windows(
+    spans: list[tuple[int, int]], max_chars: int, overlap: int
+) -> Iterator[tuple[int, int]]:
+    """Runs of whole sentences up to ``max_chars``; neighbours share ``overlap`` sentences."""
+    i = 0
+    while i < len(spans):
+        j = i + 1
+        while j < len(spans) and spans[j][1] - spans[i][0] <= max_chars:
+            j += 1
+        yield i, j
+        if j >= len(spans):
+            return
+        i = max(i + 1, j - overlap)
+
+
+def chunk_article(article: Article, max_chars: int, overlap: int) -> list[Chunk]:
+    """Split an article into chunks of whole sentences that stay within one paragraph.
+
+    Args:
+        article: the cleaned article.
+        max_chars: the longest chunk, unless one sentence is longer on its own.
+        overlap: sentences repeated at the start of the next chunk of the same paragraph.
+
+    Returns:
+        Chunks whose ``start``/``end`` slice ``article.text`` to exactly their text.
+    """
+    text = article.text
+    by_paragraph: dict[int, list[tuple[int, int]]] = {}
+    paragraph_starts = [m.start() for m in _PARAGRAPH_RE.finditer(text)]
+    p = 0
+    for span in sentence_spans(text):
+        while p + 1 < len(paragraph_starts) and paragraph_starts[p + 1] <= span[0]:
+            p += 1
+        by_paragraph.setdefault(p, []).append(span)
+    chunks: list[Chunk] = []
+    for spans in by_paragraph.values():
+        for i, j in _windows(spans, max_chars, overlap):
+            start, end = spans[i][0], spans[j - 1][1]
+            body = text[start:end]
+            chunk_id = chunk_id_for(article.doc_id, start, end, body)
+            chunks.append(Chunk(chunk_id, article.doc_id, start, end, body))
+    return chunks

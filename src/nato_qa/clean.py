@@ -1,0 +1,251 @@
+"""Pure text cleaning: site boilerplate out, article metadata taken, every article sentence kept.
+
+A scraped page is read as a list of lines (each line one paragraph):
+
+* a **header** of short lines before the first body paragraph: section navigation, the title
+  (often repeated), a byline with author and date, ``Title / Publisher``, an author line;
+* the **body**: the article's paragraphs;
+* a **tail** from the first end marker on: "The Latest" teasers, "Leave a Reply" comment forms,
+  "Photo credit", "Courtesy: Publisher", references, author-bio blocks, "Back To Top".
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+
+_MONTHS = {
+    m: i
+    for i, names in enumerate(
+        [
+            ("january", "jan"),
+            ("february", "feb"),
+            ("march", "mar"),
+            ("april", "apr"),
+            ("may",),
+            ("june", "jun"),
+            ("july", "jul"),
+            ("august", "aug"),
+            ("september", "sep", "sept"),
+            ("october", "oct"),
+            ("november", "nov"),
+            ("december", "dec"),
+        ],
+        start=1,
+    )
+    for m in names
+}
+_MONTH_RE = "|".join(sorted(_MONTHS, key=len, reverse=True))
+_DATE_PATTERNS = (
+    re.compile(rf"\b(?P<month>{_MONTH_RE})\.?\s+(?P<day>\d{{1,2}}),?\s+(?P<year>\d{{4}})\b", re.I),
+    re.compile(rf"\b(?P<day>\d{{1,2}})\s+(?P<month>{_MONTH_RE})\.?,?\s+(?P<year>\d{{4}})\b", re.I),
+    re.compile(r"\b(?P<year>\d{4})-(?P<month>\d{2})-(?P<day>\d{2})\b"),
+)
+
+# Lines that are navigation, sharing or widget chrome wherever they stand.
+_NAV_LINES = {
+    "back to top",
+    "dismiss",
+    "features",
+    "share",
+    "share this",
+    "share this:",
+    "tweet",
+    "print",
+    "email",
+    "advertisement",
+    "skip to content",
+    "menu",
+    "subscribe",
+}
+# Lines after which nothing belongs to the article.
+_END_LINES = {
+    "the latest",
+    "leave a reply",
+    "leave a comment",
+    "references",
+    "related articles",
+    "related posts",
+    "related stories",
+    "read more",
+    "more stories",
+    "you may also like",
+    "comments",
+    "about the author",
+}
+_END_PREFIXES = (
+    "photo credit",
+    "image credit",
+    "courtesy:",
+    "your email address will not be published",
+    "copyright ©",
+    "©",
+)
+_COURTESY_RE = re.compile(r"^courtesy:\s*(?P<publisher>.+?)\s*$", re.I)
+_BYLINE_RE = re.compile(r"^by\s+(?P<author>.+?)\s*$", re.I)
+_SLASH_PUBLISHER_RE = re.compile(r"^(?P<title>.+?)\s+/\s+(?P<publisher>[^/]{2,60})$")
+_NAME_TOKEN_RE = re.compile(r"^[^\W\d_][\w.'’-]*$")
+_PROFILE_RE = re.compile(r"^(?P<name>(?:[^\W\d_][\w.'’-]*\s+){1,4}?)Profile\b")
+
+
+@dataclass(frozen=True)
+class CleanText:
+    """The article body and the metadata the page states."""
+
+    text: str
+    title: str | None = None
+    publisher: str | None = None
+    author: str | None = None
+    date: str | None = None
+
+
+def find_date(text: str) -> str | None:
+    """The first calendar date written in ``text``, as ISO yyyy-mm-dd."""
+    for pattern in _DATE_PATTERNS:
+        for match in pattern.finditer(text):
+            month_text = match.group("month")
+            month = int(month_text) if month_text.isdigit() else _MONTHS[month_text.lower()]
+            try:
+                return date(int(match.group("year")), month, int(match.group("day"))).isoformat()
+            except ValueError:
+                continue
+    return None
+
+
+def _words(line: str) -> list[str]:
+    return re.findall(r"[^\W\d_][\w'’-]*", line)
+
+
+def _is_name_line(line: str) -> bool:
+    """A bare person name such as 'Katarína Ďurďovičová' (2-5 capitalised words)."""
+    tokens = line.split()
+    return (
+        2 <= len(tokens) <= 5
+        and len(line) <= 60
+        and all(_NAME_TOKEN_RE.match(t) and t[0].isupper() for t in tokens)
+    )
+
+
+def _is_title_case(line: str) -> bool:
+    words = [w for w in _words(line) if len(w) > 3]
+    return bool(words) and sum(w[0].isupper() for w in words) / len(words) >= 0.6
+
+
+def _is_body_paragraph(line: str) -> bool:
+    """Prose: long enough, ends like a sentence, and is not a headline in title case."""
+    return (
+        len(line) >= 80
+        and line.rstrip()[-1] in ".!?\"”’)"
+        and not _is_title_case(line)
+        and not _BYLINE_RE.match(line)
+    )
+
+
+def _is_end_line(line: str) -> bool:
+    low = line.lower().strip()
+    return low in _END_LINES or low.startswith(_END_PREFIXES)
+
+
+def _is_bio_start(lines: list[str], i: int) -> str | None:
+    """The author's name when ``lines[i]`` opens an author-bio block, else None."""
+    line = lines[i]
+    profile = _PROFILE_RE.match(line)
+    if profile and _is_name_line(profile.group("name").strip()):
+        return profile.group("name").strip()
+    if _is_name_line(line):
+        following = lines[i + 1] if i + 1 < len(lines) else ""
+        if not following or following.startswith(line) or _is_end_line(following):
+            return line
+    return None
+
+
+def _courtesy_publisher(tail: list[str]) -> str | None:
+    """The publisher named by a 'Courtesy: X' line in the tail."""
+    for line in tail:
+        courtesy = _COURTESY_RE.match(line)
+        if courtesy:
+            return courtesy.group("publisher")
+    return None
+
+
+def clean_article(raw: str) -> CleanText:
+    """Split a scraped page into body text and metadata.
+
+    Args:
+        raw: the file's text as collected.
+
+    Returns:
+        The body paragraphs joined by blank lines, with title, publisher, author and date
+        where the page states them.
+    """
+    raw = raw.replace("\r\n", "\n").replace("\r", "\n").lstrip("\ufeff")
+    lines = [re.sub(r"[ \t\u00a0]+", " ", line).strip() for line in raw.split("\n")]
+    lines = [line for line in lines if line]
+
+    first_body = next((i for i, line in enumerate(lines) if _is_body_paragraph(line)), len(lines))
+    header, rest = lines[:first_body], lines[first_body:]
+
+    title: str | None = None
+    publisher: str | None = None
+    author: str | None = None
+    found_date: str | None = None
+
+    # Header: title, byline, publisher, author line. Navigation before the title is dropped.
+    candidates = [line for line in header if line.lower() not in _NAV_LINES]
+    for line in candidates:
+        slash = _SLASH_PUBLISHER_RE.match(line)
+        if slash and slash.group("title") in candidates:
+            publisher = publisher or slash.group("publisher").strip()
+    titles = [
+        line
+        for line in candidates
+        if not _BYLINE_RE.match(line) and not _SLASH_PUBLISHER_RE.match(line)
+    ]
+    if titles:
+        repeated = [line for line in titles if titles.count(line) > 1]
+        title = repeated[0] if repeated else max(titles, key=len)
+    after_title = False
+    for line in candidates:
+        if line == title:
+            after_title = True
+            continue
+        byline = _BYLINE_RE.match(line)
+        if byline:
+            found_date = found_date or find_date(line)
+            who = byline.group("author")
+            for pattern in _DATE_PATTERNS:
+                who = pattern.sub("", who)
+            author = author or who.strip(" ,-–|") or None
+        elif after_title and _is_name_line(line):
+            author = author or line
+        found_date = found_date or find_date(line)
+
+    # Body and tail.
+    body: list[str] = []
+    for i, line in enumerate(rest):
+        low = line.lower()
+        if _is_end_line(line):
+            publisher = publisher or _courtesy_publisher(rest[i:])
+            for j in range(i, len(rest)):
+                name = _is_bio_start(rest, j)
+                if name and not author:
+                    author = name
+                    break
+            break
+        bio_author = _is_bio_start(rest, i) if body else None
+        if bio_author:
+            author = author or bio_author
+            publisher = publisher or _courtesy_publisher(rest[i:])
+            break
+        if low in _NAV_LINES:
+            continue
+        body.append(line)
+
+    return CleanText(
+        text="\n\n".join(body),
+        title=title,
+        publisher=publisher,
+        author=author,
+        date=found_date,
+    )

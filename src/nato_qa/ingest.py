@@ -1,0 +1,244 @@
+"""The ingestion pipeline: incremental, idempotent, and safe to kill at any point.
+
+Per article the order of writes is: new chunks (deterministic ids, upserted), then stale
+chunks deleted, then the article record, which marks the article complete. A run killed
+anywhere leaves a state that the next run finishes: an article whose record is missing or
+out of date is processed again, and chunks that belong to no article are removed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import time
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from nato_qa.chunking import chunk_article
+from nato_qa.config import Settings
+from nato_qa.embedding import Embedder
+from nato_qa.errors import IngestError
+from nato_qa.keyword import KeywordIndex, near_duplicate_groups
+from nato_qa.loaders import iter_article_files, load_article
+from nato_qa.store import StoredArticle, VectorStore
+from nato_qa.types import Article, Chunk
+
+log = logging.getLogger(__name__)
+
+# Bump when cleaning or chunking changes what an unchanged file turns into.
+PIPELINE_VERSION = "1"
+
+ProgressFactory = Callable[[int], "Progress"]
+
+
+class Progress:
+    """A progress bar on stderr (tqdm); callers may pass their own factory (the UI does)."""
+
+    def __init__(self, total: int, enabled: bool = True) -> None:
+        from tqdm import tqdm
+
+        self._bar = tqdm(total=total, desc="embedding", unit="chunk", disable=not enabled)
+
+    def update(self, n: int) -> None:
+        self._bar.update(n)
+
+    def close(self) -> None:
+        self._bar.close()
+
+
+@dataclass
+class IngestReport:
+    """What one ingestion run did."""
+
+    added: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    failed: list[str] = field(default_factory=list)  # one line each: "path: reason"
+    chunks_written: int = 0
+    chunks_deleted: int = 0
+    seconds: float = 0.0
+
+    @property
+    def ok(self) -> bool:
+        return not self.failed
+
+    def summary(self) -> str:
+        return (
+            f"articles: {len(self.added)} added, {len(self.updated)} updated, "
+            f"{len(self.unchanged)} unchanged, {len(self.removed)} removed, "
+            f"{len(self.failed)} failed; chunks written: {self.chunks_written}; "
+            f"{self.seconds:.1f} s"
+        )
+
+
+def article_fingerprint(article: Article, settings: Settings, embedder: Embedder) -> str:
+    """Changes whenever the file or anything that shapes its chunks changes."""
+    parts = [
+        article.sha256, PIPELINE_VERSION, str(settings.chunk_size),
+        str(settings.chunk_overlap), embedder.model_path,
+    ]  # fmt: skip
+    return hashlib.sha256("|".join(parts).encode()).hexdigest()
+
+
+def store_fingerprint(articles: dict[str, StoredArticle], settings: Settings) -> str:
+    """Identifies the set of chunks in the store, from the article records alone."""
+    items = sorted(f"{doc}={a.fingerprint}:{a.n_chunks}" for doc, a in articles.items())
+    items.append(f"dup={settings.near_duplicate_similarity}")
+    return hashlib.sha256("\n".join(items).encode()).hexdigest()
+
+
+def build_keyword_index(store: VectorStore, settings: Settings) -> KeywordIndex:
+    """Build the BM25 index and near-duplicate groups from what the store holds, and save it."""
+    fingerprint = store_fingerprint(store.articles(), settings)
+    chunks, vectors = store.all_chunks(with_embeddings=True)
+    groups = (
+        near_duplicate_groups(chunks, vectors, settings.near_duplicate_similarity)
+        if vectors is not None and len(chunks)
+        else []
+    )
+    index = KeywordIndex.build(chunks, groups, fingerprint)
+    index.save(settings.keyword_dir)
+    return index
+
+
+def load_keyword_index(store: VectorStore, settings: Settings) -> KeywordIndex:
+    """The saved index when it matches the store, else a fresh one."""
+    saved = KeywordIndex.load(settings.keyword_dir)
+    if saved is not None and saved.fingerprint == store_fingerprint(store.articles(), settings):
+        return saved
+    log.info("keyword index missing or out of step with the store; rebuilding it")
+    return build_keyword_index(store, settings)
+
+
+def _in_scope(source_path: str, roots: Sequence[Path]) -> bool:
+    """Whether an article's file lies in one of the folders (or is one of the files) named."""
+    if not source_path:
+        return False
+    source = Path(source_path)
+    for root in roots:
+        root = root.resolve()
+        if source == root or root in source.parents:
+            return True
+    return False
+
+
+def ingest(
+    paths: Iterable[Path],
+    settings: Settings,
+    store: VectorStore,
+    embedder: Embedder,
+    rebuild: bool = False,
+    progress: ProgressFactory | None = None,
+) -> tuple[IngestReport, KeywordIndex]:
+    """Bring the store in step with the files under ``paths``.
+
+    Args:
+        paths: files and folders; folders are searched for supported files.
+        settings: chunking and store settings.
+        store: the vector store to update.
+        embedder: the embedding model.
+        rebuild: drop everything in the store first.
+        progress: makes a progress bar for the embedding step.
+
+    Returns:
+        The report, and the keyword index now in step with the store.
+    """
+    started = time.perf_counter()
+    roots = list(paths)
+    report = IngestReport()
+    if rebuild:
+        store.reset()
+    stored = store.articles()
+
+    loaded: dict[str, Article] = {}
+    for path in iter_article_files(roots):
+        try:
+            article = load_article(path, settings.max_file_bytes)
+        except IngestError as exc:
+            report.failed.append(str(exc))
+            continue
+        if article.doc_id in loaded:
+            report.failed.append(
+                f"{path}: document id {article.doc_id!r} is already taken by "
+                f"{loaded[article.doc_id].source_path}; rename one of the files"
+            )
+            continue
+        loaded[article.doc_id] = article
+
+    # Which articles need work, and which of their chunks need embedding.
+    todo: list[tuple[Article, str, list[Chunk], set[str]]] = []
+    for doc_id, article in loaded.items():
+        fingerprint = article_fingerprint(article, settings, embedder)
+        previous = stored.get(doc_id)
+        if previous is not None and previous.fingerprint == fingerprint:
+            report.unchanged.append(doc_id)
+            continue
+        chunks = chunk_article(article, settings.chunk_size, settings.chunk_overlap)
+        existing = set(store.chunk_ids(doc_id))
+        todo.append((article, fingerprint, chunks, existing))
+
+    to_embed = [c for _, _, chunks, existing in todo for c in chunks if c.chunk_id not in existing]
+    vectors = _embed(embedder, [c.text for c in to_embed], progress)
+    vector_of = {c.chunk_id: vectors[i] for i, c in enumerate(to_embed)}
+
+    for article, fingerprint, chunks, existing in todo:
+        fresh = [c for c in chunks if c.chunk_id in vector_of]
+        if fresh:
+            store.upsert_chunks(fresh, np.stack([vector_of[c.chunk_id] for c in fresh]))
+        stale = sorted(existing - {c.chunk_id for c in chunks})
+        store.delete_chunks(stale)
+        doc_vector = _article_vector(embedder, fresh, vector_of, article)
+        store.put_article(article, fingerprint, len(chunks), doc_vector)
+        (report.updated if article.doc_id in stored else report.added).append(article.doc_id)
+        report.chunks_written += len(fresh)
+        report.chunks_deleted += len(stale)
+
+    # Articles whose files are gone from the folders named.
+    for doc_id, previous in stored.items():
+        if doc_id in loaded or not _in_scope(previous.article.source_path, roots):
+            continue
+        if not Path(previous.article.source_path).exists():
+            store.delete_article(doc_id)
+            report.removed.append(doc_id)
+
+    # Chunks left by a run that was killed before it wrote their article's record.
+    articles_now = store.articles()
+    orphans = [cid for cid, doc in store.chunk_ids().items() if doc not in articles_now]
+    store.delete_chunks(orphans)
+    report.chunks_deleted += len(orphans)
+
+    keyword = load_keyword_index(store, settings)
+    report.seconds = time.perf_counter() - started
+    return report, keyword
+
+
+def _embed(embedder: Embedder, texts: list[str], progress: ProgressFactory | None) -> np.ndarray:
+    bar = progress(len(texts)) if progress else None
+    parts = []
+    step = max(embedder.batch_size * 4, 1)
+    try:
+        for lo in range(0, len(texts), step):
+            batch = texts[lo : lo + step]
+            parts.append(embedder.encode(batch))
+            if bar:
+                bar.update(len(batch))
+    finally:
+        if bar:
+            bar.close()
+    return np.concatenate(parts) if parts else np.zeros((0, embedder.dimension), np.float32)
+
+
+def _article_vector(
+    embedder: Embedder, fresh: list[Chunk], vector_of: dict[str, np.ndarray], article: Article
+) -> np.ndarray:
+    """A unit vector for the article record: the mean of its new chunk vectors."""
+    if fresh:
+        mean = np.mean([vector_of[c.chunk_id] for c in fresh], axis=0)
+    else:
+        mean = embedder.encode_one(article.title)
+    norm = float(np.linalg.norm(mean)) or 1.0
+    return np.asarray(mean / norm, dtype=np.float32)

@@ -1,0 +1,170 @@
+"""The BM25 keyword index (bm25s), persisted in a folder and rebuilt by ingestion.
+
+Beside the bm25s files, ``chunks.json`` keeps each chunk's document, offsets, text and
+near-duplicate group, so that retrieval can return keyword hits without asking the store.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import tempfile
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from nato_qa.errors import IndexCorruptError
+from nato_qa.types import Chunk
+
+_META_FILE = "chunks.json"
+FORMAT_VERSION = 1
+
+
+@lru_cache(maxsize=1)
+def _stemmer() -> Any:
+    import Stemmer
+
+    return Stemmer.Stemmer("english")
+
+
+@lru_cache(maxsize=1)
+def _stopwords() -> frozenset[str]:
+    from bm25s.stopwords import STOPWORDS_EN
+
+    return frozenset(STOPWORDS_EN)
+
+
+def terms(text: str) -> list[str]:
+    """Lower-cased, stemmed content words, the way the index sees them."""
+    import bm25s
+
+    tokens = bm25s.tokenize(
+        [text], stopwords="en", stemmer=_stemmer(), show_progress=False, return_ids=False
+    )
+    return [t for t in tokens[0] if t]
+
+
+@dataclass(frozen=True)
+class KeywordChunk:
+    chunk: Chunk
+    group: int  # chunks in one near-duplicate group share this number
+
+
+class KeywordIndex:
+    """BM25 over every chunk in the store."""
+
+    def __init__(self, chunks: list[KeywordChunk], fingerprint: str, retriever: Any) -> None:
+        self.chunks = chunks
+        self.fingerprint = fingerprint
+        self._retriever = retriever
+        self._by_id = {kc.chunk.chunk_id: kc for kc in chunks}
+
+    def get(self, chunk_id: str) -> KeywordChunk | None:
+        return self._by_id.get(chunk_id)
+
+    @classmethod
+    def build(cls, chunks: Sequence[Chunk], groups: Sequence[int], fingerprint: str) -> KeywordIndex:
+        import bm25s
+
+        retriever = None
+        if chunks:
+            tokens = bm25s.tokenize(
+                [c.text for c in chunks], stopwords="en", stemmer=_stemmer(), show_progress=False
+            )
+            retriever = bm25s.BM25()
+            retriever.index(tokens, show_progress=False)
+        items = [KeywordChunk(c, g) for c, g in zip(chunks, groups, strict=True)]
+        return cls(items, fingerprint, retriever)
+
+    def search(self, query: str, n: int) -> list[tuple[KeywordChunk, float]]:
+        """Up to ``n`` chunks that share a term with the query, best first."""
+        query_terms = terms(query)
+        if self._retriever is None or not query_terms or not self.chunks:
+            return []
+        docs, scores = self._retriever.retrieve(
+            [query_terms], k=min(n, len(self.chunks)), show_progress=False, n_threads=1
+        )
+        return [
+            (self.chunks[int(i)], float(s))
+            for i, s in zip(docs[0], scores[0], strict=True)
+            if s > 0
+        ]
+
+    def save(self, folder: Path) -> None:
+        """Write atomically: a new folder is filled, then swapped in."""
+        folder.parent.mkdir(parents=True, exist_ok=True)
+        tmp = Path(tempfile.mkdtemp(prefix=".keyword-", dir=folder.parent))
+        try:
+            if self._retriever is not None:
+                self._retriever.save(str(tmp / "bm25"))
+            meta = {
+                "version": FORMAT_VERSION,
+                "fingerprint": self.fingerprint,
+                "chunks": [
+                    [kc.chunk.chunk_id, kc.chunk.doc_id, kc.chunk.start, kc.chunk.end,
+                     kc.chunk.text, kc.group]
+                    for kc in self.chunks
+                ],
+            }
+            (tmp / _META_FILE).write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
+            old = folder.with_name(folder.name + ".old")
+            if folder.exists():
+                shutil.rmtree(old, ignore_errors=True)
+                os.replace(folder, old)
+            os.replace(tmp, folder)
+            shutil.rmtree(old, ignore_errors=True)
+        finally:
+            shutil.rmtree(tmp, ignore_errors=True)
+
+    @classmethod
+    def load(cls, folder: Path) -> KeywordIndex | None:
+        """The saved index, or None when there is none yet."""
+        import bm25s
+
+        meta_path = folder / _META_FILE
+        if not meta_path.exists():
+            return None
+        try:
+            meta = json.loads(meta_path.read_text(encoding="utf-8"))
+            if meta.get("version") != FORMAT_VERSION:
+                return None
+            chunks = [
+                KeywordChunk(Chunk(cid, doc, int(s), int(e), text), int(g))
+                for cid, doc, s, e, text, g in meta["chunks"]
+            ]
+            retriever = bm25s.BM25.load(str(folder / "bm25")) if chunks else None
+        except (OSError, ValueError, KeyError, TypeError) as exc:
+            raise IndexCorruptError(
+                f"the keyword index in {folder} cannot be read ({exc}); "
+                "rebuild it with `nato-qa ingest corpus/ --rebuild`"
+            ) from None
+        return cls(chunks, str(meta["fingerprint"]), retriever)
+
+
+def near_duplicate_groups(
+    chunks: Sequence[Chunk], vectors: np.ndarray, threshold: float
+) -> list[int]:
+    """Group numbers: chunks of different articles with cosine >= threshold share one."""
+    n = len(chunks)
+    parent = list(range(n))
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    block = 1024
+    for lo in range(0, n, block):
+        sims = vectors[lo : lo + block] @ vectors.T
+        rows, cols = np.nonzero(sims >= threshold)
+        for r, c in zip(rows.tolist(), cols.tolist(), strict=True):
+            i = lo + r
+            if c > i and chunks[i].doc_id != chunks[c].doc_id:
+                parent[find(c)] = find(i)
+    return [find(i) for i in range(n)]

@@ -1,0 +1,285 @@
+"""The vector store: the only module that imports ``chromadb``.
+
+Two collections: ``<name>`` holds one record per chunk (its embedding, text and offsets);
+``<name>__articles`` holds one record per article (its clean text and metadata). An article
+record is written last, after its chunks, so it marks the article as completely ingested.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlparse
+
+import numpy as np
+
+from nato_qa.config import Settings, make_offline
+from nato_qa.errors import IndexCorruptError, NatoQAError, StoreUnavailableError
+from nato_qa.types import Article, Chunk
+
+_PAGE = 1000
+
+
+@dataclass(frozen=True)
+class StoredArticle:
+    """An article record as the store holds it."""
+
+    article: Article
+    fingerprint: str
+    n_chunks: int
+
+
+@dataclass(frozen=True)
+class DenseMatch:
+    chunk_id: str
+    doc_id: str
+    start: int
+    end: int
+    text: str
+    similarity: float
+
+
+def _clean_meta(meta: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in meta.items() if v is not None}
+
+
+class VectorStore:
+    """Chroma, persistent in a folder or behind a ``chroma run`` server."""
+
+    def __init__(self, settings: Settings) -> None:
+        make_offline()
+        self.settings = settings
+        self.location = settings.chroma_url or str(settings.store_dir)
+        with self._errors("open"):
+            self._client = self._connect()
+            self._chunks = self._client.get_or_create_collection(
+                settings.collection, metadata={"hnsw:space": "cosine"}, embedding_function=None
+            )
+            self._articles = self._client.get_or_create_collection(
+                f"{settings.collection}__articles",
+                metadata={"hnsw:space": "cosine"},
+                embedding_function=None,
+            )
+
+    def _connect(self) -> Any:
+        import chromadb
+        from chromadb.config import Settings as ChromaSettings
+
+        chroma_settings = ChromaSettings(anonymized_telemetry=False, allow_reset=True)
+        url = self.settings.chroma_url
+        if url:
+            parsed = urlparse(url if "://" in url else f"http://{url}")
+            if not parsed.hostname:
+                raise StoreUnavailableError(f"NATO_QA_CHROMA_URL {url!r} has no host name")
+            return chromadb.HttpClient(
+                host=parsed.hostname,
+                port=parsed.port or (443 if parsed.scheme == "https" else 8000),
+                ssl=parsed.scheme == "https",
+                settings=chroma_settings,
+            )
+        os.makedirs(self.settings.store_dir, exist_ok=True)
+        return chromadb.PersistentClient(path=str(self.settings.store_dir), settings=chroma_settings)
+
+    @contextmanager
+    def _errors(self, action: str) -> Iterator[None]:
+        """Turn Chroma's failures into errors that say what to do."""
+        try:
+            yield
+        except NatoQAError:
+            raise
+        except Exception as exc:  # chromadb raises many unrelated types
+            name = type(exc).__name__
+            text = str(exc)
+            if self.settings.chroma_url and (
+                "connect" in text.lower()
+                or name in {"ConnectError", "ConnectionError", "ReadTimeout", "RemoteProtocolError"}
+                or "Could not connect" in text
+            ):
+                raise StoreUnavailableError(
+                    f"the Chroma server at {self.settings.chroma_url} does not answer ({name}); "
+                    "start it (`chroma run --host 127.0.0.1 --path DIR`) or unset NATO_QA_CHROMA_URL"
+                ) from exc
+            if self.settings.chroma_url:
+                raise StoreUnavailableError(
+                    f"the Chroma server at {self.settings.chroma_url} failed to {action}: {text}"
+                ) from exc
+            raise IndexCorruptError(
+                f"the store in {self.settings.store_dir} cannot be read ({name}: {text}); "
+                "rebuild it with `nato-qa ingest corpus/ --rebuild` "
+                f"(or delete {self.settings.store_dir}/ and ingest again)"
+            ) from exc
+
+    # -- articles -----------------------------------------------------------------------------
+
+    def articles(self) -> dict[str, StoredArticle]:
+        """Every completely ingested article, by doc_id."""
+        out: dict[str, StoredArticle] = {}
+        with self._errors("list articles"):
+            offset = 0
+            while True:
+                page = self._articles.get(
+                    include=["documents", "metadatas"], limit=_PAGE, offset=offset
+                )
+                for doc_id, text, meta in zip(
+                    page["ids"], page["documents"] or [], page["metadatas"] or [], strict=False
+                ):
+                    out[doc_id] = StoredArticle(
+                        article=Article(
+                            doc_id=doc_id,
+                            title=str(meta.get("title", doc_id)),
+                            text=text or "",
+                            sha256=str(meta.get("sha256", "")),
+                            source_path=str(meta.get("source_path", "")),
+                            publisher=_opt(meta.get("publisher")),
+                            author=_opt(meta.get("author")),
+                            date=_opt(meta.get("date")),
+                            url=_opt(meta.get("url")),
+                        ),
+                        fingerprint=str(meta.get("fingerprint", "")),
+                        n_chunks=int(meta.get("n_chunks", 0)),
+                    )
+                if len(page["ids"]) < _PAGE:
+                    return out
+                offset += _PAGE
+
+    def put_article(
+        self, article: Article, fingerprint: str, n_chunks: int, vector: np.ndarray
+    ) -> None:
+        """Mark an article as completely ingested (call after its chunks are written)."""
+        meta = _clean_meta(
+            {
+                "title": article.title,
+                "sha256": article.sha256,
+                "source_path": article.source_path,
+                "publisher": article.publisher,
+                "author": article.author,
+                "date": article.date,
+                "url": article.url,
+                "fingerprint": fingerprint,
+                "n_chunks": n_chunks,
+            }
+        )
+        with self._errors("write an article"):
+            self._articles.upsert(
+                ids=[article.doc_id], documents=[article.text], metadatas=[meta],
+                embeddings=[vector.tolist()],
+            )
+
+    def delete_article(self, doc_id: str) -> None:
+        """Remove an article's record first, then its chunks."""
+        with self._errors("delete an article"):
+            self._articles.delete(ids=[doc_id])
+            self._chunks.delete(where={"doc_id": doc_id})
+
+    # -- chunks -------------------------------------------------------------------------------
+
+    def chunk_ids(self, doc_id: str | None = None) -> dict[str, str]:
+        """chunk id -> doc_id, for one article or all."""
+        out: dict[str, str] = {}
+        with self._errors("list chunks"):
+            offset = 0
+            while True:
+                page = self._chunks.get(
+                    where={"doc_id": doc_id} if doc_id else None,
+                    include=["metadatas"], limit=_PAGE * 10, offset=offset,
+                )
+                for cid, meta in zip(page["ids"], page["metadatas"] or [], strict=False):
+                    out[cid] = str(meta.get("doc_id", ""))
+                if len(page["ids"]) < _PAGE * 10:
+                    return out
+                offset += _PAGE * 10
+
+    def upsert_chunks(self, chunks: Sequence[Chunk], vectors: np.ndarray) -> None:
+        if not chunks:
+            return
+        with self._errors("write chunks"):
+            self._chunks.upsert(
+                ids=[c.chunk_id for c in chunks],
+                embeddings=vectors,
+                documents=[c.text for c in chunks],
+                metadatas=[{"doc_id": c.doc_id, "start": c.start, "end": c.end} for c in chunks],
+            )
+
+    def delete_chunks(self, ids: Sequence[str]) -> None:
+        if ids:
+            with self._errors("delete chunks"):
+                self._chunks.delete(ids=list(ids))
+
+    def all_chunks(self, with_embeddings: bool = False) -> tuple[list[Chunk], np.ndarray | None]:
+        """Every chunk (and optionally its vector), ordered by id."""
+        include: list[Any] = ["documents", "metadatas"]
+        if with_embeddings:
+            include.append("embeddings")
+        chunks: list[Chunk] = []
+        vectors: list[Any] = []
+        with self._errors("read chunks"):
+            offset = 0
+            while True:
+                page = self._chunks.get(include=include, limit=_PAGE, offset=offset)
+                for i, cid in enumerate(page["ids"]):
+                    meta = (page["metadatas"] or [])[i]
+                    chunks.append(
+                        Chunk(cid, str(meta["doc_id"]), int(meta["start"]), int(meta["end"]),
+                              (page["documents"] or [])[i] or "")
+                    )
+                    if with_embeddings:
+                        vectors.append((page["embeddings"])[i])  # type: ignore[index]
+                if len(page["ids"]) < _PAGE:
+                    break
+                offset += _PAGE
+        order = sorted(range(len(chunks)), key=lambda i: chunks[i].chunk_id)
+        chunks = [chunks[i] for i in order]
+        matrix = np.asarray([vectors[i] for i in order], dtype=np.float32) if with_embeddings else None
+        return chunks, matrix
+
+    def count(self) -> int:
+        with self._errors("count chunks"):
+            return int(self._chunks.count())
+
+    def query(self, vector: np.ndarray, n: int) -> list[DenseMatch]:
+        """The ``n`` chunks nearest to ``vector`` by cosine similarity."""
+        with self._errors("search"):
+            total = self._chunks.count()
+            if total == 0:
+                return []
+            result = self._chunks.query(
+                query_embeddings=[vector.tolist()], n_results=min(n, total),
+                include=["documents", "metadatas", "distances"],
+            )
+        matches = []
+        for cid, text, meta, distance in zip(
+            result["ids"][0],
+            (result["documents"] or [[]])[0],
+            (result["metadatas"] or [[]])[0],
+            (result["distances"] or [[]])[0],
+            strict=False,
+        ):
+            matches.append(
+                DenseMatch(cid, str(meta["doc_id"]), int(meta["start"]), int(meta["end"]),
+                           text or "", 1.0 - float(distance))
+            )
+        return matches
+
+    def reset(self) -> None:
+        """Drop both collections and create them empty."""
+        with self._errors("reset"):
+            for name in (self.settings.collection, f"{self.settings.collection}__articles"):
+                try:
+                    self._client.delete_collection(name)
+                except Exception:  # noqa: S110 - absent collection: nothing to drop
+                    pass
+            self._chunks = self._client.get_or_create_collection(
+                self.settings.collection, metadata={"hnsw:space": "cosine"}, embedding_function=None
+            )
+            self._articles = self._client.get_or_create_collection(
+                f"{self.settings.collection}__articles",
+                metadata={"hnsw:space": "cosine"},
+                embedding_function=None,
+            )
+
+
+def _opt(value: Any) -> str | None:
+    return None if value in (None, "") else str(value)
