@@ -75,7 +75,7 @@ class Settings(BaseSettings):
     rrf_k: int = Field(60, ge=1, description="Reciprocal-rank-fusion constant.")
     rerank_model: str | None = Field(None, description="Local cross-encoder path (optional).")
     refusal_threshold: float = Field(
-        0.45, ge=0.0, le=1.0, description="Evidence score below which the answer is refused."
+        0.30, ge=0.0, le=1.0, description="Evidence score below which the answer is refused."
     )
     max_answer_sentences: int = Field(2, ge=1, le=6, description="Sentences per answer.")
     max_question_chars: int = Field(2000, ge=10, description="Longest question accepted.")

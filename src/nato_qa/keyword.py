@@ -63,9 +63,34 @@ class KeywordIndex:
         self.fingerprint = fingerprint
         self._retriever = retriever
         self._by_id = {kc.chunk.chunk_id: kc for kc in chunks}
+        self._groups: dict[int, list[Chunk]] = {}
+        self._df: dict[str, int] | None = None
+        for kc in chunks:
+            self._groups.setdefault(kc.group, []).append(kc.chunk)
 
     def get(self, chunk_id: str) -> KeywordChunk | None:
         return self._by_id.get(chunk_id)
+
+    def idf(self, term: str) -> float:
+        """Inverse document frequency of a term over the chunks (unknown terms: the highest)."""
+        if self._df is None:
+            self._df = {}
+            if self._retriever is not None:
+                indptr = np.asarray(self._retriever.scores["indptr"])
+                for token, col in self._retriever.vocab_dict.items():
+                    if col + 1 >= len(indptr):
+                        continue
+                    self._df[token] = int(indptr[col + 1] - indptr[col])
+        n = max(len(self.chunks), 1)
+        df = self._df.get(term, 0)
+        return float(np.log(1.0 + (n - df + 0.5) / (df + 0.5)))
+
+    def near_duplicates(self, chunk_id: str) -> list[Chunk]:
+        """The other chunks (of other articles) in the same near-duplicate group."""
+        kc = self._by_id.get(chunk_id)
+        if kc is None:
+            return []
+        return [c for c in self._groups[kc.group] if c.chunk_id != chunk_id]
 
     @classmethod
     def build(cls, chunks: Sequence[Chunk], groups: Sequence[int], fingerprint: str) -> KeywordIndex:

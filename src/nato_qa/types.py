@@ -79,6 +79,7 @@ class Citation:
     score: float
     publisher: str | None = None
     date: str | None = None
+    also_in: tuple[str, ...] = ()  # other articles that carry (nearly) the same passage
 
 
 @dataclass(frozen=True)

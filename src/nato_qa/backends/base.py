@@ -1,0 +1,94 @@
+"""The answer-backend contract and the registry that turns a model setting into a backend."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, ClassVar, Protocol
+
+from nato_qa.errors import BackendUnavailableError
+from nato_qa.types import Article, Citation, Hit
+
+if TYPE_CHECKING:
+    from nato_qa.service import QAService
+
+REFUSAL_MESSAGE = (
+    "The articles don't say. I could not find a passage in the corpus that answers this question."
+)
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """What a backend answers from: the standalone question and the retrieved passages."""
+
+    question: str
+    hits: Sequence[Hit]
+    articles: Mapping[str, Article]
+
+
+@dataclass(frozen=True)
+class Draft:
+    """A backend's finished answer, before the service adds timings and the question."""
+
+    text: str
+    citations: tuple[Citation, ...]
+    refused: bool
+    notes: tuple[str, ...] = ()
+    unsupported: tuple[int, ...] = ()
+    related: tuple[Citation, ...] = field(default_factory=tuple)
+
+
+class AnswerBackend(Protocol):
+    """Turns evidence into an answer; yields text pieces as produced, then one Draft."""
+
+    name: ClassVar[str]
+    supports_streaming: ClassVar[bool]
+    key_env_var: ClassVar[str | None]
+
+    def stream(self, evidence: Evidence) -> Iterator[str | Draft]: ...
+
+
+BackendFactory = Callable[[str, "QAService"], AnswerBackend]
+_REGISTRY: dict[str, BackendFactory] = {}
+
+
+def register(prefix: str) -> Callable[[BackendFactory], BackendFactory]:
+    """Register a factory for model settings ``prefix`` or ``prefix:ARGUMENT``."""
+
+    def wrap(factory: BackendFactory) -> BackendFactory:
+        _REGISTRY[prefix] = factory
+        return factory
+
+    return wrap
+
+
+def known_backends() -> list[str]:
+    _load_builtin()
+    return sorted(_REGISTRY)
+
+
+def create_backend(spec: str, service: QAService) -> AnswerBackend:
+    """The backend for a model setting such as ``extractive`` or ``openai:gpt-4o-mini``.
+
+    Raises:
+        BackendUnavailableError: the name is unknown (the message lists the known ones) or
+            the backend's optional package is missing (the message gives the pip command).
+    """
+    _load_builtin()
+    prefix, _, argument = spec.strip().partition(":")
+    factory = _REGISTRY.get(prefix.lower())
+    if factory is None:
+        raise BackendUnavailableError(
+            f"unknown model backend {spec!r}; known: "
+            + ", ".join(f"{name}:…" if name != "extractive" else name for name in known_backends())
+        )
+    return factory(argument, service)
+
+
+def _load_builtin() -> None:
+    # Importing the modules runs their @register decorators; SDKs load lazily inside factories.
+    from nato_qa.backends import extractive  # noqa: F401
+    try:
+        from nato_qa.backends import llm  # noqa: F401
+    except ImportError:  # pragma: no cover - llm backends are optional
+        pass

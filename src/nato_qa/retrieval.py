@@ -1,0 +1,146 @@
+"""Hybrid retrieval: dense (Chroma) + BM25, fused by reciprocal rank, near-duplicates collapsed,
+optionally reranked by a local cross-encoder."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from nato_qa.config import Settings
+from nato_qa.embedding import Embedder
+from nato_qa.keyword import KeywordIndex
+from nato_qa.store import VectorStore
+from nato_qa.types import Article, Chunk, Hit, Source
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class _Candidate:
+    chunk: Chunk
+    similarity: float | None = None
+    dense_rank: int | None = None
+    keyword_rank: int | None = None
+    fused: float = 0.0
+
+
+def reciprocal_rank_fusion(rankings: list[list[str]], k: int = 60) -> dict[str, float]:
+    """RRF: each id scores the sum of 1 / (k + rank) over the rankings it appears in."""
+    scores: dict[str, float] = {}
+    for ranking in rankings:
+        for rank, item in enumerate(ranking, start=1):
+            scores[item] = scores.get(item, 0.0) + 1.0 / (k + rank)
+    return scores
+
+
+def load_reranker(path: str | None) -> Any | None:
+    """A cross-encoder from a local folder, or None when none is configured or present."""
+    if not path:
+        return None
+    if not Path(path).exists():
+        log.warning("rerank model %s not found; reranking is off", path)
+        return None
+    from sentence_transformers import CrossEncoder
+
+    return CrossEncoder(path, device="cpu", local_files_only=True)
+
+
+class Retriever:
+    """``search(query, k) -> list[Hit]`` over one store and its keyword index."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        store: VectorStore,
+        embedder: Embedder,
+        keyword: KeywordIndex,
+        articles: Mapping[str, Article],
+        reranker: Any | None = None,
+    ) -> None:
+        self.settings = settings
+        self.store = store
+        self.embedder = embedder
+        self.keyword = keyword
+        self.articles = articles
+        self.reranker = reranker
+
+    def search(self, query: str, k: int | None = None) -> list[Hit]:
+        """The ``k`` best passages for ``query``, best first."""
+        k = k or self.settings.k
+        n = max(self.settings.candidates, k * 3)
+        vector = self.embedder.encode_one(query)
+        candidates: dict[str, _Candidate] = {}
+        for rank, match in enumerate(self.store.query(vector, n), start=1):
+            chunk = Chunk(match.chunk_id, match.doc_id, match.start, match.end, match.text)
+            candidates[match.chunk_id] = _Candidate(chunk, match.similarity, dense_rank=rank)
+        for rank, (kc, _score) in enumerate(self.keyword.search(query, n), start=1):
+            cand = candidates.setdefault(kc.chunk.chunk_id, _Candidate(kc.chunk))
+            cand.keyword_rank = rank
+        if not candidates:
+            return []
+
+        dense = sorted((c for c in candidates.values() if c.dense_rank), key=lambda c: c.dense_rank or 0)
+        sparse = sorted(
+            (c for c in candidates.values() if c.keyword_rank), key=lambda c: c.keyword_rank or 0
+        )
+        fused = reciprocal_rank_fusion(
+            [[c.chunk.chunk_id for c in dense], [c.chunk.chunk_id for c in sparse]],
+            self.settings.rrf_k,
+        )
+        missing = [c for c in candidates.values() if c.similarity is None]
+        if missing:  # keyword-only hits: measure their similarity too, for refusal decisions
+            vectors = self.embedder.encode([c.chunk.text for c in missing])
+            for cand, vec in zip(missing, vectors, strict=True):
+                cand.similarity = float(np.dot(vec, vector))
+        for cid, score in fused.items():
+            candidates[cid].fused = score
+        ranked = sorted(candidates.values(), key=lambda c: (-c.fused, c.chunk.chunk_id))
+        hits = self._collapse(ranked)
+        if self.reranker is not None:
+            hits = self._rerank(query, hits[: max(k * 3, 10)])
+        return hits[:k]
+
+    def _source(self, chunk: Chunk) -> Source:
+        article = self.articles.get(chunk.doc_id)
+        return Source(
+            doc_id=chunk.doc_id,
+            title=article.title if article else chunk.doc_id,
+            start=chunk.start,
+            end=chunk.end,
+            publisher=article.publisher if article else None,
+            date=article.date if article else None,
+        )
+
+    def _collapse(self, ranked: list[_Candidate]) -> list[Hit]:
+        """One hit per near-duplicate group, listing every article that carries the passage."""
+        seen: set[int] = set()
+        hits: list[Hit] = []
+        for cand in ranked:
+            kc = self.keyword.get(cand.chunk.chunk_id)
+            group = kc.group if kc else -1 - len(hits)
+            if group in seen:
+                continue
+            seen.add(group)
+            others = self.keyword.near_duplicates(cand.chunk.chunk_id)
+            hits.append(
+                Hit(
+                    chunk_id=cand.chunk.chunk_id,
+                    text=cand.chunk.text,
+                    score=cand.fused,
+                    dense_similarity=float(cand.similarity or 0.0),
+                    sources=tuple(self._source(c) for c in [cand.chunk, *others]),
+                    dense_rank=cand.dense_rank,
+                    keyword_rank=cand.keyword_rank,
+                )
+            )
+        return hits
+
+    def _rerank(self, query: str, hits: list[Hit]) -> list[Hit]:
+        scores = self.reranker.predict([(query, h.text) for h in hits])  # type: ignore[union-attr]
+        order = sorted(range(len(hits)), key=lambda i: -float(scores[i]))
+        return [hits[i] for i in order]
