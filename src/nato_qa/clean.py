@@ -40,7 +40,7 @@ _MONTH_RE = "|".join(sorted(_MONTHS, key=len, reverse=True))
 _DATE_PATTERNS = (
     re.compile(rf"\b(?P<month>{_MONTH_RE})\.?\s+(?P<day>\d{{1,2}}),?\s+(?P<year>\d{{4}})\b", re.I),
     re.compile(rf"\b(?P<day>\d{{1,2}})\s+(?P<month>{_MONTH_RE})\.?,?\s+(?P<year>\d{{4}})\b", re.I),
-    re.compile(r"\b(?P<year>\d{4})-(?P<month>\d{2})-(?P<day>\d{2})\b"),
+    re.compile(r"\b(?P<year>\d{4})-(?P<month>\d{2})-(?P<day>\d{2})(?!\d)"),
 )
 
 # Lines that are navigation, sharing or widget chrome wherever they stand.
@@ -135,7 +135,7 @@ def _is_title_case(line: str) -> bool:
 def _is_body_paragraph(line: str) -> bool:
     """Prose: long enough, ends like a sentence, and is not a headline in title case."""
     return (
-        len(line) >= 80
+        len(line) >= 40
         and line.rstrip()[-1] in ".!?\"”’)"
         and not _is_title_case(line)
         and not _BYLINE_RE.match(line)

@@ -93,10 +93,11 @@ class Retriever:
             self.settings.rrf_k,
         )
         missing = [c for c in candidates.values() if c.similarity is None]
-        if missing:  # keyword-only hits: measure their similarity too, for refusal decisions
-            vectors = self.embedder.encode([c.chunk.text for c in missing])
-            for cand, vec in zip(missing, vectors, strict=True):
-                cand.similarity = float(np.dot(vec, vector))
+        if missing:  # keyword-only hits: their similarity too, from the stored vectors
+            stored = self.store.vectors([c.chunk.chunk_id for c in missing])
+            for cand in missing:
+                vec = stored.get(cand.chunk.chunk_id)
+                cand.similarity = float(np.dot(vec, vector)) if vec is not None else 0.0
         for cid, score in fused.items():
             candidates[cid].fused = score
         ranked = sorted(candidates.values(), key=lambda c: (-c.fused, c.chunk.chunk_id))

@@ -235,6 +235,20 @@ class VectorStore:
         matrix = np.asarray([vectors[i] for i in order], dtype=np.float32) if with_embeddings else None
         return chunks, matrix
 
+    def vectors(self, ids: Sequence[str]) -> dict[str, np.ndarray]:
+        """The stored embeddings of some chunks, by id."""
+        if not ids:
+            return {}
+        with self._errors("read vectors"):
+            page = self._chunks.get(ids=list(ids), include=["embeddings"])
+        embeddings = page["embeddings"]
+        if embeddings is None:
+            return {}
+        return {
+            cid: np.asarray(vec, dtype=np.float32)
+            for cid, vec in zip(page["ids"], embeddings, strict=True)
+        }
+
     def count(self) -> int:
         with self._errors("count chunks"):
             return int(self._chunks.count())
