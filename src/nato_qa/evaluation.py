@@ -154,6 +154,8 @@ def evaluate(
     spec = backend or service.settings.model
     results: list[QuestionResult] = []
     articles = service.articles
+    if articles:
+        service.warm_up(spec)  # latency figures are of warm answers
     for q in questions:
         try:
             answer = service.ask(q.question, list(q.history), k=k, model=spec)

@@ -93,6 +93,12 @@ class QAService:
                 self._backends[spec] = create_backend(spec, self)
             return self._backends[spec]
 
+    def warm_up(self, spec: str | None = None) -> None:
+        """Load the models, the index and a backend now, so the first answer is not slow."""
+        self.embedder.encode_one("warm up")
+        _ = self.keyword
+        self.backend(spec)
+
     # -- ingestion -----------------------------------------------------------------------------
 
     def ingest(

@@ -1,0 +1,200 @@
+"""Answering on the real corpus: fusion, collapse, sentence selection, refusals, follow-ups, API."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import nato_qa
+from nato_qa import Answer, QAService
+from nato_qa.backends.extractive import expected_type, required_entities
+from nato_qa.errors import BackendUnavailableError, IndexNotFoundError, InvalidQuestionError
+from nato_qa.lcel import NatoQARetriever, answer_chain
+from nato_qa.retrieval import reciprocal_rank_fusion
+from nato_qa.rewrite import needs_context, standalone_question
+
+HEAD_TURN = [
+    {"role": "user", "content": "Who heads Japan's independent mission to NATO?"},
+    {"role": "assistant", "content": "Osamu Izawa heads the mission."},
+]
+
+
+def test_reciprocal_rank_fusion() -> None:
+    scores = reciprocal_rank_fusion([["a", "b", "c"], ["c", "a"]], k=60)
+    assert scores["a"] == pytest.approx(1 / 61 + 1 / 62)
+    assert scores["c"] == pytest.approx(1 / 63 + 1 / 61)
+    assert max(scores, key=scores.__getitem__) == "a"
+    assert scores["b"] == pytest.approx(1 / 62)
+
+
+def test_rewrite_follow_ups() -> None:
+    assert standalone_question("Whom did he succeed?", HEAD_TURN) == "Whom did Osamu Izawa succeed?"
+    assert needs_context("When was it launched?")
+    assert not needs_context("Who heads Japan's independent mission to NATO?")
+    q = "Who heads Japan's independent mission to NATO?"
+    assert standalone_question(q, HEAD_TURN) == q  # stands alone: not rewritten
+    assert standalone_question("Whom did he succeed?", None) == "Whom did he succeed?"
+    rewritten = standalone_question(
+        "Where exactly is it based?",
+        [{"role": "user", "content": "Which NATO initiative for Ukraine does Japan want to join?"},
+         {"role": "assistant", "content": "The NSATU initiative."}],
+    )  # fmt: skip
+    assert rewritten.startswith("Where exactly is it based?") and "Ukraine" in rewritten
+
+
+def test_answer_type_and_entities() -> None:
+    assert expected_type("How many staff work there?").search("12 diplomats")  # type: ignore[union-attr]
+    assert not expected_type("How many staff work there?").search("some diplomats")  # type: ignore[union-attr]
+    assert expected_type("When was it launched?").search("on Thursday")  # type: ignore[union-attr]
+    assert expected_type("Why did it happen?") is None
+    assert required_entities("Which city will host NATO's 2025 summit?") == [["2025"]]
+    assert ["south", "korea"] in required_entities("What did South Korea's president say?")
+
+
+def test_answer_names_a_person_with_exact_citations(service: QAService) -> None:
+    answer = service.ask("Whom did Osamu Izawa succeed?")
+    assert not answer.refused and "Mikami" in answer.text
+    assert answer.citations and "[1]" in answer.text
+    for c in answer.citations:
+        article = service.articles[c.doc_id]
+        assert article.text[c.start : c.end] == c.quote
+        assert c.quote in answer.text  # verbatim
+        assert c.title == article.title
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("How much had Japan pledged in aid as of March 2023?", "7.1 billion"),  # number
+        ("When did Japan and NATO hold high-level discussions in Tokyo?", "January 16"),  # date
+        ("At which naval base did Rutte tour a Japanese frigate?", "Yokosuka"),  # place
+        ("Why is Japan's geographical location an obstacle to joining NATO?", "North Atlantic"),
+        ("What sum did Tokyo put into the alliance's fund for helping Kyiv?", "30 million"),
+    ],
+)
+def test_questions_of_each_kind(service: QAService, question: str, expected: str) -> None:
+    answer = service.ask(question)
+    assert not answer.refused
+    assert expected.lower() in answer.text.lower()
+
+
+def test_follow_up_whom_did_he_succeed(service: QAService) -> None:
+    answer = service.ask("Whom did he succeed?", HEAD_TURN)
+    assert answer.standalone_question == "Whom did Osamu Izawa succeed?"
+    assert "Mikami" in answer.text and not answer.refused
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "How do I make a sourdough starter at home?",
+        "Which city will host NATO's 2025 summit?",
+        "富士山の高さは何メートルですか？",
+        "asdkjh qwpoeiru zmxncb",
+    ],
+)
+def test_refusals(service: QAService, question: str) -> None:
+    answer = service.ask(question)
+    assert answer.refused and answer.citations == ()
+    assert "don't say" in answer.text
+    assert answer.related  # closest passages offered as reading
+
+
+def test_dates_attribute_sources_that_differ(service: QAService) -> None:
+    answer = service.ask("Who heads Japan's independent mission to NATO and whom did he succeed?")
+    dated = {c.date for c in answer.citations}
+    if len({c.doc_id for c in answer.citations}) > 1 and len(dated) > 1:
+        assert "(2025-01-17)" in answer.text or "(undated)" in answer.text
+    bne = [c for c in answer.citations if c.doc_id == "japan-establishes-diplomatic-mission-to-nato"]
+    for c in bne:
+        assert c.date == "2025-01-17" and c.publisher == "bno IntelliNews"
+
+
+def test_bad_questions(service: QAService) -> None:
+    with pytest.raises(InvalidQuestionError, match="empty"):
+        service.ask("   \n\t ")
+    with pytest.raises(InvalidQuestionError, match="limit is 2,000"):
+        service.ask("NATO " * 500)
+    with pytest.raises(BackendUnavailableError, match="known: extractive"):
+        service.ask("Who heads the mission?", model="nosuch:thing")
+    answer = service.ask("Who\x00 heads\x1b the mission\u200b to NATO?")
+    assert isinstance(answer, Answer)
+
+
+def test_empty_store_says_to_ingest(fresh_service: QAService) -> None:
+    with pytest.raises(IndexNotFoundError, match="nato-qa ingest"):
+        fresh_service.ask("Who heads the mission?")
+
+
+def test_stream_yields_text_then_answer(service: QAService) -> None:
+    pieces = list(service.stream("Which naval base did Rutte visit?"))
+    assert isinstance(pieces[-1], Answer)
+    text = "".join(p for p in pieces[:-1] if isinstance(p, str))
+    assert text == pieces[-1].text and len(pieces) >= 2
+
+
+def test_answer_is_json_serialisable(service: QAService) -> None:
+    answer = service.ask("Which naval base did Rutte visit?", k=3)
+    data = json.loads(answer.to_json())
+    assert set(data) >= {"text", "citations", "refused", "standalone_question", "backend", "timings"}
+    assert set(data["timings"]) == {"retrieve_ms", "generate_ms", "total_ms"}
+    assert {"n", "doc_id", "title", "publisher", "date", "start", "end", "quote", "score"} <= set(
+        data["citations"][0]
+    )
+
+
+def test_langchain_interfaces(service: QAService) -> None:
+    retriever = NatoQARetriever(service=service, k=3)
+    docs = retriever.invoke("Which naval base did Rutte visit?")
+    assert len(docs) == 3
+    yokosuka = [d for d in docs if "Yokosuka" in d.page_content]
+    assert yokosuka and yokosuka[0].metadata["doc_id"] == "japan-seeks-role-in-nato-ukraine-mission"
+    doc = yokosuka[0]
+    text = service.articles[doc.metadata["doc_id"]].text
+    assert text[doc.metadata["start"] : doc.metadata["end"]] == doc.page_content
+    chain = answer_chain(service)
+    result = chain.invoke({"question": "Whom did he succeed?", "history": HEAD_TURN})
+    assert "Mikami" in result.text
+
+
+def test_module_level_api_and_cli(service: QAService, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("nato_qa.service._default", service)
+    assert "Mikami" in nato_qa.answer("Whom did he succeed?", HEAD_TURN).text
+    streamed = list(nato_qa.stream_answer("Which naval base did Rutte visit?"))
+    assert isinstance(streamed[-1], Answer)
+
+
+def test_cli_ask(service: QAService) -> None:
+    env_args = ["--store-dir", str(service.settings.store_dir)]
+    out = subprocess.run(
+        [sys.executable, "-m", "nato_qa.cli", "ask", "Which naval base did Rutte visit?",
+         "--json", "--k", "3", *env_args],
+        capture_output=True, text=True, timeout=300,
+        env={"NATO_QA_DATA_DIR": str(service.settings.data_dir), "PATH": "/usr/bin:/bin"},
+    )  # fmt: skip
+    assert out.returncode == 0, out.stderr
+    data = json.loads(out.stdout)
+    assert "Yokosuka" in data["text"] and data["citations"]
+    pretty = subprocess.run(
+        [sys.executable, "-m", "nato_qa.cli", "ask", "Which naval base did Rutte visit?",
+         *env_args], capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    assert "Sources" in pretty.stdout and "[1]" in pretty.stdout
+    empty = subprocess.run(
+        [sys.executable, "-m", "nato_qa.cli", "ask", "  ", *env_args],
+        capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    assert empty.returncode == 2 and "error: the question is empty" in empty.stderr
+    assert "Traceback" not in empty.stderr
+
+
+def test_missing_store_cli_message(tmp_path: Path) -> None:
+    out = subprocess.run(
+        [sys.executable, "-m", "nato_qa.cli", "ask", "Who?", "--store-dir", str(tmp_path / "x")],
+        capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    assert out.returncode == 2 and "run `nato-qa ingest corpus/`" in out.stderr
