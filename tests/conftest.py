@@ -14,9 +14,9 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
 
-from nato_qa import QAService, Settings  # noqa: E402
-from nato_qa.config import load_settings  # noqa: E402
-from nato_qa.embedding import Embedder  # noqa: E402
+from nato_qa import QAService, Settings
+from nato_qa.config import load_settings
+from nato_qa.embedding import Embedder
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT / "corpus"

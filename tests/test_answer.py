@@ -109,7 +109,9 @@ def test_dates_attribute_sources_that_differ(service: QAService) -> None:
     dated = {c.date for c in answer.citations}
     if len({c.doc_id for c in answer.citations}) > 1 and len(dated) > 1:
         assert "(2025-01-17)" in answer.text or "(undated)" in answer.text
-    bne = [c for c in answer.citations if c.doc_id == "japan-establishes-diplomatic-mission-to-nato"]
+    bne = [
+        c for c in answer.citations if c.doc_id == "japan-establishes-diplomatic-mission-to-nato"
+    ]
     for c in bne:
         assert c.date == "2025-01-17" and c.publisher == "bno IntelliNews"
 
@@ -140,7 +142,14 @@ def test_stream_yields_text_then_answer(service: QAService) -> None:
 def test_answer_is_json_serialisable(service: QAService) -> None:
     answer = service.ask("Which naval base did Rutte visit?", k=3)
     data = json.loads(answer.to_json())
-    assert set(data) >= {"text", "citations", "refused", "standalone_question", "backend", "timings"}
+    assert set(data) >= {
+        "text",
+        "citations",
+        "refused",
+        "standalone_question",
+        "backend",
+        "timings",
+    }
     assert set(data["timings"]) == {"retrieve_ms", "generate_ms", "total_ms"}
     assert {"n", "doc_id", "title", "publisher", "date", "start", "end", "quote", "score"} <= set(
         data["citations"][0]

@@ -137,7 +137,9 @@ def test_eval_cli(service: QAService, tmp_path: Path) -> None:
 
     k3 = subprocess.run([*base, "--k", "3", "--json", str(out_json)],
                         capture_output=True, text=True, timeout=300)  # fmt: skip
-    assert k3.returncode == 0 and {"hit@3", "mrr@3", "ndcg@3"} <= set(json.loads(out_json.read_text()))
+    assert k3.returncode == 0 and {"hit@3", "mrr@3", "ndcg@3"} <= set(
+        json.loads(out_json.read_text())
+    )
 
     bad = tmp_path / "bad.jsonl"
     bad.write_text(lines[0] + "\n{oops\n", encoding="utf-8")

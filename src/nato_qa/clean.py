@@ -136,7 +136,7 @@ def _is_body_paragraph(line: str) -> bool:
     """Prose: long enough, ends like a sentence, and is not a headline in title case."""
     return (
         len(line) >= 40
-        and line.rstrip()[-1] in ".!?\"”’)"
+        and line.rstrip()[-1] in '.!?"”’)'
         and not _is_title_case(line)
         and not _BYLINE_RE.match(line)
     )

@@ -117,7 +117,12 @@ def cmd_eval(args: argparse.Namespace) -> int:
     from tqdm import tqdm
 
     from nato_qa.evaluation import (
-        evaluate, failed_conditions, load_golden, parse_conditions, report_json, report_markdown,
+        evaluate,
+        failed_conditions,
+        load_golden,
+        parse_conditions,
+        report_json,
+        report_markdown,
     )  # fmt: skip
     from nato_qa.service import QAService
 
@@ -161,7 +166,9 @@ def cmd_eval(args: argparse.Namespace) -> int:
         args.json_out.write_text(json.dumps(report_json(reports), indent=2) + "\n")
     if args.report:
         args.report.write_text(report_markdown(reports))
-    misses = [f"{r.backend}: {m}" for r in reports for m in failed_conditions(r.metrics, conditions)]
+    misses = [
+        f"{r.backend}: {m}" for r in reports for m in failed_conditions(r.metrics, conditions)
+    ]
     for miss in misses:
         print(f"fail-under: {miss}", file=sys.stderr)
     return 1 if misses else 0

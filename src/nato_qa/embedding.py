@@ -41,7 +41,7 @@ class Embedder:
         self._model: Any = SentenceTransformer(path, device="cpu", local_files_only=True)
         dimension = getattr(self._model, "get_embedding_dimension", None)
         dimension = dimension or self._model.get_sentence_embedding_dimension
-        self.dimension = int(dimension())
+        self.dimension: int = int(dimension() or 384)
 
     def encode(self, texts: Sequence[str], progress: bool = False) -> np.ndarray:
         """Unit-length float32 vectors, one row per text."""

@@ -245,7 +245,9 @@ def parse_conditions(items: Sequence[str]) -> dict[str, float]:
         try:
             out[name.strip()] = float(value)
         except ValueError:
-            raise ValueError(f"--fail-under {item!r}: write METRIC=NUMBER, e.g. hit@1=0.9") from None
+            raise ValueError(
+                f"--fail-under {item!r}: write METRIC=NUMBER, e.g. hit@1=0.9"
+            ) from None
         if not sep:
             raise ValueError(f"--fail-under {item!r}: write METRIC=NUMBER, e.g. hit@1=0.9")
     return out

@@ -93,7 +93,9 @@ class KeywordIndex:
         return [c for c in self._groups[kc.group] if c.chunk_id != chunk_id]
 
     @classmethod
-    def build(cls, chunks: Sequence[Chunk], groups: Sequence[int], fingerprint: str) -> KeywordIndex:
+    def build(
+        cls, chunks: Sequence[Chunk], groups: Sequence[int], fingerprint: str
+    ) -> KeywordIndex:
         import bm25s
 
         retriever = None
@@ -131,8 +133,14 @@ class KeywordIndex:
                 "version": FORMAT_VERSION,
                 "fingerprint": self.fingerprint,
                 "chunks": [
-                    [kc.chunk.chunk_id, kc.chunk.doc_id, kc.chunk.start, kc.chunk.end,
-                     kc.chunk.text, kc.group]
+                    [
+                        kc.chunk.chunk_id,
+                        kc.chunk.doc_id,
+                        kc.chunk.start,
+                        kc.chunk.end,
+                        kc.chunk.text,
+                        kc.group,
+                    ]
                     for kc in self.chunks
                 ],
             }

@@ -57,8 +57,7 @@ def _decode(path: Path, data: bytes) -> str:
         return data.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise IngestError(
-            f"{path}: is not UTF-8 text (bad byte at position {exc.start}); "
-            "re-save it as UTF-8"
+            f"{path}: is not UTF-8 text (bad byte at position {exc.start}); re-save it as UTF-8"
         ) from None
 
 
@@ -101,7 +100,7 @@ def _pdf_text(path: Path, data: bytes) -> tuple[dict[str, Any], str]:
     try:
         reader = PdfReader(io.BytesIO(data))
         text = "\n".join(page.extract_text() or "" for page in reader.pages)
-        info = reader.metadata or {}
+        info: dict[str, Any] = dict(reader.metadata or {})
     except (PdfReadError, ValueError, KeyError, OSError) as exc:
         raise IngestError(f"{path}: is not a readable PDF ({exc})") from None
     meta = {"title": info.get("/Title"), "author": info.get("/Author")}

@@ -84,7 +84,9 @@ class Retriever:
         if not candidates:
             return []
 
-        dense = sorted((c for c in candidates.values() if c.dense_rank), key=lambda c: c.dense_rank or 0)
+        dense = sorted(
+            (c for c in candidates.values() if c.dense_rank), key=lambda c: c.dense_rank or 0
+        )
         sparse = sorted(
             (c for c in candidates.values() if c.keyword_rank), key=lambda c: c.keyword_rank or 0
         )

@@ -92,7 +92,7 @@ def standalone_question(question: str, history: Sequence[Any] | None) -> str:
 
         def name_for(match: re.Match[str]) -> str:
             word = match.group(1).lower()
-            return f"{person}’s" if word in {"his", "hers"} else person  # type: ignore[str-bytes-safe]
+            return f"{person}’s" if word in {"his", "hers"} else str(person)
 
         rewritten = _PERSON_PRONOUNS.sub(name_for, rewritten, count=1)
     topic = _topic(messages)

@@ -7,6 +7,7 @@ record is written last, after its chunks, so it marks the article as completely 
 
 from __future__ import annotations
 
+import contextlib
 import os
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -53,16 +54,11 @@ class VectorStore:
         make_offline()
         self.settings = settings
         self.location = settings.chroma_url or str(settings.store_dir)
+        self._chunks: Any = None
+        self._articles: Any = None
         with self._errors("open"):
             self._client = self._connect()
-            self._chunks = self._client.get_or_create_collection(
-                settings.collection, metadata={"hnsw:space": "cosine"}, embedding_function=None
-            )
-            self._articles = self._client.get_or_create_collection(
-                f"{settings.collection}__articles",
-                metadata={"hnsw:space": "cosine"},
-                embedding_function=None,
-            )
+            self._open_collections()
 
     def _connect(self) -> Any:
         import chromadb
@@ -81,7 +77,9 @@ class VectorStore:
                 settings=chroma_settings,
             )
         os.makedirs(self.settings.store_dir, exist_ok=True)
-        return chromadb.PersistentClient(path=str(self.settings.store_dir), settings=chroma_settings)
+        return chromadb.PersistentClient(
+            path=str(self.settings.store_dir), settings=chroma_settings
+        )
 
     @contextmanager
     def _errors(self, action: str) -> Iterator[None]:
@@ -164,7 +162,9 @@ class VectorStore:
         )
         with self._errors("write an article"):
             self._articles.upsert(
-                ids=[article.doc_id], documents=[article.text], metadatas=[meta],
+                ids=[article.doc_id],
+                documents=[article.text],
+                metadatas=[meta],
                 embeddings=[vector.tolist()],
             )
 
@@ -184,7 +184,9 @@ class VectorStore:
             while True:
                 page = self._chunks.get(
                     where={"doc_id": doc_id} if doc_id else None,
-                    include=["metadatas"], limit=_PAGE * 10, offset=offset,
+                    include=["metadatas"],
+                    limit=_PAGE * 10,
+                    offset=offset,
                 )
                 for cid, meta in zip(page["ids"], page["metadatas"] or [], strict=False):
                     out[cid] = str(meta.get("doc_id", ""))
@@ -222,17 +224,24 @@ class VectorStore:
                 for i, cid in enumerate(page["ids"]):
                     meta = (page["metadatas"] or [])[i]
                     chunks.append(
-                        Chunk(cid, str(meta["doc_id"]), int(meta["start"]), int(meta["end"]),
-                              (page["documents"] or [])[i] or "")
+                        Chunk(
+                            cid,
+                            str(meta["doc_id"]),
+                            int(meta["start"]),
+                            int(meta["end"]),
+                            (page["documents"] or [])[i] or "",
+                        )
                     )
                     if with_embeddings:
-                        vectors.append((page["embeddings"])[i])  # type: ignore[index]
+                        vectors.append((page["embeddings"])[i])
                 if len(page["ids"]) < _PAGE:
                     break
                 offset += _PAGE
         order = sorted(range(len(chunks)), key=lambda i: chunks[i].chunk_id)
         chunks = [chunks[i] for i in order]
-        matrix = np.asarray([vectors[i] for i in order], dtype=np.float32) if with_embeddings else None
+        matrix = (
+            np.asarray([vectors[i] for i in order], dtype=np.float32) if with_embeddings else None
+        )
         return chunks, matrix
 
     def vectors(self, ids: Sequence[str]) -> dict[str, np.ndarray]:
@@ -260,7 +269,8 @@ class VectorStore:
             if total == 0:
                 return []
             result = self._chunks.query(
-                query_embeddings=[vector.tolist()], n_results=min(n, total),
+                query_embeddings=[vector.tolist()],
+                n_results=min(n, total),
                 include=["documents", "metadatas", "distances"],
             )
         matches = []
@@ -272,8 +282,14 @@ class VectorStore:
             strict=False,
         ):
             matches.append(
-                DenseMatch(cid, str(meta["doc_id"]), int(meta["start"]), int(meta["end"]),
-                           text or "", 1.0 - float(distance))
+                DenseMatch(
+                    cid,
+                    str(meta["doc_id"]),
+                    int(meta["start"]),
+                    int(meta["end"]),
+                    text or "",
+                    1.0 - float(distance),
+                )
             )
         return matches
 
@@ -281,18 +297,19 @@ class VectorStore:
         """Drop both collections and create them empty."""
         with self._errors("reset"):
             for name in (self.settings.collection, f"{self.settings.collection}__articles"):
-                try:
+                with contextlib.suppress(Exception):  # absent collection: nothing to drop
                     self._client.delete_collection(name)
-                except Exception:  # noqa: S110 - absent collection: nothing to drop
-                    pass
-            self._chunks = self._client.get_or_create_collection(
-                self.settings.collection, metadata={"hnsw:space": "cosine"}, embedding_function=None
+            self._open_collections()
+
+    def _open_collections(self) -> None:
+        for attr, name in (
+            ("_chunks", self.settings.collection),
+            ("_articles", f"{self.settings.collection}__articles"),
+        ):
+            collection = self._client.get_or_create_collection(
+                name, metadata={"hnsw:space": "cosine"}, embedding_function=None
             )
-            self._articles = self._client.get_or_create_collection(
-                f"{self.settings.collection}__articles",
-                metadata={"hnsw:space": "cosine"},
-                embedding_function=None,
-            )
+            setattr(self, attr, collection)
 
 
 def _opt(value: Any) -> str | None:

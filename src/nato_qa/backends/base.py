@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, ClassVar, Protocol
@@ -87,8 +88,8 @@ def create_backend(spec: str, service: QAService) -> AnswerBackend:
 
 def _load_builtin() -> None:
     # Importing the modules runs their @register decorators; SDKs load lazily inside factories.
-    from nato_qa.backends import extractive  # noqa: F401
-    try:
-        from nato_qa.backends import llm  # noqa: F401
-    except ImportError:  # pragma: no cover - llm backends are optional
-        pass
+    import importlib
+
+    importlib.import_module("nato_qa.backends.extractive")
+    with contextlib.suppress(ImportError):  # LLM backends are optional
+        importlib.import_module("nato_qa.backends.llm")

@@ -35,9 +35,7 @@ _NUMBER = re.compile(
     r"fourth|fifth|single|sole)\b",
     re.I,
 )
-_MONTHS = (
-    "january|february|march|april|may|june|july|august|september|october|november|december"
-)
+_MONTHS = "january|february|march|april|may|june|july|august|september|october|november|december"
 _TIME = re.compile(
     rf"\d|\b({_MONTHS}|monday|tuesday|wednesday|thursday|friday|saturday|sunday|year|years|"
     r"century|decade|since|until|ago|war|recent|today|tomorrow|yesterday|later|before|after)\b",
@@ -160,9 +158,7 @@ class ExtractiveBackend:
             lexical = sum(weights[t] for t in q_terms & set(terms(text))) / total
             type_ok = wants is None or bool(wants.search(text))
             score = self.semantic_weight * sem + self.lexical_weight * lexical
-            scored.append(
-                ScoredSentence(rank, hit, start, end, text, sem, lexical, type_ok, score)
-            )
+            scored.append(ScoredSentence(rank, hit, start, end, text, sem, lexical, type_ok, score))
         scored.sort(key=lambda s: (-s.score, s.hit_rank, s.start))
         return scored
 
@@ -224,9 +220,7 @@ def compose(chosen: Sequence[ScoredSentence]) -> Draft:
         )
     dates = {c.date for c in citations}
     attribute = len({c.doc_id for c in citations}) > 1 and len(dates) > 1
-    parts = [
-        f"{_attribution(c) + ': ' if attribute else ''}{c.quote} [{c.n}]" for c in citations
-    ]
+    parts = [f"{_attribution(c) + ': ' if attribute else ''}{c.quote} [{c.n}]" for c in citations]
     return Draft(text=" ".join(parts), citations=tuple(citations), refused=False)
 
 
