@@ -11,11 +11,11 @@ import pytest
 
 import nato_qa
 from nato_qa import Answer, QAService
-from nato_qa.backends.extractive import expected_type, required_entities
 from nato_qa.errors import BackendUnavailableError, IndexNotFoundError, InvalidQuestionError
 from nato_qa.lcel import NatoQARetriever, answer_chain
 from nato_qa.retrieval import reciprocal_rank_fusion
 from nato_qa.rewrite import needs_context, standalone_question
+from nato_qa.sentences import expected_type, required_entities
 
 HEAD_TURN = [
     {"role": "user", "content": "Who heads Japan's independent mission to NATO?"},

@@ -73,6 +73,9 @@ class Settings(BaseSettings):
     k: int = Field(5, ge=1, le=50, description="Passages retrieved per question.")
     candidates: int = Field(30, ge=5, le=500, description="Candidates per retriever for fusion.")
     rrf_k: int = Field(60, ge=1, description="Reciprocal-rank-fusion constant.")
+    sentence_rerank_depth: int = Field(
+        10, ge=0, le=100, description="Passages reranked by their best sentence (0 = off)."
+    )
     rerank_model: str | None = Field(None, description="Local cross-encoder path (optional).")
     refusal_threshold: float = Field(
         0.30, ge=0.0, le=1.0, description="Evidence score below which the answer is refused."

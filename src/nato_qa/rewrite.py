@@ -24,6 +24,10 @@ _NOT_NAMES = {
     "Japan", "Japanese", "NATO", "Tokyo", "China", "Russia", "Ukraine", "Europe", "Asia",
     "North", "South", "East", "West", "Indo", "Pacific", "Security", "Ministry", "Foreign",
     "Island", "Islands", "Alliance", "Atlantic", "Sea", "Union", "Treaty", "Initiative",
+    "On", "In", "At", "By", "For", "From", "As", "Since", "After", "Before", "During",
+    "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday",
+    "January", "February", "March", "April", "May", "June", "July", "August", "September",
+    "October", "November", "December",
 }  # fmt: skip
 _QUESTION_WORDS = re.compile(
     r"\b(who|whom|whose|what|when|where|which|why|how|is|are|was|were|do|does|did|has|have|"

@@ -19,6 +19,7 @@ from nato_qa.ingest import IngestReport, ProgressFactory, ingest, load_keyword_i
 from nato_qa.keyword import KeywordIndex
 from nato_qa.retrieval import Retriever, load_reranker
 from nato_qa.rewrite import standalone_question
+from nato_qa.sentences import VectorCache
 from nato_qa.store import VectorStore
 from nato_qa.types import Answer, Article, Hit
 
@@ -40,6 +41,7 @@ class QAService:
         self._backends: dict[str, AnswerBackend] = {}
         self._index: tuple[KeywordIndex, dict[str, Article], Retriever] | None = None
         self._warned: set[str] = set()
+        self._vectors = VectorCache()  # sentence and question embeddings, shared across reloads
 
     # -- components, loaded once ---------------------------------------------------------------
 
@@ -68,7 +70,13 @@ class QAService:
             articles = {doc: stored.article for doc, stored in self.store.articles().items()}
             keyword = keyword or load_keyword_index(self.store, self.settings)
             retriever = Retriever(
-                self.settings, self.store, self.embedder, keyword, articles, self.reranker
+                self.settings,
+                self.store,
+                self.embedder,
+                keyword,
+                articles,
+                self.reranker,
+                self._vectors,
             )
             self._index = (keyword, articles, retriever)
 
