@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import json
+import re
 import threading
 from collections.abc import Iterator
 from html.parser import HTMLParser
@@ -12,11 +13,12 @@ from typing import Any
 
 import pytest
 from gradio_client import Client, handle_file
-from gradio_client.exceptions import AppError
+from gradio_client.exceptions import AppError, AuthenticationError
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from nato_qa import QAService
+from nato_qa.embedding import Embedder
 from nato_qa.errors import IngestError
 from nato_qa.evaluation import load_golden
 from nato_qa.feedback import record_feedback
@@ -48,7 +50,7 @@ The Kestrel Harbour accord was signed by Japan and NATO in the port of Kestrel o
 The secretary of the Kestrel Harbour accord is Haruki Voss <img src=x onerror="window.__pwned=4;alert(4)"> who will report to both sides each year.
 
 Readers can study the harbour map ![map](http://127.0.0.1:9/evil.png) and [the annex](javascript:alert(5)) in the appendix of the Kestrel Harbour accord.
-"""  # noqa: E501
+"""
 
 # What our own HTML may contain: these tags, with these attributes only.
 ALLOWED_TAGS = {"div", "span", "sup", "mark", "blockquote", "details", "summary", "br"}
@@ -102,6 +104,12 @@ def last_message(chat: list[dict[str, Any]]) -> str:
     return "".join(c.get("text", "") for c in content) if isinstance(content, list) else content
 
 
+def answer_text(message: str) -> str:
+    """The answer's own words in a rendered chat message (without sources or notes)."""
+    match = re.search(r'<div class="nqa-text">(.*?)</div>', message)
+    return html.unescape(re.sub(r"<[^>]+>", "", match.group(1))) if match else ""
+
+
 @pytest.fixture(scope="module")
 def client(service: QAService) -> Iterator[Client]:
     yield from serve(service)
@@ -122,7 +130,7 @@ def test_inert_text_has_no_markup_and_reads_back(text: str) -> None:
 @settings(max_examples=100, deadline=None)
 @given(
     before=st.text(max_size=80),
-    quote=st.text(min_size=1, max_size=80),
+    quote=st.text(min_size=1, max_size=80).filter(str.strip),  # quotes are never blank
     after=st.text(max_size=80),
     title=st.text(max_size=40),
     publisher=st.one_of(st.none(), st.text(max_size=20)),
@@ -207,11 +215,23 @@ def test_follow_up_in_the_chat_uses_the_conversation(client: Client) -> None:
     session = Client(client.src, verbose=False)  # a session of its own: empty history
     session.predict(FIRST, "extractive", 5, api_name="/chat")
     chat, box = session.predict(FOLLOW_UP, "extractive", 5, api_name="/chat")
-    answer = last_message(chat)
-    assert box == ""
-    assert "Mikami" in answer
-    assert "Searched for" in answer
-    assert len(chat) == 4
+    assert box == "" and len(chat) == 4
+    message = last_message(chat)
+    assert "nqa-refusal" not in message
+    assert "Searched for" in message
+    assert "Mikami" in answer_text(message)  # the answer itself, not its source cards
+
+
+@pytest.mark.slow
+def test_follow_up_through_the_api_uses_the_history(client: Client) -> None:
+    first = client.predict(FIRST, [], api_name="/ask")
+    history = [
+        {"role": "user", "content": first["question"]},
+        {"role": "assistant", "content": first["text"]},
+    ]
+    answer = client.predict(FOLLOW_UP, history, api_name="/ask")
+    assert answer["standalone_question"] != FOLLOW_UP
+    assert not answer["refused"] and "Mikami" in answer["text"]
 
 
 @pytest.mark.slow
@@ -246,6 +266,23 @@ def test_feedback_endpoint_writes_a_json_line(client: Client, service: QAService
 
 
 @pytest.mark.slow
+def test_uploads_over_the_limit_or_of_other_types_are_refused(
+    client: Client, service: QAService, tmp_path: Path
+) -> None:
+    big = tmp_path / "big.txt"
+    big.write_bytes(b"word " * (service.settings.max_upload_bytes // 5 + 1))
+    with pytest.raises(ValueError, match="exceeds the maximum file size"):
+        client.predict(handle_file(str(big)), api_name="/upload")
+    exe = tmp_path / "tool.exe"
+    exe.write_bytes(b"MZ not an article")
+    with pytest.raises(AppError, match="Invalid file type"):
+        client.predict(handle_file(str(exe)), api_name="/upload")
+    assert not list(service.settings.corpus_dir.glob("big*")) + list(
+        service.settings.corpus_dir.glob("tool*")
+    )
+
+
+@pytest.mark.slow
 def test_uploaded_article_can_be_asked_about_at_once(
     fresh_service: QAService, tmp_path: Path
 ) -> None:
@@ -275,9 +312,25 @@ def test_hostile_article_is_escaped_everywhere(fresh_service: QAService, tmp_pat
             "Who is the secretary of the Kestrel Harbour accord?", "extractive", 5, api_name="/chat"
         )
         message = last_message(chat)
-    assert "Haruki Voss" in message
+    assert "Haruki Voss" in answer_text(message)
     found = audit(message)
     assert found.tags <= ALLOWED_TAGS and found.attrs <= ALLOWED_ATTRS
     for raw in ("<script", "<img", "<b ", "onerror=", "](http", "![", "javascript:"):
         assert raw not in message
     assert "&#60;script&#62;" in message and "&#60;img src&#61;x onerror" in message
+
+
+@pytest.mark.slow
+def test_login_is_required_when_auth_is_set(tmp_path: Path, embedder: Embedder) -> None:
+    secured = QAService(make_settings(tmp_path, auth="reader:s3:cret", port=0))
+    secured.__dict__["embedder"] = embedder
+    app = launch(secured, prevent_thread_lock=True, quiet=True)
+    try:
+        assert app.server_port and app.server_port != 0 and "127.0.0.1" in app.local_url
+        with pytest.raises(AuthenticationError, match="Please login"):
+            Client(app.local_url, verbose=False)
+        reader = Client(app.local_url, auth=("reader", "s3:cret"), verbose=False)
+        with pytest.raises(AppError, match="the store is empty"):  # readable, no traceback
+            reader.predict("Who heads the mission?", [], api_name="/ask")
+    finally:
+        app.close()

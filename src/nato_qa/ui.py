@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import os
 import re
+import socket
 import tempfile
 from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path, PurePosixPath
@@ -18,14 +19,14 @@ from typing import Any
 
 import gradio as gr
 
-from nato_qa.chunking import sentence_spans
+from nato_qa.citations import answer_sentences
 from nato_qa.config import Settings
 from nato_qa.errors import IngestError, NatoQAError
 from nato_qa.feedback import record_feedback
 from nato_qa.ingest import IngestReport, Progress
 from nato_qa.loaders import SUPPORTED_SUFFIXES, doc_id_for
 from nato_qa.service import QAService
-from nato_qa.types import Answer, Article
+from nato_qa.types import Answer, Article, Citation
 
 log = logging.getLogger(__name__)
 
@@ -39,7 +40,6 @@ EXAMPLES = (
 TABLE_HEADERS = ["Title", "Publisher", "Date", "Chunks", "Document id"]
 _CONTEXT_CHARS = 240
 _MARKERS = re.compile(r"(\[\d+\])")
-_LEADING_MARKERS = re.compile(r"^(?:\s*\[\d+\])+")
 _UNSAFE_NAME = re.compile(r"[^A-Za-z0-9._-]+")
 # HTML's five plus every character Markdown, KaTeX or an autolinker could act on.
 _INERT = str.maketrans({c: f"&#{ord(c)};" for c in "&<>\"'\\`*_[](){}!|~$:#=^"})
@@ -76,20 +76,6 @@ CSS = """
 def inert(text: object) -> str:
     """Text as HTML that shows the characters and can be nothing else (no tags, no Markdown)."""
     return str(text).translate(_INERT).replace("\r", "").replace("\n", "<br>")
-
-
-def answer_sentences(text: str) -> list[str]:
-    """The answer's sentences, each with the [n] markers that follow it (as ``unsupported``)."""
-    sentences: list[str] = []
-    for start, end in sentence_spans(text):
-        piece = text[start:end]
-        lead = _LEADING_MARKERS.match(piece)
-        if lead and sentences:
-            sentences[-1] += piece[: lead.end()]
-            piece = piece[lead.end() :].strip()
-        if piece:
-            sentences.append(piece)
-    return sentences
 
 
 def _with_markers(sentence: str) -> str:
@@ -141,39 +127,30 @@ def _meta(publisher: str | None, date: str | None, doc_id: str) -> str:
     )
 
 
-def _card(
-    n: int | None,
-    doc_id: str,
-    title: str,
-    publisher: str | None,
-    date: str | None,
-    start: int,
-    end: int,
-    quote: str,
-    article: Article | None,
-    also_in: Sequence[str] = (),
-) -> str:
-    head = f'<span class="nqa-n">&#91;{n}&#93;</span>' if n is not None else ""
-    span = _span(article, start, end, quote)
+def _card(c: Citation, article: Article | None, cited: bool) -> str:
+    """A source card: the passage in its context (cited span marked), and the whole article."""
+    head = f'<span class="nqa-n">&#91;{c.n}&#93;</span>' if cited else ""
+    span = _span(article, c.start, c.end, c.quote)
+    passage = f"<mark>{inert(c.quote)}</mark>" if cited else inert(c.quote)
+    full = ""
     if article is not None and span is not None:
         s, e = span
         text = article.text
-        lo = max(text.rfind("\n", 0, s) + 1, s - _CONTEXT_CHARS)
-        hi = text.find("\n", e)
-        hi = min(len(text) if hi < 0 else hi, e + _CONTEXT_CHARS)
-        before = ("…" if lo > 0 and text[lo - 1] != "\n" else "") + text[lo:s]
-        after = text[e:hi] + ("…" if hi < len(text) and text[hi] != "\n" else "")
-        passage = f"{inert(before)}<mark>{inert(quote)}</mark>{inert(after)}"
+        if cited:  # a little context around the cited span, within its paragraph
+            lo = max(text.rfind("\n", 0, s) + 1, s - _CONTEXT_CHARS)
+            hi = text.find("\n", e)
+            hi = min(len(text) if hi < 0 else hi, e + _CONTEXT_CHARS)
+            before = ("…" if lo > 0 and text[lo - 1] != "\n" else "") + text[lo:s]
+            after = text[e:hi] + ("…" if hi < len(text) and text[hi] != "\n" else "")
+            passage = f"{inert(before)}{passage}{inert(after)}"
         full = (
             '<details class="nqa-full"><summary>Open the full article</summary>'
             f"{render_article(article, s, e)}</details>"
         )
-    else:
-        passage, full = f"<mark>{inert(quote)}</mark>", ""
-    also = f" · also in {inert(', '.join(also_in))}" if also_in else ""
+    also = f" · also in {inert(', '.join(c.also_in))}" if c.also_in else ""
     return (
-        f'<div class="nqa-card"><div class="nqa-card-head">{head}{inert(title)}</div>'
-        f'<div class="nqa-meta">{_meta(publisher, date, doc_id)}{also}</div>'
+        f'<div class="nqa-card"><div class="nqa-card-head">{head}{inert(c.title)}</div>'
+        f'<div class="nqa-meta">{_meta(c.publisher, c.date, c.doc_id)}{also}</div>'
         f'<blockquote class="nqa-quote">{passage}</blockquote>{full}</div>'
     )
 
@@ -183,10 +160,10 @@ def render_answer(answer: Answer, articles: Mapping[str, Article]) -> str:
     parts = ['<div class="nqa-msg">']
     if answer.standalone_question != answer.question:
         parts.append(
-            f'<div class="nqa-searched">🔎 Searched for: {inert(answer.standalone_question)}</div>'
+            f'<div class="nqa-searched">Searched for: {inert(answer.standalone_question)}</div>'
         )
     if answer.refused:
-        parts.append(f'<div class="nqa-refusal">🚫 {inert(answer.text)}</div>')
+        parts.append(f'<div class="nqa-refusal">{inert(answer.text)}</div>')
     else:
         parts.append(f'<div class="nqa-text">{_answer_text(answer)}</div>')
     if answer.unsupported:
@@ -198,11 +175,7 @@ def render_answer(answer: Answer, articles: Mapping[str, Article]) -> str:
     if cards:
         label = "Related reading" if answer.refused else "Sources"
         parts.append(f'<div class="nqa-sources"><div class="nqa-sources-head">{label}</div>')
-        for c in cards:
-            parts.append(
-                _card(None if answer.refused else c.n, c.doc_id, c.title, c.publisher, c.date,
-                      c.start, c.end, c.quote, articles.get(c.doc_id), c.also_in)
-            )  # fmt: skip
+        parts.extend(_card(c, articles.get(c.doc_id), not answer.refused) for c in cards)
         parts.append("</div>")
     total = answer.timings.get("total_ms")
     timing = f" · {total:.0f} ms" if isinstance(total, (int, float)) else ""
@@ -321,14 +294,15 @@ def add_upload(service: QAService, src: Path, progress: gr.Progress | None = Non
             f"{filename}: the document id {doc_id!r} is taken by {Path(taken.source_path).name}; "
             "rename the file"
         )
-    existed = dest.exists()
+    previous = dest.read_bytes() if dest.is_file() else None
     saved = save_upload(src, settings, filename)
     factory = (lambda n: _UIProgress(n, progress)) if progress is not None else None
     report: IngestReport = service.ingest([saved], progress=factory)
-    if report.failed:
-        if not existed:
+    if report.failed:  # the file did not load, so the store is as it was: so is the folder
+        if previous is None:
             saved.unlink(missing_ok=True)
-            service.ingest([saved])  # forget anything half-indexed from the removed file
+        else:
+            saved.write_bytes(previous)
         reasons = "; ".join(line.replace(str(saved), filename) for line in report.failed)
         raise IngestError(reasons)
     what = "added" if report.added else "updated" if report.updated else "unchanged"
@@ -383,7 +357,8 @@ def build_app(service: QAService) -> gr.Blocks:
         yield _messages(turns), turns, ""
         text = ""
         try:
-            for piece in service.stream(question, history, k=int(k), model=model):
+            passages = min(max(int(k), 1), 50)  # the API can send any number
+            for piece in service.stream(question, history, k=passages, model=model):
                 if isinstance(piece, Answer):
                     turn["answer"] = piece.to_dict()
                     turn["answer_html"] = render_answer(piece, service.articles)
@@ -409,7 +384,7 @@ def build_app(service: QAService) -> gr.Blocks:
             return "Only answers can be rated.", comment
         record_feedback(settings.feedback_file, bool(data.liked), comment, turn["question"],
                         turn["history"], turn["answer"])  # fmt: skip
-        return f"Thank you: your {'👍' if data.liked else '👎'} was saved.", ""
+        return f"Thank you: your thumbs-{'up' if data.liked else 'down'} was saved.", ""
 
     def feedback(rating: str, comment: str, question: str, history: list, answer: dict) -> str:
         """Rate an answer: rating "up" or "down", an optional comment, the question, the
@@ -433,7 +408,7 @@ def build_app(service: QAService) -> gr.Blocks:
         if not path:
             return "", gr.skip()
         try:
-            status = "✅ " + inert(add_upload(service, Path(path), progress))
+            status = "✓ " + inert(add_upload(service, Path(path), progress))
         except NatoQAError as exc:
             status = "⚠ " + inert(str(exc))
         except Exception:
@@ -473,11 +448,11 @@ def build_app(service: QAService) -> gr.Blocks:
                     with gr.Row(elem_id="nqa-examples"):
                         example_btns = [gr.Button(q, size="sm") for q in EXAMPLES]
                     comment = gr.Textbox(
-                        label="Comment (optional): type it, then rate an answer with 👍 or 👎",
+                        label="Comment (optional): type it, then rate an answer with its thumbs",
                         max_lines=3, elem_id="nqa-comment",
                     )  # fmt: skip
                     thanks = gr.Markdown(elem_id="nqa-feedback-status")
-                with gr.Column(scale=1, min_width=220):
+                with gr.Column(scale=1, min_width=260):
                     model = gr.Dropdown(backends, value=settings.model, label="Answer backend")
                     k = gr.Slider(1, max(20, settings.k), value=settings.k, step=1,
                                   label="Passages retrieved")  # fmt: skip
@@ -486,6 +461,8 @@ def build_app(service: QAService) -> gr.Blocks:
                 table = gr.Dataframe(
                     value=lambda: corpus_rows(service), headers=TABLE_HEADERS,
                     datatype=["str", "str", "str", "number", "str"], interactive=False,
+                    wrap=True, column_widths=["42%", "16%", "11%", "8%", "23%"],
+                    latex_delimiters=[], show_search="search",
                     elem_id="nqa-corpus", label="Indexed articles (select a row to read it)",
                 )  # fmt: skip
                 with gr.Row():
@@ -509,6 +486,7 @@ def build_app(service: QAService) -> gr.Blocks:
                 respond, **chat_io, api_visibility="private"
             )
         clear.click(lambda: ([], [], ""), None, [chatbot, turns, thanks], api_visibility="private")
+        chatbot.clear(lambda: ([], ""), None, [turns, thanks], api_visibility="private")
         chatbot.like(on_like, [turns, comment], [thanks, comment], api_visibility="private")
         file.upload(upload, file, [status, table], api_name="upload")
         refresh.click(lambda: corpus_rows(service), None, table, api_visibility="private")
@@ -541,11 +519,16 @@ def launch(
     if settings.auth:
         user, _, password = settings.auth.partition(":")
         auth = (user, password)
+    port = settings.port if server_port is None else server_port
+    if port == 0:  # "any free port": Gradio itself would report port 0 in its URLs
+        with socket.socket(socket.AF_INET6 if ":" in settings.host else socket.AF_INET) as probe:
+            probe.bind((settings.host, 0))
+            port = int(probe.getsockname()[1])
     app = build_app(service)
     app.queue(default_concurrency_limit=settings.concurrency)
     app.launch(
         server_name=settings.host,
-        server_port=settings.port if server_port is None else server_port,
+        server_port=port,
         auth=auth,
         max_file_size=settings.max_upload_bytes,
         prevent_thread_lock=prevent_thread_lock,
