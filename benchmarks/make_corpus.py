@@ -188,7 +188,7 @@ def real_sentences(corpus_dir: Path = REAL_CORPUS) -> list[list[str]]:
             line = line.strip()
             if line.lower().startswith(_TAIL_MARKERS):
                 break
-            if len(line.split()) < 15 or line[-1:] not in ".!?\"”’":
+            if len(line.split()) < 15 or line[-1:] not in '.!?"”’':
                 continue
             sentences.extend(s for s in _SENTENCE_RE.split(line) if len(s.split()) >= 6)
         out.append(sentences)
@@ -218,7 +218,9 @@ class _Article:
                     self.swap[name] = rng.choice(pool)
         self.year_shift = rng.randint(-3, 2)
         names = sorted(self.swap, key=len, reverse=True)
-        self._swap_re = re.compile(r"\b(" + "|".join(map(re.escape, names)) + r")\b") if names else None
+        self._swap_re = (
+            re.compile(r"\b(" + "|".join(map(re.escape, names)) + r")\b") if names else None
+        )
         self.people = [*rng.sample(POOL_JP, 3), *rng.sample(POOL_WEST, 2)]
         self.places = rng.sample(POOL_PLACES, 3)
         self.topic = rng.choice(TOPICS)
@@ -265,7 +267,9 @@ class _Article:
         )  # fmt: skip
 
 
-def synthetic_article(index: int, pool: list[list[str]], seed: int = DEFAULT_SEED) -> tuple[str, str]:
+def synthetic_article(
+    index: int, pool: list[list[str]], seed: int = DEFAULT_SEED
+) -> tuple[str, str]:
     """(file stem, text) of synthetic article ``index``; depends only on ``seed`` and ``index``."""
     rng = random.Random(f"{seed}:{index}")
     art = _Article(rng)
