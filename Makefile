@@ -42,7 +42,7 @@ bench: setup
 	$(PY) benchmarks/run.py
 
 stress: test-setup
-	$(PY) -m pytest -q tests/reliability -m "slow or not slow" --stress
+	$(PY) -m pytest -q tests/reliability --stress
 
 clean:
 	rm -rf vectorstore/chroma.sqlite3 vectorstore/*/ data/
