@@ -88,7 +88,7 @@ class Settings(BaseSettings):
     llm_max_tokens: int = Field(256, ge=16, description="Tokens an LLM may generate.")
     llm_context: int = Field(4096, ge=512, description="Context window for llama.cpp.")
     verify_similarity: float = Field(
-        0.55, ge=0.0, le=1.0, description="Min. support score for a generated sentence."
+        0.78, ge=0.0, le=1.0, description="Min. support score for a generated sentence."
     )
 
     # web UI
