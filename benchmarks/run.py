@@ -148,7 +148,8 @@ def machine() -> dict[str, Any]:
 
 
 class _EncodeTimer:
-    """Counts the seconds an embedder spends in ``encode`` during an ingest, and encodes the
+    """Counts the seconds an embedder spends in ``encode_passages`` (the model run that gives
+    chunk and sentence vectors) during an ingest, and encodes the
     raw baseline's slices in between the ingest's own batches (timed apart), so that the
     baseline sees the same load as the ingest however the machine's load moves."""
 
@@ -174,23 +175,23 @@ class _EncodeTimer:
         self.raw_rates.append(round(len(texts) / elapsed, 2))
 
     def __enter__(self) -> _EncodeTimer:
-        original = self.embedder.encode
+        original = self.embedder.encode_passages
 
-        def timed(texts: Sequence[str], progress: bool = False) -> Any:
+        def timed(texts: Sequence[str], spans: Any) -> Any:
             started = time.perf_counter()
             try:
-                return original(texts, progress)
+                return original(texts, spans)
             finally:
                 self.seconds += time.perf_counter() - started
                 if self.calls in self.due and self.pending:
                     self.raw_slice()
                 self.calls += 1
 
-        self.embedder.encode = timed  # type: ignore[method-assign]
+        self.embedder.encode_passages = timed  # type: ignore[method-assign]
         return self
 
     def __exit__(self, *exc: object) -> None:
-        del self.embedder.encode  # back to the class's method
+        del self.embedder.encode_passages  # back to the class's method
         while self.pending:  # an ingest with fewer batches than slices
             self.raw_slice()
 

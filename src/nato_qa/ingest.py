@@ -11,16 +11,16 @@ from __future__ import annotations
 import hashlib
 import logging
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 
-from nato_qa.chunking import chunk_article
+from nato_qa.chunking import chunk_article, sentence_spans
 from nato_qa.config import Settings
 from nato_qa.embedding import Embedder
-from nato_qa.errors import IngestError
+from nato_qa.errors import IndexCorruptError, IngestError
 from nato_qa.keyword import KeywordIndex, near_duplicate_groups
 from nato_qa.loaders import iter_article_files, load_article
 from nato_qa.store import StoredArticle, VectorStore
@@ -29,7 +29,7 @@ from nato_qa.types import Article, Chunk
 log = logging.getLogger(__name__)
 
 # Bump when cleaning or chunking changes what an unchanged file turns into.
-PIPELINE_VERSION = "1"
+PIPELINE_VERSION = "2"
 
 ProgressFactory = Callable[[int], "Progress"]
 
@@ -91,8 +91,18 @@ def store_fingerprint(articles: dict[str, StoredArticle], settings: Settings) ->
     return hashlib.sha256("\n".join(items).encode()).hexdigest()
 
 
-def build_keyword_index(store: VectorStore, settings: Settings) -> KeywordIndex:
-    """Build the BM25 index and near-duplicate groups from what the store holds, and save it."""
+def build_keyword_index(
+    store: VectorStore,
+    settings: Settings,
+    embedder: Embedder | None = None,
+    known: Mapping[str, np.ndarray] | None = None,
+    progress: ProgressFactory | None = None,
+) -> KeywordIndex:
+    """Build the BM25 index and near-duplicate groups from what the store holds, and save it.
+
+    Sentence vectors come from ``known`` (by chunk id); with an ``embedder`` the missing
+    ones are computed, without one they are left to be computed at query time.
+    """
     fingerprint = store_fingerprint(store.articles(), settings)
     chunks, vectors = store.all_chunks(with_embeddings=True)
     groups = (
@@ -100,18 +110,47 @@ def build_keyword_index(store: VectorStore, settings: Settings) -> KeywordIndex:
         if vectors is not None and len(chunks)
         else []
     )
-    index = KeywordIndex.build(chunks, groups, fingerprint)
+    sentence_vectors = dict(known or {})
+    missing = [c for c in chunks if c.chunk_id not in sentence_vectors]
+    if missing and embedder is not None:
+        log.info("computing the sentence vectors of %d chunks", len(missing))
+        _, rows = _embed(embedder, [c.text for c in missing], progress)
+        sentence_vectors.update(zip((c.chunk_id for c in missing), rows, strict=True))
+    index = KeywordIndex.build(chunks, groups, fingerprint, sentence_vectors)
     index.save(settings.keyword_dir)
     return index
 
 
-def load_keyword_index(store: VectorStore, settings: Settings) -> KeywordIndex:
-    """The saved index when it matches the store, else a fresh one."""
-    saved = KeywordIndex.load(settings.keyword_dir)
-    if saved is not None and saved.fingerprint == store_fingerprint(store.articles(), settings):
+def saved_keyword_index(settings: Settings) -> KeywordIndex | None:
+    """The keyword index saved beside the store, or None when there is none or it is damaged."""
+    try:
+        return KeywordIndex.load(settings.keyword_dir)
+    except IndexCorruptError as exc:  # derived data: rebuilt from the store
+        log.warning("%s; rebuilding it from the store", exc)
+        return None
+
+
+def load_keyword_index(
+    store: VectorStore,
+    settings: Settings,
+    embedder: Embedder | None = None,
+    known: Mapping[str, np.ndarray] | None = None,
+    progress: ProgressFactory | None = None,
+) -> KeywordIndex:
+    """The saved index when it matches the store, else a fresh one.
+
+    With an ``embedder`` (ingestion) the index returned has every chunk's sentence vectors.
+    """
+    saved = saved_keyword_index(settings)
+    if (
+        saved is not None
+        and saved.fingerprint == store_fingerprint(store.articles(), settings)
+        and (embedder is None or saved.has_every_sentence_vector)
+    ):
         return saved
     log.info("keyword index missing or out of step with the store; rebuilding it")
-    return build_keyword_index(store, settings)
+    previous = saved.all_sentence_vectors if saved is not None else {}
+    return build_keyword_index(store, settings, embedder, {**previous, **(known or {})}, progress)
 
 
 def _in_scope(source_path: str, roots: Sequence[Path]) -> bool:
@@ -182,8 +221,9 @@ def ingest(
         todo.append((article, fingerprint, chunks, existing))
 
     to_embed = [c for _, _, chunks, existing in todo for c in chunks if c.chunk_id not in existing]
-    vectors = _embed(embedder, [c.text for c in to_embed], progress)
+    vectors, sentence_rows = _embed(embedder, [c.text for c in to_embed], progress)
     vector_of = {c.chunk_id: vectors[i] for i, c in enumerate(to_embed)}
+    sentences_of = {c.chunk_id: sentence_rows[i] for i, c in enumerate(to_embed)}
 
     for article, fingerprint, chunks, existing in todo:
         fresh = [c for c in chunks if c.chunk_id in vector_of]
@@ -211,25 +251,32 @@ def ingest(
     store.delete_chunks(orphans)
     report.chunks_deleted += len(orphans)
 
-    keyword = load_keyword_index(store, settings)
+    keyword = load_keyword_index(store, settings, embedder, sentences_of, progress)
     report.seconds = time.perf_counter() - started
     return report, keyword
 
 
-def _embed(embedder: Embedder, texts: list[str], progress: ProgressFactory | None) -> np.ndarray:
+def _embed(
+    embedder: Embedder, texts: list[str], progress: ProgressFactory | None
+) -> tuple[np.ndarray, list[np.ndarray]]:
+    """Chunk vectors and, from the same model run, each chunk's sentence vectors."""
     bar = progress(len(texts)) if progress else None
-    parts = []
+    parts: list[np.ndarray] = []
+    sentences: list[np.ndarray] = []
     step = max(embedder.batch_size * 4, 1)
     try:
         for lo in range(0, len(texts), step):
             batch = texts[lo : lo + step]
-            parts.append(embedder.encode(batch))
+            vectors, rows = embedder.encode_passages(batch, [sentence_spans(t) for t in batch])
+            parts.append(vectors)
+            sentences.extend(rows)
             if bar:
                 bar.update(len(batch))
     finally:
         if bar:
             bar.close()
-    return np.concatenate(parts) if parts else np.zeros((0, embedder.dimension), np.float32)
+    matrix = np.concatenate(parts) if parts else np.zeros((0, embedder.dimension), np.float32)
+    return matrix, sentences
 
 
 def _article_vector(

@@ -1,7 +1,9 @@
 """The BM25 keyword index (bm25s), persisted in a folder and rebuilt by ingestion.
 
 Beside the bm25s files, ``chunks.json`` keeps each chunk's document, offsets, text and
-near-duplicate group, so that retrieval can return keyword hits without asking the store.
+near-duplicate group, so that retrieval can return keyword hits without asking the store, and
+``sentences.npy`` keeps each chunk's sentence vectors (``Embedder.encode_passages``, made at
+ingestion), so that ranking passages by their best sentence needs no model run at query time.
 """
 
 from __future__ import annotations
@@ -10,7 +12,7 @@ import json
 import os
 import shutil
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -22,7 +24,8 @@ from nato_qa.errors import IndexCorruptError
 from nato_qa.types import Chunk
 
 _META_FILE = "chunks.json"
-FORMAT_VERSION = 1
+_SENTENCES_FILE = "sentences.npy"
+FORMAT_VERSION = 2
 
 
 @lru_cache(maxsize=1)
@@ -58,10 +61,17 @@ class KeywordChunk:
 class KeywordIndex:
     """BM25 over every chunk in the store."""
 
-    def __init__(self, chunks: list[KeywordChunk], fingerprint: str, retriever: Any) -> None:
+    def __init__(
+        self,
+        chunks: list[KeywordChunk],
+        fingerprint: str,
+        retriever: Any,
+        sentence_vectors: Mapping[str, np.ndarray] | None = None,
+    ) -> None:
         self.chunks = chunks
         self.fingerprint = fingerprint
         self._retriever = retriever
+        self._sentence_vectors = dict(sentence_vectors or {})
         self._by_id = {kc.chunk.chunk_id: kc for kc in chunks}
         self._groups: dict[int, list[Chunk]] = {}
         self._df: dict[str, int] | None = None
@@ -70,6 +80,20 @@ class KeywordIndex:
 
     def get(self, chunk_id: str) -> KeywordChunk | None:
         return self._by_id.get(chunk_id)
+
+    def sentence_vectors(self, chunk_id: str) -> np.ndarray | None:
+        """The chunk's sentence vectors (one float32 row per sentence), if they were saved."""
+        rows = self._sentence_vectors.get(chunk_id)
+        return None if rows is None else np.asarray(rows, dtype=np.float32)
+
+    @property
+    def all_sentence_vectors(self) -> dict[str, np.ndarray]:
+        """Every chunk's saved sentence vectors, by chunk id."""
+        return dict(self._sentence_vectors)
+
+    @property
+    def has_every_sentence_vector(self) -> bool:
+        return all(kc.chunk.chunk_id in self._sentence_vectors for kc in self.chunks)
 
     def idf(self, term: str) -> float:
         """Inverse document frequency of a term over the chunks (unknown terms: the highest)."""
@@ -94,7 +118,11 @@ class KeywordIndex:
 
     @classmethod
     def build(
-        cls, chunks: Sequence[Chunk], groups: Sequence[int], fingerprint: str
+        cls,
+        chunks: Sequence[Chunk],
+        groups: Sequence[int],
+        fingerprint: str,
+        sentence_vectors: Mapping[str, np.ndarray] | None = None,
     ) -> KeywordIndex:
         import bm25s
 
@@ -106,7 +134,9 @@ class KeywordIndex:
             retriever = bm25s.BM25()
             retriever.index(tokens, show_progress=False)
         items = [KeywordChunk(c, g) for c, g in zip(chunks, groups, strict=True)]
-        return cls(items, fingerprint, retriever)
+        known = sentence_vectors or {}
+        kept = {c.chunk_id: known[c.chunk_id] for c in chunks if c.chunk_id in known}
+        return cls(items, fingerprint, retriever, kept)
 
     def search(self, query: str, n: int) -> list[tuple[KeywordChunk, float]]:
         """Up to ``n`` chunks that share a term with the query, best first."""
@@ -129,6 +159,11 @@ class KeywordIndex:
         try:
             if self._retriever is not None:
                 self._retriever.save(str(tmp / "bm25"))
+            rows = [self._sentence_vectors.get(kc.chunk.chunk_id) for kc in self.chunks]
+            counts = [-1 if r is None else len(r) for r in rows]
+            present = [r for r in rows if r is not None and len(r)]
+            matrix = np.concatenate(present) if present else np.zeros((0, 0))
+            np.save(tmp / _SENTENCES_FILE, matrix.astype(np.float16))  # halves the file
             meta = {
                 "version": FORMAT_VERSION,
                 "fingerprint": self.fingerprint,
@@ -140,8 +175,9 @@ class KeywordIndex:
                         kc.chunk.end,
                         kc.chunk.text,
                         kc.group,
+                        count,
                     ]
-                    for kc in self.chunks
+                    for kc, count in zip(self.chunks, counts, strict=True)
                 ],
             }
             (tmp / _META_FILE).write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
@@ -168,15 +204,25 @@ class KeywordIndex:
                 return None
             chunks = [
                 KeywordChunk(Chunk(cid, doc, int(s), int(e), text), int(g))
-                for cid, doc, s, e, text, g in meta["chunks"]
+                for cid, doc, s, e, text, g, _ in meta["chunks"]
             ]
             retriever = bm25s.BM25.load(str(folder / "bm25")) if chunks else None
+            # Memory-mapped: only the rows of the passages a question reaches are read.
+            matrix = np.load(folder / _SENTENCES_FILE, mmap_mode="r")
+            sentence_vectors: dict[str, np.ndarray] = {}
+            row = 0
+            for kc, (*_, count) in zip(chunks, meta["chunks"], strict=True):
+                if count >= 0:
+                    sentence_vectors[kc.chunk.chunk_id] = matrix[row : row + count]
+                    row += count
+            if row != len(matrix):
+                raise ValueError(f"{_SENTENCES_FILE} holds {len(matrix)} rows, expected {row}")
         except (OSError, ValueError, KeyError, TypeError) as exc:
             raise IndexCorruptError(
                 f"the keyword index in {folder} cannot be read ({exc}); "
                 "rebuild it with `nato-qa ingest corpus/ --rebuild`"
             ) from None
-        return cls(chunks, str(meta["fingerprint"]), retriever)
+        return cls(chunks, str(meta["fingerprint"]), retriever, sentence_vectors)
 
 
 def near_duplicate_groups(

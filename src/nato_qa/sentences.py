@@ -2,7 +2,9 @@
 
 Every sentence of a set of passages is scored against the question:
 
-* semantic: cosine between the question's and the sentence's embeddings (cached by text);
+* semantic: cosine between the question's embedding and the sentence's vector, made at
+  ingestion from the passage's own model run (``Embedder.encode_passages``) and saved with
+  the keyword index, so only the question is embedded at query time;
 * lexical: the share of the question's (IDF-weighted, stemmed) terms the sentence contains;
 * answer type: "how many/much" wants a number, "when" a date, "who" a name, "where" a place.
 """
@@ -134,10 +136,11 @@ class ScoredSentence:
 
 
 class VectorCache:
-    """Sentence vectors by text: passages recur across questions, embeddings are the cost."""
+    """Embeddings by text (least recently used dropped first): texts recur across questions."""
 
     def __init__(self, size: int = 20_000) -> None:
         self._data: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._passages: OrderedDict[str, np.ndarray] = OrderedDict()
         self._size = size
         self._lock = threading.Lock()
 
@@ -156,6 +159,20 @@ class VectorCache:
         with self._lock:
             return np.stack([self._data[t] for t in texts])
 
+    def passage_sentences(
+        self, text: str, spans: list[tuple[int, int]], embedder: Embedder
+    ) -> np.ndarray:
+        """The sentence vectors of a passage that has none saved (``Embedder.encode_passages``)."""
+        with self._lock:
+            rows = self._passages.get(text)
+        if rows is None or len(rows) != len(spans):
+            rows = embedder.encode_passages([text], [spans])[1][0]
+            with self._lock:
+                self._passages[text] = rows
+                while len(self._passages) > self._size // 10:
+                    self._passages.popitem(last=False)
+        return rows
+
 
 class SentenceScorer:
     """Scores the sentences of passages against a question."""
@@ -173,9 +190,16 @@ class SentenceScorer:
         """The embedding of one text, through the cache."""
         return self.cache.get_many([text], self.embedder.encode)[0]
 
+    def sentence_vectors(self, hit: Hit, spans: list[tuple[int, int]]) -> np.ndarray:
+        """One row per sentence span of the hit's passage: saved at ingestion, else computed."""
+        rows = self.keyword.sentence_vectors(hit.chunk_id)
+        if rows is not None and len(rows) == len(spans):
+            return rows
+        return self.cache.passage_sentences(hit.text, spans, self.embedder)
+
     def score(self, question: str, hits: Sequence[Hit]) -> list[ScoredSentence]:
         """Every sentence of the passages, scored against the question, best first."""
-        embedder, keyword = self.embedder, self.keyword
+        keyword = self.keyword
         q_terms = set(terms(question))
         weights = {t: keyword.idf(t) for t in q_terms}
         total = sum(weights.values()) or 1.0
@@ -183,15 +207,18 @@ class SentenceScorer:
         cue = answer_cue(question)
 
         pieces: list[tuple[int, Hit, int, int, str]] = []
+        vectors: list[np.ndarray] = []
         for rank, hit in enumerate(hits):
             base = hit.source.start
-            for s, e in sentence_spans(hit.text):
+            spans = sentence_spans(hit.text)
+            for s, e in spans:
                 pieces.append((rank, hit, base + s, base + e, hit.text[s:e]))
+            if spans:
+                vectors.append(self.sentence_vectors(hit, spans))
         if not pieces:
             return []
         q_vec = self.vector(question)
-        s_vecs = self.cache.get_many([p[4] for p in pieces], embedder.encode)
-        semantic = s_vecs @ q_vec
+        semantic = np.concatenate(vectors) @ q_vec
 
         scored = []
         for (rank, hit, start, end, text), sem in zip(pieces, semantic.tolist(), strict=True):

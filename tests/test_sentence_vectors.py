@@ -1,0 +1,124 @@
+"""Sentence vectors: made in the passage's own model run at ingestion, saved with the keyword
+index, so that a search embeds only the question."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import numpy as np
+import pytest
+
+from nato_qa import QAService
+from nato_qa.chunking import sentence_spans
+from nato_qa.embedding import Embedder
+from nato_qa.ingest import build_keyword_index
+from nato_qa.keyword import KeywordIndex
+
+
+@contextmanager
+def model_calls(embedder: Embedder) -> Iterator[list[tuple[str, list[str]]]]:
+    """Record every call that runs the model: (method, texts)."""
+    calls: list[tuple[str, list[str]]] = []
+    encode, passages = embedder.encode, embedder.encode_passages
+
+    def counted_encode(texts: Any, progress: bool = False) -> np.ndarray:
+        calls.append(("encode", list(texts)))
+        return encode(texts, progress)
+
+    def counted_passages(texts: Any, spans: Any) -> tuple[np.ndarray, list[np.ndarray]]:
+        calls.append(("encode_passages", list(texts)))
+        return passages(texts, spans)
+
+    embedder.encode = counted_encode  # type: ignore[method-assign]
+    embedder.encode_passages = counted_passages  # type: ignore[method-assign]
+    try:
+        yield calls
+    finally:
+        del embedder.encode, embedder.encode_passages
+
+
+def test_passage_vector_is_the_plain_embedding_and_sentences_are_unit_rows(
+    embedder: Embedder,
+) -> None:
+    texts = [
+        "Japan opened a mission to NATO in Brussels. It is headed by an ambassador.",
+        "One sentence only.",
+    ]
+    spans = [sentence_spans(t) for t in texts]
+    passages, sentences = embedder.encode_passages(texts, spans)
+    plain = embedder.encode(texts)
+    assert np.allclose(np.sum(passages * plain, axis=1), 1.0, atol=1e-5)
+    assert [len(rows) for rows in sentences] == [2, 1]
+    for rows in sentences:
+        assert np.allclose(np.linalg.norm(rows, axis=1), 1.0, atol=1e-5)
+    # in context, yet each sentence keeps its own meaning
+    first, second = sentences[0]
+    assert float(first @ second) < 0.95
+    assert float(first @ embedder.encode_one("Japan opened a mission to NATO in Brussels.")) > 0.8
+
+
+def test_sentences_past_the_token_limit_are_embedded_on_their_own(embedder: Embedder) -> None:
+    filler = " ".join(f"Sentence number {i} talks about the alliance." for i in range(60))
+    last = "The final sentence is about Tokyo."
+    text = f"{filler} {last}"
+    spans = sentence_spans(text)
+    _, (rows,) = embedder.encode_passages([text], [spans])
+    assert len(rows) == len(spans) == 61
+    assert float(rows[-1] @ embedder.encode_one(last)) == pytest.approx(1.0, abs=1e-5)
+
+
+def test_ingest_saves_every_chunks_sentence_vectors(service: QAService) -> None:
+    keyword = service.keyword
+    assert keyword.has_every_sentence_vector
+    saved = KeywordIndex.load(service.settings.keyword_dir)
+    assert saved is not None
+    for kc in keyword.chunks:
+        rows = saved.sentence_vectors(kc.chunk.chunk_id)
+        assert rows is not None and len(rows) == len(sentence_spans(kc.chunk.text))
+        assert np.allclose(np.linalg.norm(rows, axis=1), 1.0, atol=2e-3)  # saved as float16
+
+
+def test_a_search_runs_the_model_on_the_question_only(service: QAService) -> None:
+    question = "Which ambassador leads Japan's delegation at the alliance's headquarters?"
+    with model_calls(service.embedder) as calls:
+        hits = service.search(question, 5)
+        answer = service.ask(question)
+    assert hits and not answer.refused
+    assert calls == [("encode", [question])]
+
+
+def test_vectors_computed_at_query_time_give_the_same_ranking(
+    fresh_service: QAService,
+) -> None:
+    """An index rebuilt without the model (a refresh after another process wrote the store)
+    has no sentence vectors; search computes them the same way and ranks the same."""
+    svc = fresh_service
+    assert svc.ingest().ok
+    questions = ["Who heads Japan's mission to NATO?", "Why did Japan open a NATO office?"]
+    before = [[h.chunk_id for h in svc.search(q, 5)] for q in questions]
+    bare = build_keyword_index(svc.store, svc.settings)  # no embedder: no sentence vectors
+    assert not bare.all_sentence_vectors
+    svc.refresh(bare)
+    with model_calls(svc.embedder) as calls:
+        after = [[h.chunk_id for h in svc.search(q, 5)] for q in questions]
+    assert after == before
+    assert any(method == "encode_passages" for method, _ in calls)
+
+
+def test_ingest_completes_missing_sentence_vectors(fresh_service: QAService) -> None:
+    svc = fresh_service
+    assert svc.ingest().ok
+    shutil.rmtree(svc.settings.keyword_dir)
+    build_keyword_index(svc.store, svc.settings)  # saved without sentence vectors
+    with model_calls(svc.embedder) as calls:
+        report = svc.ingest()
+    assert report.ok and report.chunks_written == 0 and len(report.unchanged) == 5
+    assert svc.keyword.has_every_sentence_vector
+    embedded = [t for method, texts in calls if method == "encode_passages" for t in texts]
+    assert len(embedded) == len(svc.keyword.chunks)
+    with model_calls(svc.embedder) as calls:
+        assert svc.ingest().ok
+    assert calls == []  # complete now: nothing to redo
