@@ -41,6 +41,9 @@ class Embedder:
                 "sentence-transformers folder or unset it to use the packaged model"
             )
         from sentence_transformers import SentenceTransformer
+        from transformers.utils import logging as transformers_logging
+
+        transformers_logging.disable_progress_bar()  # no "Loading weights" bar in CLI output
 
         self.model_path = path
         self.batch_size = batch_size

@@ -9,6 +9,7 @@ ingestion), so that ranking passages by their best sentence needs no model run a
 from __future__ import annotations
 
 import json
+import logging
 import os
 import shutil
 import tempfile
@@ -29,6 +30,15 @@ FORMAT_VERSION = 2
 
 
 @lru_cache(maxsize=1)
+def _bm25s() -> Any:
+    """bm25s, imported once; it sets its own logger to DEBUG, which would print to the CLI."""
+    import bm25s
+
+    logging.getLogger("bm25s").setLevel(logging.WARNING)
+    return bm25s
+
+
+@lru_cache(maxsize=1)
 def _stemmer() -> Any:
     import Stemmer
 
@@ -44,12 +54,16 @@ def _stopwords() -> frozenset[str]:
 
 def terms(text: str) -> list[str]:
     """Lower-cased, stemmed content words, the way the index sees them."""
-    import bm25s
+    return list(_terms(text))
 
-    tokens = bm25s.tokenize(
+
+@lru_cache(maxsize=50_000)
+def _terms(text: str) -> tuple[str, ...]:
+    # Cached: the sentences of the passages a question reaches recur across questions.
+    tokens = _bm25s().tokenize(
         [text], stopwords="en", stemmer=_stemmer(), show_progress=False, return_ids=False
     )
-    return [t for t in tokens[0] if t]
+    return tuple(t for t in tokens[0] if t)
 
 
 @dataclass(frozen=True)
@@ -124,7 +138,7 @@ class KeywordIndex:
         fingerprint: str,
         sentence_vectors: Mapping[str, np.ndarray] | None = None,
     ) -> KeywordIndex:
-        import bm25s
+        bm25s = _bm25s()
 
         retriever = None
         if chunks:
@@ -193,7 +207,7 @@ class KeywordIndex:
     @classmethod
     def load(cls, folder: Path) -> KeywordIndex | None:
         """The saved index, or None when there is none yet."""
-        import bm25s
+        bm25s = _bm25s()
 
         meta_path = folder / _META_FILE
         if not meta_path.exists():

@@ -75,9 +75,12 @@ def create_backend(spec: str, service: QAService) -> AnswerBackend:
         BackendUnavailableError: the name is unknown (the message lists the known ones) or
             the backend's optional package is missing (the message gives the pip command).
     """
-    _load_builtin()
     prefix, _, argument = spec.strip().partition(":")
+    _load_builtin(llm=False)  # the default needs no LLM code (and no langchain import)
     factory = _REGISTRY.get(prefix.lower())
+    if factory is None:
+        _load_builtin()
+        factory = _REGISTRY.get(prefix.lower())
     if factory is None:
         raise BackendUnavailableError(
             f"unknown model backend {spec!r}; known: "
@@ -86,10 +89,11 @@ def create_backend(spec: str, service: QAService) -> AnswerBackend:
     return factory(argument, service)
 
 
-def _load_builtin() -> None:
+def _load_builtin(llm: bool = True) -> None:
     # Importing the modules runs their @register decorators; SDKs load lazily inside factories.
     import importlib
 
     importlib.import_module("nato_qa.backends.extractive")
-    with contextlib.suppress(ImportError):  # LLM backends are optional
-        importlib.import_module("nato_qa.backends.llm")
+    if llm:
+        with contextlib.suppress(ImportError):  # LLM backends are optional
+            importlib.import_module("nato_qa.backends.llm")
