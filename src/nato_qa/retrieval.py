@@ -14,16 +14,22 @@ import numpy as np
 from nato_qa.config import Settings
 from nato_qa.embedding import Embedder
 from nato_qa.keyword import KeywordIndex
-from nato_qa.sentences import SentenceScorer, VectorCache
+from nato_qa.sentences import SentenceScorer, VectorCache, expected_type
 from nato_qa.store import VectorStore
 from nato_qa.types import Article, Chunk, Hit, Source
 
 log = logging.getLogger(__name__)
 
-# Passage rerank: best sentence = 0.4 semantic + 0.6 lexical, plus 40 x the RRF score
-# (RRF scores are ~0.016-0.033). Chosen by measuring hit@1 on the project golden set.
+# Passage rerank: best sentence = 0.4 semantic + 0.6 lexical, + 0.1 when it has the type of
+# answer asked for (a number for "how much", a date for "when"), + 0.2 when it carries the
+# answer's cue (a person's name for "who", a reason for "why"); plus 40 x the RRF score (RRF
+# scores are ~0.016-0.033). Chosen by measuring hit@1 and MRR on the project golden set
+# (docs/evaluation in the README): the bonuses lifted hit@1 0.887 -> 0.919, with the same
+# result for any cue bonus from 0.15 to 0.3.
 RERANK_SEMANTIC = 0.4
 RERANK_FUSION_WEIGHT = 40.0
+RERANK_TYPE_BONUS = 0.1
+RERANK_CUE_BONUS = 0.2
 
 
 @dataclass
@@ -125,9 +131,11 @@ class Retriever:
         chunk embedding is diluted, its best sentence is not.
         """
         head, tail = hits[:depth], hits[depth:]
+        typed = expected_type(query) is not None
         best: dict[str, float] = {}
         for s in self.scorer.score(query, head):
             value = RERANK_SEMANTIC * s.semantic + (1 - RERANK_SEMANTIC) * s.lexical
+            value += RERANK_TYPE_BONUS * (typed and s.type_ok) + RERANK_CUE_BONUS * s.cue
             best[s.hit.chunk_id] = max(best.get(s.hit.chunk_id, -1.0), value)
         head.sort(key=lambda h: -(best.get(h.chunk_id, 0.0) + RERANK_FUSION_WEIGHT * h.score))
         return head + tail

@@ -131,8 +131,9 @@ class ScoredSentence:
     text: str
     semantic: float
     lexical: float
-    type_ok: bool
+    type_ok: bool  # the question wants a number, date, name or place, and this has one
     score: float
+    cue: bool = False  # carries the kind of answer asked for (a reason, a person's name)
 
 
 class VectorCache:
@@ -224,8 +225,11 @@ class SentenceScorer:
         for (rank, hit, start, end, text), sem in zip(pieces, semantic.tolist(), strict=True):
             lexical = sum(weights[t] for t in q_terms & set(terms(text))) / total
             type_ok = wants is None or bool(wants.search(text))
+            cued = bool(cue and cue.search(text) and not cue.search(question))
             score = self.semantic_weight * sem + self.lexical_weight * lexical
-            score += self.cue_bonus * bool(cue and cue.search(text) and not cue.search(question))
-            scored.append(ScoredSentence(rank, hit, start, end, text, sem, lexical, type_ok, score))
+            score += self.cue_bonus * cued
+            scored.append(
+                ScoredSentence(rank, hit, start, end, text, sem, lexical, type_ok, score, cued)
+            )
         scored.sort(key=lambda s: (-s.score, s.hit_rank, s.start))
         return scored
