@@ -88,33 +88,26 @@ class Embedder:
         """
         if not texts:
             return np.zeros((0, self.dimension), dtype=np.float32), []
-        outputs = self._model.encode(
-            list(texts), batch_size=self.batch_size, output_value=None, show_progress_bar=False
-        )
-        offsets = self._model.tokenizer(
-            list(texts),
-            return_offsets_mapping=True,
-            truncation=True,
-            max_length=self._model.max_seq_length,
-        )["offset_mapping"]
-        passage_vectors = np.stack(
-            [out["sentence_embedding"].float().numpy() for out in outputs]
-        ).astype(np.float32)
-        passage_vectors /= np.linalg.norm(passage_vectors, axis=1, keepdims=True).clip(1e-12)
-        sentence_vectors: list[np.ndarray] = []
+        passage_vectors = np.zeros((len(texts), self.dimension), dtype=np.float32)
+        sentence_vectors: list[np.ndarray] = [np.zeros((0, 0), np.float32)] * len(texts)
         alone: list[tuple[int, int, str]] = []  # (passage, row, text) of spans without tokens
-        for p, (text, out, marks) in enumerate(zip(texts, outputs, offsets, strict=True)):
-            tokens = out["token_embeddings"][: len(marks)].float().numpy()
-            starts = np.asarray([a if b > a else -1 for a, b in marks])
-            ends = np.asarray([b if b > a else -1 for a, b in marks])
-            rows = np.zeros((len(spans[p]), self.dimension), dtype=np.float32)
-            for r, (a, b) in enumerate(spans[p]):
-                inside = (starts >= a) & (ends <= b) & (starts >= 0)
-                if inside.any():
-                    rows[r] = tokens[inside].mean(axis=0)
-                else:
-                    alone.append((p, r, text[a:b]))
-            sentence_vectors.append(rows)
+        # Longest first, as SentenceTransformer.encode does: batches of similar length pad less.
+        order = sorted(range(len(texts)), key=lambda i: -len(texts[i]))
+        for lo in range(0, len(order), self.batch_size):
+            batch = order[lo : lo + self.batch_size]
+            pooled, tokens, marks = self._forward([texts[i] for i in batch])
+            passage_vectors[batch] = pooled
+            for j, p in enumerate(batch):
+                starts, ends = marks[j][:, 0], marks[j][:, 1]
+                real = ends > starts  # special and padding tokens have empty offsets
+                rows = np.zeros((len(spans[p]), self.dimension), dtype=np.float32)
+                for r, (a, b) in enumerate(spans[p]):
+                    inside = real & (starts >= a) & (ends <= b)
+                    if inside.any():
+                        rows[r] = tokens[j][inside].mean(axis=0)
+                    else:
+                        alone.append((p, r, texts[p][a:b]))
+                sentence_vectors[p] = rows
         if alone:
             extra = self.encode([t for _, _, t in alone])
             for (p, r, _), vec in zip(alone, extra, strict=True):
@@ -122,3 +115,26 @@ class Embedder:
         for rows in sentence_vectors:
             rows /= np.linalg.norm(rows, axis=1, keepdims=True).clip(1e-12)
         return passage_vectors, sentence_vectors
+
+    def _forward(self, texts: list[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """One model run: unit passage vectors, token embeddings and token character offsets.
+
+        The tokenizer is called once, for the model's inputs and the offsets together.
+        """
+        import torch
+
+        model = self._model
+        features = model.tokenizer(
+            texts,
+            padding=True,
+            truncation=True,
+            max_length=model.max_seq_length,
+            return_tensors="pt",
+            return_offsets_mapping=True,
+        )
+        marks = features.pop("offset_mapping").numpy()
+        with torch.inference_mode():
+            out = model.forward(dict(features))
+        pooled = out["sentence_embedding"].float().numpy()
+        pooled /= np.linalg.norm(pooled, axis=1, keepdims=True).clip(1e-12)
+        return pooled, out["token_embeddings"].float().numpy(), marks

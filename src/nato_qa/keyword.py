@@ -169,6 +169,8 @@ class KeywordIndex:
     def save(self, folder: Path) -> None:
         """Write atomically: a new folder is filled, then swapped in."""
         folder.parent.mkdir(parents=True, exist_ok=True)
+        for leftover in folder.parent.glob(".keyword-*"):  # from a save that was killed
+            shutil.rmtree(leftover, ignore_errors=True)
         tmp = Path(tempfile.mkdtemp(prefix=".keyword-", dir=folder.parent))
         try:
             if self._retriever is not None:

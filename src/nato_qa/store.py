@@ -8,17 +8,26 @@ record is written last, after its chunks, so it marks the article as completely 
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
+import shutil
+import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
 
 import numpy as np
 
 from nato_qa.config import Settings, make_offline
-from nato_qa.errors import IndexCorruptError, NatoQAError, StoreUnavailableError
+from nato_qa.errors import (
+    IndexCorruptError,
+    NatoQAError,
+    StoreNotWritableError,
+    StoreUnavailableError,
+)
 from nato_qa.types import Article, Chunk
 
 _PAGE = 1000
@@ -56,9 +65,33 @@ class VectorStore:
         self.location = settings.chroma_url or str(settings.store_dir)
         self._chunks: Any = None
         self._articles: Any = None
+        self._client: Any = None
         with self._errors("open"):
-            self._client = self._connect()
-            self._open_collections()
+            try:
+                self._client = self._connect()
+                self._open_collections()
+            except BaseException:
+                self._discard()
+                raise
+
+    def _discard(self) -> None:
+        """Drop a client that failed to open, so that the next attempt starts afresh.
+
+        chromadb caches one System per path and keeps it even when it failed to start.
+        """
+        if self._client is not None:
+            with contextlib.suppress(Exception):
+                self._client.close()
+        if not self.settings.chroma_url:
+            with contextlib.suppress(Exception):
+                from chromadb.api.shared_system_client import SharedSystemClient
+
+                path = str(self.settings.store_dir)
+                system = SharedSystemClient._identifier_to_system.pop(path, None)
+                SharedSystemClient._identifier_to_refcount.pop(path, None)
+                if system is not None:
+                    with contextlib.suppress(Exception):
+                        system.stop()
 
     def _connect(self) -> Any:
         import chromadb
@@ -70,12 +103,20 @@ class VectorStore:
             parsed = urlparse(url if "://" in url else f"http://{url}")
             if not parsed.hostname:
                 raise StoreUnavailableError(f"NATO_QA_CHROMA_URL {url!r} has no host name")
-            return chromadb.HttpClient(
+            client = chromadb.HttpClient(
                 host=parsed.hostname,
                 port=parsed.port or (443 if parsed.scheme == "https" else 8000),
                 ssl=parsed.scheme == "https",
                 settings=chroma_settings,
             )
+            # chromadb's httpx session waits forever (timeout=None): a hung server would hold
+            # a question, and a UI queue slot, for good.
+            import httpx
+
+            session = getattr(getattr(client, "_server", None), "_session", None)
+            if isinstance(session, httpx.Client):
+                session.timeout = httpx.Timeout(self.settings.store_timeout)
+            return client
         os.makedirs(self.settings.store_dir, exist_ok=True)
         return chromadb.PersistentClient(
             path=str(self.settings.store_dir), settings=chroma_settings
@@ -91,6 +132,15 @@ class VectorStore:
         except Exception as exc:  # chromadb raises many unrelated types
             name = type(exc).__name__
             text = str(exc)
+            if name == "NotFoundError" or "does not exist" in text:
+                # The collections were dropped behind our back (a server reset or started on
+                # another folder): open them afresh so that an ingest can fill them again.
+                with contextlib.suppress(Exception):
+                    self._open_collections()
+                raise StoreUnavailableError(
+                    f"the store at {self.location} no longer holds the collections ({text}); "
+                    "run `nato-qa ingest corpus/` to index the articles again"
+                ) from exc
             if self.settings.chroma_url and (
                 "connect" in text.lower()
                 or name in {"ConnectError", "ConnectionError", "ReadTimeout", "RemoteProtocolError"}
@@ -103,6 +153,12 @@ class VectorStore:
             if self.settings.chroma_url:
                 raise StoreUnavailableError(
                     f"the Chroma server at {self.settings.chroma_url} failed to {action}: {text}"
+                ) from exc
+            if _is_write_failure(exc):
+                raise StoreNotWritableError(
+                    f"the store in {self.settings.store_dir} cannot be written ({name}: {text}); "
+                    "make the folder writable and free some disk space, then try again; "
+                    "the index is unchanged"
                 ) from exc
             raise IndexCorruptError(
                 f"the store in {self.settings.store_dir} cannot be read ({name}: {text}); "
@@ -264,13 +320,10 @@ class VectorStore:
 
     def query(self, vector: np.ndarray, n: int) -> list[DenseMatch]:
         """The ``n`` chunks nearest to ``vector`` by cosine similarity."""
-        with self._errors("search"):
-            total = self._chunks.count()
-            if total == 0:
-                return []
+        with self._errors("search"):  # chromadb 1.x returns fewer when it holds fewer
             result = self._chunks.query(
                 query_embeddings=[vector.tolist()],
-                n_results=min(n, total),
+                n_results=n,
                 include=["documents", "metadatas", "distances"],
             )
         matches = []
@@ -310,6 +363,42 @@ class VectorStore:
                 name, metadata={"hnsw:space": "cosine"}, embedding_function=None
             )
             setattr(self, attr, collection)
+
+
+_WRITE_ERRNOS = {errno.EROFS, errno.ENOSPC, errno.EACCES, errno.EPERM, errno.EDQUOT}
+_WRITE_TEXTS = ("readonly", "read-only", "disk is full", "unable to open database file",
+                "(code: 8)", "(code: 13)", "(code: 14)", "no space left")  # fmt: skip
+
+
+def _is_write_failure(exc: BaseException) -> bool:
+    """A folder that cannot be written or a full disk, not a damaged store."""
+    if isinstance(exc, OSError) and exc.errno in _WRITE_ERRNOS:
+        return True
+    return any(t in str(exc).lower() for t in _WRITE_TEXTS)
+
+
+def set_aside(folder: Path) -> Path:
+    """Rename a damaged store folder (or file) out of the way; returns its new name."""
+    target = folder.with_name(f"{folder.name}.damaged-{time.strftime('%Y%m%d-%H%M%S')}")
+    os.replace(folder, target)
+    return target
+
+
+def check_room(folder: Path, margin: int = 16 << 20) -> None:
+    """Refuse a rebuild that the disk cannot hold: it would drop the index, then fail.
+
+    Raises:
+        StoreNotWritableError: less free space than the store takes now, plus a margin.
+    """
+    if not folder.exists():
+        return
+    used = sum(p.stat().st_size for p in folder.rglob("*") if p.is_file())
+    free = shutil.disk_usage(folder).free
+    if free < used + margin:
+        raise StoreNotWritableError(
+            f"only {free:,} bytes are free beside {folder}, which takes {used:,}; a rebuild "
+            "needs at least as much again: free some disk space first (the index is unchanged)"
+        )
 
 
 def _opt(value: Any) -> str | None:
