@@ -171,7 +171,7 @@ from nato_qa import QAService, load_settings
 from nato_qa import ingest as ingest_module
 from nato_qa.store import VectorStore
 stage, tmp = sys.argv[1], Path(sys.argv[2])
-svc = QAService(load_settings(store_dir=tmp / "vs", data_dir=tmp / "data", corpus_dir=tmp / "corpus",
+svc = QAService(load_settings(store_dir=tmp / "vectorstore", data_dir=tmp / "data", corpus_dir=tmp / "corpus",
                               embed_batch_size=4))
 calls = {"n": 0}
 def pause(name, original):

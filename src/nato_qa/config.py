@@ -6,10 +6,11 @@ This is the only module that reads the environment for configuration.
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 from typing import Any
 
-from pydantic import Field, field_validator
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import (
     BaseSettings,
     PydanticBaseSettingsSource,
@@ -19,6 +20,7 @@ from pydantic_settings import (
 
 CONFIG_FILE_ENV = "NATO_QA_CONFIG"
 DEFAULT_CONFIG_FILE = "nato-qa.toml"
+_SECRET_WORDS = {"auth", "key", "token", "secret", "password", "apikey"}
 
 
 def _config_file() -> Path:
@@ -55,6 +57,7 @@ class Settings(BaseSettings):
         None, description="Chroma server URL (http://127.0.0.1:8000); unset = persistent."
     )
     collection: str = Field("nato_qa", description="Chroma collection name.")
+    store_timeout: float = Field(30.0, gt=0, description="Seconds to wait for a Chroma server.")
 
     # ingestion
     embedding_model: str | None = Field(
@@ -94,21 +97,26 @@ class Settings(BaseSettings):
     # web UI
     host: str = Field("127.0.0.1", description="Address the UI binds.")
     port: int = Field(7860, ge=0, le=65535, description="Port the UI binds (0 = any free).")
-    auth: str | None = Field(None, description="user:password to require a login.")
+    auth: SecretStr | None = Field(
+        None, description="user:password to require a login (hidden in logs and reprs)."
+    )
     concurrency: int = Field(4, ge=1, le=64, description="Answers computed at once.")
     max_upload_bytes: int = Field(2_000_000, ge=1, description="Largest upload accepted.")
 
-    @field_validator("chroma_url", "openai_base_url", "rerank_model", "auth", "embedding_model")
+    @field_validator("chroma_url", "openai_base_url", "rerank_model", "embedding_model")
     @classmethod
     def _blank_is_none(cls, value: str | None) -> str | None:
         return value or None
 
-    @field_validator("auth")
+    @field_validator("auth", mode="before")
     @classmethod
-    def _auth_shape(cls, value: str | None) -> str | None:
-        if value is not None and ":" not in value:
+    def _auth_shape(cls, value: Any) -> Any:
+        raw = value.get_secret_value() if isinstance(value, SecretStr) else value
+        if not raw:
+            return None
+        if isinstance(raw, str) and ":" not in raw:
             raise ValueError("NATO_QA_AUTH must look like user:password")
-        return value
+        return raw
 
     @classmethod
     def settings_customise_sources(
@@ -154,8 +162,12 @@ def load_settings(**overrides: Any) -> Settings:
     try:
         return Settings(**{k: v for k, v in overrides.items() if v is not None})
     except ValidationError as exc:
-        problems = "; ".join(
-            f"{'.'.join(str(p) for p in e['loc']) or 'settings'}: {e['msg']} (got {e.get('input')!r})"
-            for e in exc.errors()
-        )
+
+        def shown(e: Any) -> str:
+            where = ".".join(str(p) for p in e["loc"]) or "settings"
+            secret = set(re.split(r"[_.]", where.lower())) & _SECRET_WORDS
+            value = "***" if secret or e["type"] == "extra_forbidden" else repr(e.get("input"))
+            return f"{where}: {e['msg']} (got {value})"
+
+        problems = "; ".join(shown(e) for e in exc.errors())
         raise ConfigError(f"invalid settings: {problems}") from None

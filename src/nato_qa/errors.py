@@ -32,6 +32,10 @@ class StoreUnavailableError(NatoQAError):
     """The Chroma server does not answer."""
 
 
+class StoreNotWritableError(NatoQAError):
+    """The store's folder cannot be written (read-only, no space); the index is unchanged."""
+
+
 class InvalidQuestionError(NatoQAError):
     """The question is empty or too long."""
 

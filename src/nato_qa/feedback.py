@@ -112,7 +112,19 @@ def feedback_record(
     value = normalise_rating(rating)
     if not isinstance(question, str) or not question.strip():
         raise NatoQAError("feedback needs the question that was asked")
+    if not isinstance(answer, (Answer, Mapping)):
+        raise NatoQAError("feedback needs the answer object that /ask returned")
+    if comment is not None and not isinstance(comment, str):
+        raise NatoQAError("the comment must be text")
+    if history is not None and not isinstance(history, (list, tuple)):
+        raise NatoQAError("the history must be a list of turns")
     data = answer.to_dict() if isinstance(answer, Answer) else dict(answer)
+    for key in ("citations", "related"):
+        items = data.get(key) or []
+        if not isinstance(items, (list, tuple)) or not all(
+            isinstance(c, Mapping) and c.get("doc_id") for c in items
+        ):
+            raise NatoQAError(f"the answer's {key} must be a list of objects with a doc_id")
     note = (comment or "").strip()[:MAX_COMMENT_CHARS]
     turns = _turns(history)
     stamp = datetime.now(timezone.utc).isoformat(timespec="seconds")

@@ -14,7 +14,12 @@ from typing import Any
 from nato_qa.backends.base import AnswerBackend, Draft, Evidence, create_backend
 from nato_qa.config import Settings, load_settings, make_offline
 from nato_qa.embedding import Embedder
-from nato_qa.errors import IndexNotFoundError, InvalidQuestionError, NatoQAError
+from nato_qa.errors import (
+    IndexCorruptError,
+    IndexNotFoundError,
+    InvalidQuestionError,
+    NatoQAError,
+)
 from nato_qa.ingest import IngestReport, ProgressFactory, ingest, load_keyword_index
 from nato_qa.keyword import KeywordIndex
 from nato_qa.retrieval import Retriever, load_reranker
@@ -24,7 +29,9 @@ from nato_qa.store import VectorStore
 from nato_qa.types import Answer, Article, Hit
 
 log = logging.getLogger(__name__)
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\ufeff]")
+# Control and invisible characters, and lone surrogates (JSON "\udcff", argv bytes that are
+# not UTF-8): the tokenizer cannot encode those.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\ufeff\ud800-\udfff]")
 
 
 class QAService:
@@ -117,6 +124,15 @@ class QAService:
     ) -> IngestReport:
         """Bring the store in step with ``paths`` (default: the corpus folder)."""
         with self._lock:
+            if rebuild and not self.settings.chroma_url:
+                from nato_qa.store import check_room, set_aside
+
+                try:
+                    _ = self.store
+                except IndexCorruptError as exc:  # unreadable: keep it aside, start afresh
+                    moved = set_aside(self.settings.store_dir)
+                    log.warning("%s; moved it to %s and rebuilding", exc, moved)
+                check_room(self.settings.store_dir)
             report, keyword = ingest(
                 list(paths) if paths is not None else [self.settings.corpus_dir],
                 self.settings, self.store, self.embedder, rebuild=rebuild, progress=progress,

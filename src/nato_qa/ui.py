@@ -297,12 +297,20 @@ def add_upload(service: QAService, src: Path, progress: gr.Progress | None = Non
     previous = dest.read_bytes() if dest.is_file() else None
     saved = save_upload(src, settings, filename)
     factory = (lambda n: _UIProgress(n, progress)) if progress is not None else None
-    report: IngestReport = service.ingest([saved], progress=factory)
-    if report.failed:  # the file did not load, so the store is as it was: so is the folder
+
+    def restore() -> None:
         if previous is None:
             saved.unlink(missing_ok=True)
         else:
             saved.write_bytes(previous)
+
+    try:
+        report: IngestReport = service.ingest([saved], progress=factory)
+    except BaseException:  # the store failed: keep the folder in step with it
+        restore()
+        raise
+    if report.failed:  # the file did not load, so the store is as it was: so is the folder
+        restore()
         reasons = "; ".join(line.replace(str(saved), filename) for line in report.failed)
         raise IngestError(reasons)
     what = "added" if report.added else "updated" if report.updated else "unchanged"
@@ -517,7 +525,7 @@ def launch(
     settings = service.settings
     auth = None
     if settings.auth:
-        user, _, password = settings.auth.partition(":")
+        user, _, password = settings.auth.get_secret_value().partition(":")
         auth = (user, password)
     port = settings.port if server_port is None else server_port
     if port == 0:  # "any free port": Gradio itself would report port 0 in its URLs

@@ -91,11 +91,6 @@ def test_service_ask_answers_or_says_why(
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(
-    strict=True,
-    reason="src: QAService.validate_question keeps lone surrogates (U+D800-U+DFFF); the "
-    "tokenizer then raises TypeError, which is no NatoQAError (see docs/security.md)",
-)
 @pytest.mark.parametrize("question", ["\udcff", "Who heads the \ud800 mission to NATO?"])
 def test_lone_surrogates_are_cleaned_or_refused(service: QAService, question: str) -> None:
     outcome(lambda: service.ask(question), service.articles)
@@ -193,11 +188,6 @@ def test_cli_prints_hostile_markup_literally(service: QAService) -> None:
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(
-    strict=True,
-    reason="src: bytes that are not UTF-8 in argv arrive as lone surrogates "
-    "(surrogateescape); validate_question keeps them and the tokenizer raises TypeError",
-)
 def test_cli_argv_that_is_not_utf8_gives_an_error_line(service: QAService) -> None:
     # Python turns argv bytes that are not UTF-8 into lone surrogates (os.fsdecode).
     question = os.fsdecode(b"Who heads the \xff\xfe mission to NATO?")
@@ -346,11 +336,6 @@ MALFORMED_FEEDBACK = {
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(
-    strict=True,
-    reason="src: feedback.feedback_record trusts the shape of answer/history/comment; "
-    "a malformed /feedback call raises TypeError/KeyError/AttributeError, not NatoQAError",
-)
 @pytest.mark.parametrize("case", list(MALFORMED_FEEDBACK), ids=list(MALFORMED_FEEDBACK))
 def test_malformed_feedback_is_a_clear_error(client: Client, case: str) -> None:
     args: dict[str, Any] = {"rating": "up", "comment": "", "question": "Who heads it?",
