@@ -38,8 +38,14 @@ lint: setup
 	$(VENV)/bin/ruff format --check src tests app.py benchmarks
 	$(VENV)/bin/mypy
 
-bench: setup
-	$(PY) benchmarks/run.py
+BENCH_STAMP := $(VENV)/.bench-installed
+$(BENCH_STAMP): pyproject.toml | $(STAMP)
+	$(PIP) install --quiet -e '.[dev,openai,server,bench]'
+	touch $(BENCH_STAMP)
+
+## Speed and memory at 5, 200 and 1,000 articles (docs/benchmarks.md); ~15 minutes here.
+bench: $(BENCH_STAMP)
+	$(PY) benchmarks/run.py $(BENCH_ARGS)
 
 stress: test-setup
 	$(PY) -m pytest -q tests/reliability --stress
