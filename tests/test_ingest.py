@@ -182,7 +182,7 @@ def pause(name, original):
             time.sleep(60)
         return original(*args, **kwargs)
     return wrapped
-for name in ("upsert_chunks", "delete_chunks", "put_article", "delete_article"):
+for name in ("upsert_chunks", "delete_chunks", "put_articles", "delete_article"):
     setattr(VectorStore, name, pause(name, getattr(VectorStore, name)))
 svc.ingest(rebuild=stage.startswith("rebuild"))
 print("DONE", flush=True)
@@ -190,7 +190,7 @@ print("DONE", flush=True)
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("stage", ["upsert_chunks#2", "put_article#3", "delete_chunks#4"])
+@pytest.mark.parametrize("stage", ["upsert_chunks#2", "put_articles#3", "delete_chunks#4"])
 def test_sigkill_during_ingest_is_completed_by_next_run(
     tmp_path: Path, stage: str, fresh_service: QAService
 ) -> None:

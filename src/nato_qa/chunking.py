@@ -19,10 +19,15 @@ _BOUNDARY_RE = re.compile(r"[.!?…]+[\"”’')\]]*(?=\s+[\"“‘'(\[]?[A-Z0-9
 _PARAGRAPH_RE = re.compile(r"[^\n]+")
 
 
+_LAST_WORD_RE = re.compile(r"([A-Za-z.]+)\.$")
+_LOOK_BACK = 32  # longer than any abbreviation: a sentence end looks only this far back
+
+
 def _ends_with_abbreviation(text: str, end: int) -> bool:
-    word = re.search(r"([A-Za-z.]+)\.$", text[:end])
-    if not word:
-        return False
+    lo = max(0, end - _LOOK_BACK)
+    word = _LAST_WORD_RE.search(text, lo, end)
+    if not word or (word.start() == lo and lo > 0 and _LAST_WORD_RE.match(text[lo - 1] + ".")):
+        return False  # no word, or one longer than the look-back: not an abbreviation
     token = word.group(1).lower()
     return token in _ABBREVIATIONS or (len(token) == 1 and token.isalpha())
 

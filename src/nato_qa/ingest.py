@@ -23,7 +23,7 @@ from nato_qa.embedding import Embedder
 from nato_qa.errors import IndexCorruptError, IngestError
 from nato_qa.keyword import KeywordIndex, near_duplicate_groups
 from nato_qa.loaders import iter_article_files, load_article
-from nato_qa.store import StoredArticle, VectorStore
+from nato_qa.store import ArticleRecord, StoredArticle, VectorStore
 from nato_qa.types import Article, Chunk
 
 log = logging.getLogger(__name__)
@@ -209,7 +209,7 @@ def ingest(
         loaded[article.doc_id] = article
 
     # Which articles need work, and which of their chunks need embedding.
-    todo: list[tuple[Article, str, list[Chunk], set[str]]] = []
+    todo: list[_Work] = []
     for doc_id, article in loaded.items():
         fingerprint = article_fingerprint(article, settings, embedder)
         previous = stored.get(doc_id)
@@ -220,22 +220,39 @@ def ingest(
         existing = set(store.chunk_ids(doc_id))
         todo.append((article, fingerprint, chunks, existing))
 
-    to_embed = [c for _, _, chunks, existing in todo for c in chunks if c.chunk_id not in existing]
-    vectors, sentence_rows = _embed(embedder, [c.text for c in to_embed], progress)
-    vector_of = {c.chunk_id: vectors[i] for i, c in enumerate(to_embed)}
-    sentences_of = {c.chunk_id: sentence_rows[i] for i, c in enumerate(to_embed)}
-
-    for article, fingerprint, chunks, existing in todo:
-        fresh = [c for c in chunks if c.chunk_id in vector_of]
-        if fresh:
-            store.upsert_chunks(fresh, np.stack([vector_of[c.chunk_id] for c in fresh]))
-        stale = sorted(existing - {c.chunk_id for c in chunks})
-        store.delete_chunks(stale)
-        doc_vector = _article_vector(embedder, fresh, vector_of, article)
-        store.put_article(article, fingerprint, len(chunks), doc_vector)
-        (report.updated if article.doc_id in stored else report.added).append(article.doc_id)
-        report.chunks_written += len(fresh)
-        report.chunks_deleted += len(stale)
+    # Embed and write a group of articles at a time (about 4 embedding batches of chunks):
+    # work is saved as it goes, and Chroma writes many rows in one call. Within a group,
+    # the chunks are written before the article records that mark them complete.
+    sentences_of: dict[str, np.ndarray] = {}
+    total = sum(len([c for c in chunks if c.chunk_id not in old]) for *_, chunks, old in todo)
+    bar = progress(total) if progress else None
+    try:
+        for group in _groups(todo, max(embedder.batch_size * 4, 1)):
+            fresh = [c for *_, chunks, old in group for c in chunks if c.chunk_id not in old]
+            vectors, rows = _embed(embedder, [c.text for c in fresh], None)
+            vector_of = {c.chunk_id: vectors[i] for i, c in enumerate(fresh)}
+            sentences_of.update((c.chunk_id, rows[i]) for i, c in enumerate(fresh))
+            store.upsert_chunks(fresh, vectors)
+            stale = sorted(
+                cid for *_, chunks, old in group for cid in old - {c.chunk_id for c in chunks}
+            )
+            store.delete_chunks(stale)
+            records = []
+            for article, fingerprint, chunks, old in group:
+                mine = [c for c in chunks if c.chunk_id not in old]
+                vector = _article_vector(embedder, mine, vector_of, article)
+                records.append(ArticleRecord(article, fingerprint, len(chunks), vector))
+                (report.updated if article.doc_id in stored else report.added).append(
+                    article.doc_id
+                )
+            store.put_articles(records)
+            report.chunks_written += len(fresh)
+            report.chunks_deleted += len(stale)
+            if bar:
+                bar.update(len(fresh))
+    finally:
+        if bar:
+            bar.close()
 
     # Articles whose files are gone from the folders named.
     for doc_id, previous in stored.items():
@@ -254,6 +271,23 @@ def ingest(
     keyword = load_keyword_index(store, settings, embedder, sentences_of, progress)
     report.seconds = time.perf_counter() - started
     return report, keyword
+
+
+_Work = tuple[Article, str, list[Chunk], set[str]]  # article, fingerprint, chunks, ids stored
+
+
+def _groups(todo: list[_Work], size: int) -> Iterable[list[_Work]]:
+    """Consecutive articles holding about ``size`` chunks to embed (at least one article)."""
+    group: list[_Work] = []
+    count = 0
+    for work in todo:
+        group.append(work)
+        count += sum(c.chunk_id not in work[3] for c in work[2])
+        if count >= size:
+            yield group
+            group, count = [], 0
+    if group:
+        yield group
 
 
 def _embed(

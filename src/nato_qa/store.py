@@ -43,6 +43,16 @@ class StoredArticle:
 
 
 @dataclass(frozen=True)
+class ArticleRecord:
+    """What the store keeps about an ingested article: written after its chunks."""
+
+    article: Article
+    fingerprint: str
+    n_chunks: int
+    vector: np.ndarray
+
+
+@dataclass(frozen=True)
 class DenseMatch:
     chunk_id: str
     doc_id: str
@@ -199,29 +209,32 @@ class VectorStore:
                     return out
                 offset += _PAGE
 
-    def put_article(
-        self, article: Article, fingerprint: str, n_chunks: int, vector: np.ndarray
-    ) -> None:
-        """Mark an article as completely ingested (call after its chunks are written)."""
-        meta = _clean_meta(
-            {
-                "title": article.title,
-                "sha256": article.sha256,
-                "source_path": article.source_path,
-                "publisher": article.publisher,
-                "author": article.author,
-                "date": article.date,
-                "url": article.url,
-                "fingerprint": fingerprint,
-                "n_chunks": n_chunks,
-            }
-        )
+    def put_articles(self, records: Sequence[ArticleRecord]) -> None:
+        """Mark articles as completely ingested (call after their chunks are written)."""
+        if not records:
+            return
+        metas = [
+            _clean_meta(
+                {
+                    "title": r.article.title,
+                    "sha256": r.article.sha256,
+                    "source_path": r.article.source_path,
+                    "publisher": r.article.publisher,
+                    "author": r.article.author,
+                    "date": r.article.date,
+                    "url": r.article.url,
+                    "fingerprint": r.fingerprint,
+                    "n_chunks": r.n_chunks,
+                }
+            )
+            for r in records
+        ]
         with self._errors("write an article"):
             self._articles.upsert(
-                ids=[article.doc_id],
-                documents=[article.text],
-                metadatas=[meta],
-                embeddings=[vector.tolist()],
+                ids=[r.article.doc_id for r in records],
+                documents=[r.article.text for r in records],
+                metadatas=metas,
+                embeddings=np.stack([r.vector for r in records]),
             )
 
     def delete_article(self, doc_id: str) -> None:

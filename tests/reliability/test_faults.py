@@ -191,7 +191,7 @@ def test_frozen_chroma_server_fails_within_a_bounded_time(
 # -- ingestion killed with SIGKILL ------------------------------------------------------------
 
 # Each stage brings the store to a state, then stops at one point and waits to be killed.
-# tests/test_ingest.py kills before the 2nd chunk upsert, the 3rd article record and the 4th
+# tests/test_ingest.py kills before the 2nd chunk upsert, the 3rd write of article records and the 4th
 # chunk deletion; CI here adds two points between other writes, --stress runs the rest.
 _KILL_SCRIPT = r"""
 import json, sys, time
@@ -262,7 +262,7 @@ elif stage == "article-record-deleted":  # a removed file: its record gone, its 
     from chromadb.api.models.Collection import Collection
     patch(Collection, "delete", before=lambda *a, **k: bool(k.get("where")))
     svc.ingest()
-elif stage in ("upsert_chunks#2", "put_article#3"):  # as in tests/test_ingest.py
+elif stage in ("upsert_chunks#2", "put_articles#3"):  # as in tests/test_ingest.py
     from nato_qa.store import VectorStore
     name, n = stage.split("#")
     patch(VectorStore, name, before=nth(name, int(n)))
@@ -289,7 +289,7 @@ print("DONE", flush=True)
 
 EDIT = ("led by Osamu Izawa", "led by Ambassador Osamu Izawa")
 CI_STAGES = ["keyword-swap", "after-reset"]
-STRESS_STAGES = ["article-record-deleted", "stale-chunks", "upsert_chunks#2", "put_article#3"]
+STRESS_STAGES = ["article-record-deleted", "stale-chunks", "upsert_chunks#2", "put_articles#3"]
 
 
 @pytest.fixture(scope="module")
@@ -396,7 +396,7 @@ def _check_killed_state(svc: QAService, stage: str, expected: list[str]) -> None
         assert HELD_OUT not in articles and HELD_OUT in chunks.values()  # orphaned chunks
     elif stage == "stale-chunks":
         assert set(chunks) - set(expected), "no stale chunk was left by the kill"
-    elif stage in ("upsert_chunks#2", "put_article#3"):
+    elif stage in ("upsert_chunks#2", "put_articles#3"):
         assert len(articles) < 5
 
 
