@@ -122,3 +122,22 @@ def test_ingest_completes_missing_sentence_vectors(fresh_service: QAService) -> 
     with model_calls(svc.embedder) as calls:
         assert svc.ingest().ok
     assert calls == []  # complete now: nothing to redo
+
+
+def test_an_index_just_built_answers_as_it_will_after_a_restart(service: QAService) -> None:
+    """The ingesting process and a later one read the same sentence vectors (as saved)."""
+    loaded = KeywordIndex.load(service.settings.keyword_dir)
+    assert loaded is not None
+    for kc in service.keyword.chunks:
+        now = service.keyword.sentence_vectors(kc.chunk.chunk_id)
+        later = loaded.sentence_vectors(kc.chunk.chunk_id)
+        assert now is not None and later is not None
+        assert np.array_equal(now, later), kc.chunk.chunk_id
+    restarted = QAService(service.settings)
+    restarted.__dict__["embedder"] = service.embedder
+    for question in ("Who heads Japan's mission to NATO?",
+                     "Why is Japan's geographical location an obstacle to joining NATO?"):  # fmt: skip
+        assert (
+            restarted.ask(question).to_dict()["citations"]
+            == (service.ask(question).to_dict()["citations"])
+        )

@@ -85,7 +85,12 @@ class KeywordIndex:
         self.chunks = chunks
         self.fingerprint = fingerprint
         self._retriever = retriever
-        self._sentence_vectors = dict(sentence_vectors or {})
+        # Held as saved (float16), so that an index just built and the same index loaded
+        # from disk give the same scores, and so the same answers.
+        self._sentence_vectors = {
+            cid: rows if rows.dtype == np.float16 else np.asarray(rows, dtype=np.float16)
+            for cid, rows in (sentence_vectors or {}).items()
+        }
         self._by_id = {kc.chunk.chunk_id: kc for kc in chunks}
         self._groups: dict[int, list[Chunk]] = {}
         self._df: dict[str, int] | None = None

@@ -168,6 +168,7 @@ class VectorCache:
             rows = self._passages.get(text)
         if rows is None or len(rows) != len(spans):
             rows = embedder.encode_passages([text], [spans])[1][0]
+            rows = rows.astype(np.float16).astype(np.float32)  # as if saved (keyword.py)
             with self._lock:
                 self._passages[text] = rows
                 while len(self._passages) > self._size // 10:
