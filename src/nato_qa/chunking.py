@@ -20,14 +20,17 @@ _PARAGRAPH_RE = re.compile(r"[^\n]+")
 
 
 _LAST_WORD_RE = re.compile(r"([A-Za-z.]+)\.$")
+_WORD_CHAR_RE = re.compile(r"[A-Za-z.]")
 _LOOK_BACK = 32  # longer than any abbreviation: a sentence end looks only this far back
 
 
 def _ends_with_abbreviation(text: str, end: int) -> bool:
     lo = max(0, end - _LOOK_BACK)
     word = _LAST_WORD_RE.search(text, lo, end)
-    if not word or (word.start() == lo and lo > 0 and _LAST_WORD_RE.match(text[lo - 1] + ".")):
-        return False  # no word, or one longer than the look-back: not an abbreviation
+    if not word:
+        return False
+    if word.start() == lo and lo > 0 and _WORD_CHAR_RE.match(text, lo - 1):
+        return False  # the word goes on past the look-back: longer than any abbreviation
     token = word.group(1).lower()
     return token in _ABBREVIATIONS or (len(token) == 1 and token.isalpha())
 

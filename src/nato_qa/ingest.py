@@ -218,34 +218,45 @@ def ingest(
             continue
         chunks = chunk_article(article, settings.chunk_size, settings.chunk_overlap)
         existing = set(store.chunk_ids(doc_id))
-        todo.append((article, fingerprint, chunks, existing))
+        todo.append(
+            _Work(
+                article,
+                fingerprint,
+                len(chunks),
+                fresh=[c for c in chunks if c.chunk_id not in existing],
+                stale=sorted(existing - {c.chunk_id for c in chunks}),
+            )
+        )
 
     # Embed and write a group of articles at a time (about 4 embedding batches of chunks):
     # work is saved as it goes, and Chroma writes many rows in one call. Within a group,
     # the chunks are written before the article records that mark them complete.
     sentences_of: dict[str, np.ndarray] = {}
-    total = sum(len([c for c in chunks if c.chunk_id not in old]) for *_, chunks, old in todo)
-    bar = progress(total) if progress else None
+    bar = progress(sum(len(w.fresh) for w in todo)) if progress else None
     try:
         for group in _groups(todo, max(embedder.batch_size * 4, 1)):
-            fresh = [c for *_, chunks, old in group for c in chunks if c.chunk_id not in old]
+            fresh = [c for w in group for c in w.fresh]
             vectors, rows = _embed(embedder, [c.text for c in fresh], None)
             vector_of = {c.chunk_id: vectors[i] for i, c in enumerate(fresh)}
             sentences_of.update((c.chunk_id, rows[i]) for i, c in enumerate(fresh))
             store.upsert_chunks(fresh, vectors)
-            stale = sorted(
-                cid for *_, chunks, old in group for cid in old - {c.chunk_id for c in chunks}
-            )
+            stale = [cid for w in group for cid in w.stale]
             store.delete_chunks(stale)
-            records = []
-            for article, fingerprint, chunks, old in group:
-                mine = [c for c in chunks if c.chunk_id not in old]
-                vector = _article_vector(embedder, mine, vector_of, article)
-                records.append(ArticleRecord(article, fingerprint, len(chunks), vector))
-                (report.updated if article.doc_id in stored else report.added).append(
-                    article.doc_id
+            store.put_articles(
+                [
+                    ArticleRecord(
+                        w.article,
+                        w.fingerprint,
+                        w.n_chunks,
+                        _article_vector(embedder, w.fresh, vector_of, w.article),
+                    )
+                    for w in group
+                ]
+            )
+            for w in group:
+                (report.updated if w.article.doc_id in stored else report.added).append(
+                    w.article.doc_id
                 )
-            store.put_articles(records)
             report.chunks_written += len(fresh)
             report.chunks_deleted += len(stale)
             if bar:
@@ -273,7 +284,15 @@ def ingest(
     return report, keyword
 
 
-_Work = tuple[Article, str, list[Chunk], set[str]]  # article, fingerprint, chunks, ids stored
+@dataclass
+class _Work:
+    """An article to (re)write: its chunks not yet stored, and its stored chunks now gone."""
+
+    article: Article
+    fingerprint: str
+    n_chunks: int
+    fresh: list[Chunk]
+    stale: list[str]
 
 
 def _groups(todo: list[_Work], size: int) -> Iterable[list[_Work]]:
@@ -282,7 +301,7 @@ def _groups(todo: list[_Work], size: int) -> Iterable[list[_Work]]:
     count = 0
     for work in todo:
         group.append(work)
-        count += sum(c.chunk_id not in work[3] for c in work[2])
+        count += len(work.fresh)
         if count >= size:
             yield group
             group, count = [], 0

@@ -21,7 +21,7 @@ import numpy as np
 
 from nato_qa.chunking import sentence_spans
 from nato_qa.embedding import Embedder
-from nato_qa.keyword import KeywordIndex, terms
+from nato_qa.keyword import SENTENCE_DTYPE, KeywordIndex, terms
 from nato_qa.types import Hit
 
 _NUMBER = re.compile(
@@ -168,7 +168,7 @@ class VectorCache:
             rows = self._passages.get(text)
         if rows is None or len(rows) != len(spans):
             rows = embedder.encode_passages([text], [spans])[1][0]
-            rows = rows.astype(np.float16).astype(np.float32)  # as if saved (keyword.py)
+            rows = rows.astype(SENTENCE_DTYPE).astype(np.float32)  # as if saved
             with self._lock:
                 self._passages[text] = rows
                 while len(self._passages) > self._size // 10:

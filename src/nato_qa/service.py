@@ -25,7 +25,7 @@ from nato_qa.keyword import KeywordIndex
 from nato_qa.retrieval import Retriever, load_reranker
 from nato_qa.rewrite import standalone_question
 from nato_qa.sentences import VectorCache
-from nato_qa.store import VectorStore
+from nato_qa.store import VectorStore, check_room, set_aside
 from nato_qa.types import Answer, Article, Hit
 
 log = logging.getLogger(__name__)
@@ -125,8 +125,6 @@ class QAService:
         """Bring the store in step with ``paths`` (default: the corpus folder)."""
         with self._lock:
             if rebuild and not self.settings.chroma_url:
-                from nato_qa.store import check_room, set_aside
-
                 try:
                     _ = self.store
                 except IndexCorruptError as exc:  # unreadable: keep it aside, start afresh
