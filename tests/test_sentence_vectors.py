@@ -15,7 +15,7 @@ from nato_qa import QAService
 from nato_qa.chunking import sentence_spans
 from nato_qa.embedding import Embedder
 from nato_qa.ingest import build_keyword_index
-from nato_qa.keyword import KeywordIndex
+from nato_qa.keyword import KeywordIndex, vocabulary
 
 
 @contextmanager
@@ -82,12 +82,17 @@ def test_ingest_saves_every_chunks_sentence_vectors(service: QAService) -> None:
 
 
 def test_a_search_runs_the_model_on_the_question_only(service: QAService) -> None:
+    """No passage or sentence is embedded at query time: only the question, and (for query
+    expansion) those of its words that the corpus does not have, once each."""
     question = "Which ambassador leads Japan's delegation at the alliance's headquarters?"
+    _, _, row_of = service.keyword.word_matrix()
+    new_words = [w for w in vocabulary([question]) if w not in row_of]
+    assert new_words  # "headquarters" is not a word of the articles
     with model_calls(service.embedder) as calls:
         hits = service.search(question, 5)
         answer = service.ask(question)
     assert hits and not answer.refused
-    assert calls == [("encode", [question])]
+    assert calls == [("encode", [question]), ("encode", new_words)]
 
 
 def test_vectors_computed_at_query_time_give_the_same_ranking(
@@ -99,8 +104,9 @@ def test_vectors_computed_at_query_time_give_the_same_ranking(
     assert svc.ingest().ok
     questions = ["Who heads Japan's mission to NATO?", "Why did Japan open a NATO office?"]
     before = [[h.chunk_id for h in svc.search(q, 5)] for q in questions]
-    bare = build_keyword_index(svc.store, svc.settings)  # no embedder: no sentence vectors
-    assert not bare.all_sentence_vectors
+    # no embedder: no sentence vectors (the words' vectors are carried over, as a refresh does)
+    bare = build_keyword_index(svc.store, svc.settings, known_words=svc.keyword.word_vectors)
+    assert not bare.all_sentence_vectors and bare.words_complete
     svc.refresh(bare)
     with model_calls(svc.embedder) as calls:
         after = [[h.chunk_id for h in svc.search(q, 5)] for q in questions]

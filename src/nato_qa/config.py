@@ -80,6 +80,12 @@ class Settings(BaseSettings):
         10, ge=0, le=100, description="Passages reranked by their best sentence (0 = off)."
     )
     rerank_model: str | None = Field(None, description="Local cross-encoder path (optional).")
+    expansion_similarity: float = Field(
+        0.65, ge=0.0, le=1.0, description="Least cosine for a corpus word to expand a query word."
+    )
+    expansion_per_word: int = Field(
+        2, ge=0, le=10, description="Corpus words added per question word to BM25 (0 = off)."
+    )
     refusal_threshold: float = Field(
         0.30, ge=0.0, le=1.0, description="Evidence score below which the answer is refused."
     )

@@ -21,7 +21,7 @@ from nato_qa.chunking import chunk_article, sentence_spans
 from nato_qa.config import Settings
 from nato_qa.embedding import Embedder
 from nato_qa.errors import IndexCorruptError, IngestError
-from nato_qa.keyword import KeywordIndex, near_duplicate_groups
+from nato_qa.keyword import KeywordIndex, near_duplicate_groups, vocabulary
 from nato_qa.loaders import iter_article_files, load_article
 from nato_qa.store import ArticleRecord, StoredArticle, VectorStore
 from nato_qa.types import Article, Chunk
@@ -97,11 +97,14 @@ def build_keyword_index(
     embedder: Embedder | None = None,
     known: Mapping[str, np.ndarray] | None = None,
     progress: ProgressFactory | None = None,
+    known_words: Mapping[str, np.ndarray] | None = None,
 ) -> KeywordIndex:
     """Build the BM25 index and near-duplicate groups from what the store holds, and save it.
 
-    Sentence vectors come from ``known`` (by chunk id); with an ``embedder`` the missing
-    ones are computed, without one they are left to be computed at query time.
+    Sentence vectors come from ``known`` (by chunk id) and word vectors from ``known_words``
+    (by word); with an ``embedder`` the missing ones are computed. Without one, sentence
+    vectors are left to be computed at query time and query expansion waits for the next
+    ingestion.
     """
     fingerprint = store_fingerprint(store.articles(), settings)
     chunks, vectors = store.all_chunks(with_embeddings=True)
@@ -116,7 +119,12 @@ def build_keyword_index(
         log.info("computing the sentence vectors of %d chunks", len(missing))
         _, rows = _embed(embedder, [c.text for c in missing], progress)
         sentence_vectors.update(zip((c.chunk_id for c in missing), rows, strict=True))
-    index = KeywordIndex.build(chunks, groups, fingerprint, sentence_vectors)
+    word_vectors = dict(known_words or {})
+    new_words = [w for w in vocabulary(c.text for c in chunks) if w not in word_vectors]
+    if new_words and embedder is not None:
+        log.info("computing the vectors of %d new words", len(new_words))
+        word_vectors.update(zip(new_words, embedder.encode(new_words), strict=True))
+    index = KeywordIndex.build(chunks, groups, fingerprint, sentence_vectors, word_vectors)
     index.save(settings.keyword_dir)
     return index
 
@@ -139,18 +147,22 @@ def load_keyword_index(
 ) -> KeywordIndex:
     """The saved index when it matches the store, else a fresh one.
 
-    With an ``embedder`` (ingestion) the index returned has every chunk's sentence vectors.
+    With an ``embedder`` (ingestion) the index returned has every chunk's sentence vectors
+    and every word's vector.
     """
     saved = saved_keyword_index(settings)
     if (
         saved is not None
         and saved.fingerprint == store_fingerprint(store.articles(), settings)
-        and (embedder is None or saved.has_every_sentence_vector)
+        and (embedder is None or (saved.has_every_sentence_vector and saved.words_complete))
     ):
         return saved
     log.info("keyword index missing or out of step with the store; rebuilding it")
     previous = saved.all_sentence_vectors if saved is not None else {}
-    return build_keyword_index(store, settings, embedder, {**previous, **(known or {})}, progress)
+    words = saved.word_vectors if saved is not None else {}
+    return build_keyword_index(
+        store, settings, embedder, {**previous, **(known or {})}, progress, words
+    )
 
 
 def _in_scope(source_path: str, roots: Sequence[Path]) -> bool:

@@ -3,7 +3,9 @@
 Beside the bm25s files, ``chunks.json`` keeps each chunk's document, offsets, text and
 near-duplicate group, so that retrieval can return keyword hits without asking the store, and
 ``sentences.npy`` keeps each chunk's sentence vectors (``Embedder.encode_passages``, made at
-ingestion), so that ranking passages by their best sentence needs no model run at query time.
+ingestion), so that ranking passages by their best sentence needs no model run at query time,
+and ``words.json`` + ``words.npy`` the vectors of the words of the chunks, for query expansion
+(``expansion.py``). Both are optional: an index without them still searches.
 """
 
 from __future__ import annotations
@@ -11,9 +13,11 @@ from __future__ import annotations
 import json
 import logging
 import os
+import re
 import shutil
 import tempfile
-from collections.abc import Mapping, Sequence
+import threading
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -26,10 +30,13 @@ from nato_qa.types import Chunk
 
 _META_FILE = "chunks.json"
 _SENTENCES_FILE = "sentences.npy"
+_WORDS_FILE = "words.json"
+_WORD_VECTORS_FILE = "words.npy"
 FORMAT_VERSION = 2
 # Sentence vectors are kept, on disk and in memory, at half precision: half the file, and the
 # same scores whether the index was just built or loaded.
 SENTENCE_DTYPE = np.float16
+_WORD_MATRIX_LOCK = threading.Lock()
 
 
 @lru_cache(maxsize=1)
@@ -84,6 +91,9 @@ class KeywordIndex:
         fingerprint: str,
         retriever: Any,
         sentence_vectors: Mapping[str, np.ndarray] | None = None,
+        words: Sequence[str] = (),
+        word_rows: np.ndarray | None = None,
+        words_complete: bool = False,
     ) -> None:
         self.chunks = chunks
         self.fingerprint = fingerprint
@@ -92,6 +102,17 @@ class KeywordIndex:
             cid: np.asarray(rows, dtype=SENTENCE_DTYPE)  # no copy when loaded
             for cid, rows in (sentence_vectors or {}).items()
         }
+        self._words = list(words)
+        self._word_rows = (
+            np.zeros((0, 0), dtype=SENTENCE_DTYPE)
+            if word_rows is None
+            else np.asarray(word_rows, dtype=SENTENCE_DTYPE)
+        )
+        if len(self._word_rows) != len(self._words):
+            raise ValueError(f"{len(self._words)} words but {len(self._word_rows)} word vectors")
+        self._word_matrix: np.ndarray | None = None
+        self._word_row: dict[str, int] = {}
+        self.words_complete = words_complete  # every word of the chunks has its vector
         self._by_id = {kc.chunk.chunk_id: kc for kc in chunks}
         self._groups: dict[int, list[Chunk]] = {}
         self._df: dict[str, int] | None = None
@@ -114,6 +135,19 @@ class KeywordIndex:
     @property
     def has_every_sentence_vector(self) -> bool:
         return all(kc.chunk.chunk_id in self._sentence_vectors for kc in self.chunks)
+
+    @property
+    def word_vectors(self) -> dict[str, np.ndarray]:
+        """The saved vectors of the chunks' words, by word."""
+        return dict(zip(self._words, self._word_rows, strict=True))
+
+    def word_matrix(self) -> tuple[list[str], np.ndarray, dict[str, int]]:
+        """The words, their unit vectors (float32, one row each) and each word's row; made once."""
+        with _WORD_MATRIX_LOCK:
+            if self._word_matrix is None:
+                self._word_row = {w: i for i, w in enumerate(self._words)}
+                self._word_matrix = np.asarray(self._word_rows, dtype=np.float32)
+        return self._words, self._word_matrix, self._word_row
 
     def idf(self, term: str) -> float:
         """Inverse document frequency of a term over the chunks (unknown terms: the highest)."""
@@ -143,7 +177,9 @@ class KeywordIndex:
         groups: Sequence[int],
         fingerprint: str,
         sentence_vectors: Mapping[str, np.ndarray] | None = None,
+        word_vectors: Mapping[str, np.ndarray] | None = None,
     ) -> KeywordIndex:
+        """The index of ``chunks``, keeping the given vectors of its chunks and of its words."""
         bm25s = _bm25s()
 
         retriever = None
@@ -156,7 +192,12 @@ class KeywordIndex:
         items = [KeywordChunk(c, g) for c, g in zip(chunks, groups, strict=True)]
         known = sentence_vectors or {}
         kept = {c.chunk_id: known[c.chunk_id] for c in chunks if c.chunk_id in known}
-        return cls(items, fingerprint, retriever, kept)
+        words = vocabulary(c.text for c in chunks)
+        known_words = word_vectors or {}
+        kept_words = [w for w in words if w in known_words]
+        rows = np.stack([known_words[w] for w in kept_words]) if kept_words else None
+        complete = len(kept_words) == len(words)
+        return cls(items, fingerprint, retriever, kept, kept_words, rows, complete)
 
     def search(self, query: str, n: int) -> list[tuple[KeywordChunk, float]]:
         """Up to ``n`` chunks that share a term with the query, best first."""
@@ -186,6 +227,11 @@ class KeywordIndex:
             present = [r for r in rows if r is not None and len(r)]
             matrix = np.concatenate(present) if present else np.zeros((0, 0))
             np.save(tmp / _SENTENCES_FILE, matrix.astype(SENTENCE_DTYPE))
+            (tmp / _WORDS_FILE).write_text(
+                json.dumps({"complete": self.words_complete, "words": self._words}),
+                encoding="utf-8",
+            )
+            np.save(tmp / _WORD_VECTORS_FILE, self._word_rows.astype(SENTENCE_DTYPE))
             meta = {
                 "version": FORMAT_VERSION,
                 "fingerprint": self.fingerprint,
@@ -239,12 +285,48 @@ class KeywordIndex:
                     row += count
             if row != len(matrix):
                 raise ValueError(f"{_SENTENCES_FILE} holds {len(matrix)} rows, expected {row}")
+            words, word_rows, complete = _load_words(folder)
         except (OSError, ValueError, KeyError, TypeError) as exc:
             raise IndexCorruptError(
                 f"the keyword index in {folder} cannot be read ({exc}); "
                 "rebuild it with `nato-qa ingest corpus/ --rebuild`"
             ) from None
-        return cls(chunks, str(meta["fingerprint"]), retriever, sentence_vectors)
+        return cls(
+            chunks,
+            str(meta["fingerprint"]),
+            retriever,
+            sentence_vectors,
+            words,
+            word_rows,
+            complete,
+        )
+
+
+def _load_words(folder: Path) -> tuple[list[str], np.ndarray | None, bool]:
+    """The saved words, their vectors, and whether they are every word of the chunks.
+
+    An index saved before query expansion has none: it still searches, without expansion.
+    """
+    if not (folder / _WORDS_FILE).exists():
+        return [], None, False
+    info = json.loads((folder / _WORDS_FILE).read_text(encoding="utf-8"))
+    words = [str(w) for w in info["words"]]
+    rows = np.load(folder / _WORD_VECTORS_FILE)
+    if len(rows) != len(words) or (words and rows.ndim != 2):
+        raise ValueError(f"{_WORD_VECTORS_FILE} holds {len(rows)} rows, expected {len(words)}")
+    return words, rows, bool(info["complete"])
+
+
+_WORD_RE = re.compile(r"[a-z]{3,}")
+
+
+def vocabulary(texts: Iterable[str]) -> list[str]:
+    """The distinct content words of ``texts`` (lower case, 3+ letters, no stopwords), sorted."""
+    stop = _stopwords()
+    found: set[str] = set()
+    for text in texts:
+        found.update(_WORD_RE.findall(text.lower()))
+    return sorted(found - stop)
 
 
 def near_duplicate_groups(

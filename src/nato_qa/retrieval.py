@@ -1,5 +1,6 @@
-"""Hybrid retrieval: dense (Chroma) + BM25, fused by reciprocal rank, near-duplicates collapsed,
-optionally reranked by a local cross-encoder."""
+"""Hybrid retrieval: dense (Chroma) + BM25 (its query expanded with the corpus's own words for
+the question's words), fused by reciprocal rank, near-duplicates collapsed, then reranked by
+each passage's best sentence or by a local cross-encoder."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ import numpy as np
 
 from nato_qa.config import Settings
 from nato_qa.embedding import Embedder
+from nato_qa.expansion import QueryExpander
 from nato_qa.keyword import KeywordIndex
 from nato_qa.sentences import SentenceScorer, VectorCache, expected_type
 from nato_qa.store import VectorStore
@@ -82,6 +84,12 @@ class Retriever:
         self.articles = articles
         self.reranker = reranker
         self.scorer = SentenceScorer(embedder, keyword, cache or VectorCache())
+        self.expander = QueryExpander(
+            keyword,
+            lambda words: self.scorer.cache.get_many(words, embedder.encode),
+            settings.expansion_similarity,
+            settings.expansion_per_word,
+        )
 
     def search(self, query: str, k: int | None = None) -> list[Hit]:
         """The ``k`` best passages for ``query``, best first."""
@@ -92,7 +100,8 @@ class Retriever:
         for rank, match in enumerate(self.store.query(vector, n), start=1):
             chunk = Chunk(match.chunk_id, match.doc_id, match.start, match.end, match.text)
             candidates[match.chunk_id] = _Candidate(chunk, match.similarity, dense_rank=rank)
-        for rank, (kc, _score) in enumerate(self.keyword.search(query, n), start=1):
+        keyword_query = " ".join([query, *self.expander.expand(query)])
+        for rank, (kc, _score) in enumerate(self.keyword.search(keyword_query, n), start=1):
             cand = candidates.setdefault(kc.chunk.chunk_id, _Candidate(kc.chunk))
             cand.keyword_rank = rank
         if not candidates:

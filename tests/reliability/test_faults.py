@@ -31,6 +31,7 @@ from nato_qa import QAService, Settings, cli
 from nato_qa.chunking import chunk_article, sentence_spans
 from nato_qa.embedding import Embedder
 from nato_qa.errors import NatoQAError, StoreUnavailableError
+from nato_qa.keyword import vocabulary
 from nato_qa.loaders import load_article
 from nato_qa.ui import add_upload, launch
 
@@ -206,6 +207,7 @@ meta = json.loads(table.with_suffix(".json").read_text(encoding="utf-8"))
 vectors = dict(zip(meta["texts"], np.load(table.with_suffix(".npy"))))
 rows = np.split(np.load(table.with_suffix(".sentences.npy")), np.cumsum(meta["counts"])[:-1])
 sentences = dict(zip(meta["texts"], rows))
+vectors.update(zip(meta["words"], np.load(table.with_suffix(".words.npy"))))
 
 class Precomputed:  # the packaged model's own vectors, computed by the test process
     model_path, batch_size, dimension = meta["model_path"], 4, meta["dimension"]
@@ -317,9 +319,11 @@ def vector_table(
     texts = list(dict.fromkeys([c.text for c in chunks] + extra))
     vectors, sentences = embedder.encode_passages(texts, [sentence_spans(t) for t in texts])
     out = tmp_path_factory.mktemp("vectors") / "table"
+    words = vocabulary(texts)  # for query expansion, embedded one by one at ingestion
     meta = {"model_path": embedder.model_path, "dimension": embedder.dimension,
-            "texts": texts, "counts": [len(rows) for rows in sentences]}  # fmt: skip
+            "texts": texts, "counts": [len(rows) for rows in sentences], "words": words}  # fmt: skip
     out.with_suffix(".json").write_text(json.dumps(meta), encoding="utf-8")
+    np.save(out.with_suffix(".words.npy"), embedder.encode(words).astype(np.float32))
     np.save(out.with_suffix(".npy"), vectors.astype(np.float32))
     np.save(out.with_suffix(".sentences.npy"), np.concatenate(sentences).astype(np.float32))
     return out
