@@ -15,7 +15,7 @@ from nato_qa.errors import BackendUnavailableError, IndexNotFoundError, InvalidQ
 from nato_qa.lcel import NatoQARetriever, answer_chain
 from nato_qa.retrieval import reciprocal_rank_fusion
 from nato_qa.rewrite import needs_context, standalone_question
-from nato_qa.sentences import expected_type, required_entities
+from nato_qa.sentences import expected_type, measured_phrase, required_entities
 
 HEAD_TURN = [
     {"role": "user", "content": "Who heads Japan's independent mission to NATO?"},
@@ -46,6 +46,61 @@ def test_rewrite_follow_ups() -> None:
     assert rewritten.startswith("Where exactly is it based?") and "Ukraine" in rewritten
 
 
+def test_answer_types_want_what_the_question_does_not_give() -> None:
+    def fits(question: str, sentence: str) -> bool:
+        wants = expected_type(question)
+        assert wants is not None, question
+        return wants.fits(sentence, question)
+
+    # statement: reported speech, not a sentence that only names the speaker
+    said = "“The region is at risk,” said the spokesman."
+    assert fits("What did the spokesman say about the region?", said)
+    assert fits("What did Rutte say about China?", "Rutte warned that China is arming.")
+    assert not fits("What did Rutte say about China?", "Rutte met the so-called “IP4” leaders.")
+    # a post, held by the person asked about
+    mikami = "Izawa takes over the position filled by Masahiro Mikami, the ambassador to Belgium."
+    assert fits("What position did Masahiro Mikami hold?", mikami)
+    assert not fits("What diplomatic post did Osamu Izawa hold before?", mikami)
+    assert fits("What post does Gen Nakatani hold?", "Defense Minister Gen Nakatani spoke.")
+    assert not fits(  # the question's own post is no answer
+        "What post did Gen Nakatani hold before becoming Defense Minister?",
+        "Defense Minister Gen Nakatani spoke.",
+    )
+    # numbers of the right kind, not the ones the question gives
+    assert fits("What percentage of GDP is spent on defence?", "It is 2 percent of GDP.")
+    assert not fits("What percentage of GDP is spent on defence?", "It is USD 320 billion.")
+    assert fits("How much did Japan give to the fund?", "Japan gave $30 million.")
+    assert not fits("How much did Japan give to the fund?", "Japan gave 30 helmets.")
+    assert not fits("When did Japan open its mission in 2024?", "It opened in 2024.")
+    assert fits("When did Japan open its mission in 2024?", "It opened in January 2024.")
+
+
+def test_what_a_quantity_question_measures() -> None:
+    assert measured_phrase("How many F-35 stealth fighters does Japan plan to buy?") == (
+        "F-35 stealth fighters"
+    )
+    assert measured_phrase("What is the annual budget of Japan's independent mission to NATO?") == (
+        "independent mission"
+    )
+    assert measured_phrase("How much did Japan spend on the drones it sent?") == "drones"
+    assert measured_phrase("How much is Tokyo's half-decade armament programme worth?") == (
+        "half-decade armament programme"
+    )
+    assert measured_phrase("Who heads Japan's mission?") is None
+
+
+def test_phrase_similarity_finds_a_paraphrase_not_a_neighbour(service: QAService) -> None:
+    scorer = service.retriever.scorer
+    plan = (
+        "This massive five-year plan, worth USD 320 billion, once unimaginable in pacifist "
+        "Japan, will make the country the third largest defence budget in the world."
+    )
+    assert scorer.phrase_similarity("defence budget", plan) == 1.0  # every term is there
+    paraphrase = scorer.phrase_similarity("half-decade armament programme", plan)
+    unrelated = scorer.phrase_similarity("independent mission", plan)
+    assert paraphrase >= 0.3 > unrelated
+
+
 def test_answer_type_and_entities() -> None:
     assert expected_type("How many staff work there?").search("12 diplomats")  # type: ignore[union-attr]
     assert not expected_type("How many staff work there?").search("some diplomats")  # type: ignore[union-attr]
@@ -53,6 +108,9 @@ def test_answer_type_and_entities() -> None:
     assert expected_type("Why did it happen?") is None
     assert required_entities("Which city will host NATO's 2025 summit?") == [["2025"]]
     assert ["south", "korea"] in required_entities("What did South Korea's president say?")
+    # a post is not a name the answer must repeat ("Rutte urged …" answers this)
+    assert required_entities("What did the alliance's Secretary General urge?") == []
+    assert required_entities("Did NATO Secretary General Mark Rutte visit?") == [["rutte"]]
 
 
 def test_answer_names_a_person_with_exact_citations(service: QAService) -> None:
@@ -74,6 +132,13 @@ def test_answer_names_a_person_with_exact_citations(service: QAService) -> None:
         ("At which naval base did Rutte tour a Japanese frigate?", "Yokosuka"),  # place
         ("Why is Japan's geographical location an obstacle to joining NATO?", "North Atlantic"),
         ("What sum did Tokyo put into the alliance's fund for helping Kyiv?", "30 million"),
+        ("How much is Tokyo's half-decade armament programme worth?", "320 billion"),  # money
+        ("What did Mao Ning say about NATO?", "eastward expansion"),  # statement
+        ("What position did Masahiro Mikami hold?", "ambassador to Belgium"),  # post
+        (
+            "What did the alliance's Secretary General urge NATO to preserve around Taiwan?",
+            "maritime navigation",
+        ),  # a post in the question is not a name to find
     ],
 )
 def test_questions_of_each_kind(service: QAService, question: str, expected: str) -> None:
@@ -95,6 +160,12 @@ def test_follow_up_whom_did_he_succeed(service: QAService) -> None:
         "Which city will host NATO's 2025 summit?",
         "富士山の高さは何メートルですか？",
         "asdkjh qwpoeiru zmxncb",
+        # on topic, and tempting: the articles name the people and things, not these facts
+        "What did South Korea's president say about the NATO liaison office?",  # no statement
+        "What is the annual budget of Japan's independent mission to NATO?",  # Japan's budget
+        "What diplomatic post did Osamu Izawa hold before heading the NATO mission?",  # Mikami's
+        "What percentage of Japan's GDP goes to defence?",  # no percentage
+        "How much did Japan spend on the surveillance drones it provided to Ukraine?",
     ],
 )
 def test_refusals(service: QAService, question: str) -> None:

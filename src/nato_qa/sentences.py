@@ -25,27 +25,125 @@ from nato_qa.keyword import SENTENCE_DTYPE, KeywordIndex, terms
 from nato_qa.types import Hit
 
 _NUMBER = re.compile(
-    r"\d|\b(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|"
-    r"hundred|thousand|million|billion|trillion|dozen|several|many|few|first|second|third|"
-    r"fourth|fifth|single|sole)\b",
+    r"\d[\d,.]*|\b(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|"
+    r"thirty|hundred|thousand|million|billion|trillion|dozen|several|many|few|first|second|"
+    r"third|fourth|fifth|single|sole)\b",
     re.I,
 )
+_MONEY = re.compile(
+    r"[$€£¥]\s?\d|\b(USD|JPY|EUR|GBP)\s?\d|\b\d[\d,.]*\s*(million|billion|trillion|yen|"
+    r"dollars?|euros?|pounds?)\b",
+    re.I,
+)
+_PERCENT = re.compile(r"\d[\d,.]*\s*(%|per ?cent\b)|\bpercent\b", re.I)
 _MONTHS = "january|february|march|april|may|june|july|august|september|october|november|december"
 _TIME = re.compile(
-    rf"\d|\b({_MONTHS}|monday|tuesday|wednesday|thursday|friday|saturday|sunday|year|years|"
-    r"century|decade|since|until|ago|war|recent|today|tomorrow|yesterday|later|before|after)\b",
+    rf"\d[\d,.]*|\b({_MONTHS}|monday|tuesday|wednesday|thursday|friday|saturday|sunday|year|"
+    r"years|century|decade|since|until|ago|war|recent|today|tomorrow|yesterday|later|before|"
+    r"after)\b",
     re.I,
 )
 _PROPER = re.compile(r"(?<=[\w,;:’'] )[A-Z][\w’'-]+")
+# Reported speech: a verb of saying, or a quotation closed by a comma (“…,” she said). Quote
+# marks alone are not enough: they also mark terms ("the so-called “global partners”").
+_SPEECH = re.compile(
+    r"[,?!][”\"]|\b(said|says|told|tells|stated|states|announced|declared|claimed|commented|"
+    r"remarked|noted|stressed|warned|added|explained|argued|insisted|underscored|urged|"
+    r"emphasi[sz]ed|expressed|voiced|acknowledged|highlighted|according to)\b",
+    re.I,
+)
+# A post someone holds.
+_TITLE = re.compile(
+    r"\b(ambassador|envoy|minister|secretary|director|chief|head|leader(?:ship)?|president|chair(?:man|woman)?|"
+    r"commander|consul|spokes(?:man|woman|person)|representative|deputy|adviser|advisor|"
+    r"governor|mayor|general|admiral|officer|diplomat|counsell?or|premier|chancellor)s?\b",
+    re.I,
+)
 
-_TYPE_PATTERNS: tuple[tuple[re.Pattern[str], re.Pattern[str]], ...] = (
-    (re.compile(r"^\s*how (many|much|large|big|long|old)\b|\bwhat (percentage|amount|sum)\b"
-                r"|\b(budget|cost|price|salary|population)\b", re.I),
-     _NUMBER),
-    (re.compile(r"^\s*when\b|\bwhat (year|date|day|month)\b|\bin which year\b", re.I), _TIME),
-    (re.compile(r"^\s*(who|whom|whose)\b", re.I), _PROPER),
+
+@dataclass(frozen=True)
+class AnswerType:
+    """The kind of answer a question asks for, and how to find one in a sentence.
+
+    A sentence fits when it holds a match that the question does not already say ("When did
+    Ishiba become prime minister?" is not answered by the date the question gives), and, for a
+    post (``attributed``), when the name nearest that post is the person asked about: "Izawa
+    takes over the position previously filled by Masahiro Mikami, the ambassador to Belgium"
+    does not say which post Izawa held.
+    """
+
+    name: str
+    pattern: re.Pattern[str]
+    attributed: bool = False
+
+    def search(self, text: str) -> re.Match[str] | None:
+        """The first match in ``text``, new or not."""
+        return self.pattern.search(text)
+
+    def fits(self, text: str, question: str) -> bool:
+        """Whether ``text`` holds an answer of this kind that ``question`` does not give."""
+        asked = question.lower()
+        people = {w for entity in required_entities(question) for w in entity}
+        for match in self.pattern.finditer(text):
+            if match.group(0).rstrip(".,").lower() in asked:
+                continue
+            if self.attributed and people and not _holder(text, match) & people:
+                continue
+            return True
+        return False
+
+
+_NAME_RUN = re.compile(r"\b[A-Z][a-z’'-]+(?:\s+[A-Z][a-z’'-]+)*")
+_NOT_A_NAME = re.compile(_TITLE.pattern + r"|^(The|A|An|In|On|At|Japan|Japanese|NATO|Defense|"
+                         r"Defence|Foreign|Prime|Self|Force|General)$", re.I)  # fmt: skip
+
+
+def _holder(text: str, title: re.Match[str]) -> set[str]:
+    """The words of the name a post belongs to: the name right after it ("Ambassador Osamu
+    Izawa", "Defense Minister Gen Nakatani"), else the nearest name before it ("Masahiro
+    Mikami, the ambassador to Belgium": Belgium is the post's, not its holder)."""
+
+    def names(words: str) -> set[str]:
+        bare = (re.sub(r"[’']s$", "", w) for w in words.split())
+        return {w.lower() for w in bare if not _NOT_A_NAME.fullmatch(w)}
+
+    runs = [(r.start(), r.end(), names(r.group(0))) for r in _NAME_RUN.finditer(text)]
+    runs = [run for run in runs if run[2]]
+    for start, end, found in runs:
+        if title.start() <= start <= title.end() + 1:  # the run begins with the title or after
+            return found
+        if start < title.start() < end:  # the title inside a run: "Defense Minister Gen …"
+            after = names(text[title.end() : end])
+            if after:
+                return after
+    before = [r for r in runs if r[1] <= title.start()]
+    return before[-1][2] if before else set()
+
+
+# "What is the (annual) budget …": the quantity a question asks for by name.
+_WHAT_IS_THE = r"\b(what|how much) (is|was|were|are|will be|would be) the (?:[\w-]+ ){0,2}"
+_TYPES: tuple[tuple[re.Pattern[str], AnswerType], ...] = (
+    (re.compile(r"^\s*what (did|does|do|has|have|had|will|would) .+? "
+                r"(say|tell|state|announce|declare|claim|comment|remark|write)\b", re.I),
+     AnswerType("statement", _SPEECH)),
+    (re.compile(r"\b(what|which) (\w+ ){0,2}(post|position|title|job|rank)s? "
+                r"(did|does|do|has|had|will|was|is)\b", re.I),
+     AnswerType("post", _TITLE, attributed=True)),
+    (re.compile(r"\bwhat (percentage|percent|proportion|share)\b|\bhow many per ?cent\b", re.I),
+     AnswerType("percentage", _PERCENT)),
+    (re.compile(r"^\s*(?:and )?how much\b.*\b(spen[dt]|cost|pa(?:y|id)|giv\w*|gave|contribut\w*|"
+                r"invest\w*|worth|donat\w*|pledg\w*|put)\b|\bwhat sum\b"
+                rf"|{_WHAT_IS_THE}(budget|cost|price|salary)\b", re.I),
+     AnswerType("money", _MONEY)),
+    (re.compile(r"^\s*how (many|much|large|big|long|old)\b|\bwhat (amount|sum)\b"
+                rf"|{_WHAT_IS_THE}(population|displacement|tonnage|length|height|weight|"
+                r"(total |land |surface )?area)\b", re.I),
+     AnswerType("number", _NUMBER)),
+    (re.compile(r"^\s*when\b|\bwhat (year|date|day|month)\b|\bin which year\b", re.I),
+     AnswerType("time", _TIME)),
+    (re.compile(r"^\s*(who|whom|whose)\b", re.I), AnswerType("name", _PROPER)),
     (re.compile(r"^\s*where\b|\bwhich (city|town|country|place)\b|\bin which (city|country)\b", re.I),
-     _PROPER),
+     AnswerType("place", _PROPER)),
 )  # fmt: skip
 
 
@@ -74,6 +172,8 @@ def required_entities(question: str) -> list[list[str]]:
     for run in _ENTITY_RUN.findall(body):
         words = [re.sub(r"[’']s$", "", w).lower() for w in run.split()]
         parts = [part for w in words for part in w.split("-") if part]
+        if _TITLE.fullmatch(parts[-1]):
+            continue  # a post ("Secretary General", "Japan's Defense Minister"), not a name
         head = [parts[-1]]
         if len(parts) >= 2 and parts[-2] in _QUALIFIERS:
             head.insert(0, parts[-2])
@@ -113,10 +213,63 @@ def answer_cue(question: str) -> re.Pattern[str] | None:
     return None
 
 
-def expected_type(question: str) -> re.Pattern[str] | None:
-    """The pattern an answer sentence should match, from the question's wh-phrase."""
+_MEASURED = (
+    re.compile(r"^\s*how many (?P<np>.+)", re.I),
+    re.compile(r"^\s*how much is (?P<np>.+?) worth\b", re.I),
+    re.compile(r"^\s*(?:and )?(?:how much|what (?:sum|amount))(?: money)? (?:did|does|do|has|have|had|"
+               r"will|would) .+? (?:spen[dt]|give|gave|put|pa(?:y|id)|contribute|invest|allocate|"
+               r"pledge|donate)\w* (?:on|for|to|into|in) (?P<np>.+)", re.I),
+    re.compile(r"\bthe (?:[\w-]+ ){0,2}(?:budget|cost|price|salary|population|displacement|area|"
+               r"tonnage|volume|amount|number|value|size) of (?P<np>.+)", re.I),
+)  # fmt: skip
+_PHRASE_END = {
+    "did", "does", "do", "is", "are", "was", "were", "will", "would", "can", "could", "has",
+    "have", "had", "that", "which", "who", "it", "they", "he", "she", "we", "including",
+    "under", "as", "be",
+}  # fmt: skip
+_WORD_SPAN = re.compile(r"[\w’'-]+")
+_EDGE_WORDS = {"the", "a", "an", "its", "their", "his", "her", "to", "of", "for", "in", "on", "at"}
+
+
+def measured_phrase(question: str) -> str | None:
+    """What a quantity question measures ("how many F-35 fighters…", "the budget of the
+    mission…", "spend on the drones…"), as a short phrase; None when it names nothing.
+
+    Names that lead the phrase ("Japan's independent mission") are left out, and it ends where
+    a verb, a pronoun or another name begins.
+    """
+    question = core_question(question).rstrip(" ?")
+    for pattern in _MEASURED:
+        found = pattern.search(question)
+        if not found:
+            continue
+        words: list[str] = []
+        given = re.split(r"[\s,;]+", found.group("np"))
+        while given and given[0].lower() in _EDGE_WORDS:
+            given.pop(0)
+        for word in given:
+            bare = re.sub(r"[’']s$", "", word)
+            if not words and word != bare and word[:1].isupper():
+                continue  # a leading possessive name: Japan's …
+            if word.lower() in _PHRASE_END or (
+                words and word[:1].isupper() and any(w[:1].islower() for w in words)
+            ):
+                break
+            words.append(word)
+            if len(words) == 4:
+                break
+        while words and words[0].lower() in _EDGE_WORDS:
+            words.pop(0)
+        while words and words[-1].lower() in _EDGE_WORDS:
+            words.pop()
+        return " ".join(words) or None
+    return None
+
+
+def expected_type(question: str) -> AnswerType | None:
+    """The kind of answer the question asks for, from its wh-phrase (None: any)."""
     question = core_question(question)
-    for asks, wants in _TYPE_PATTERNS:
+    for asks, wants in _TYPES:
         if asks.search(question):
             return wants
     return None
@@ -199,6 +352,26 @@ class SentenceScorer:
             return rows
         return self.cache.passage_sentences(hit.text, spans, self.embedder)
 
+    def phrase_similarity(self, phrase: str, text: str, longest: int = 4) -> float:
+        """How closely some run of up to ``longest`` words of ``text`` says ``phrase`` (cosine).
+
+        1.0 when every term of the phrase is in the text; else the runs' vectors are read in
+        the text's context, from one model run (as sentence vectors are: ``encode_passages``).
+        """
+        wanted = set(terms(phrase))
+        if wanted and wanted <= set(terms(text)):
+            return 1.0
+        words = [(m.start(), m.end()) for m in _WORD_SPAN.finditer(text)]
+        spans = [
+            (words[i][0], words[i + n - 1][1])
+            for n in range(1, longest + 1)
+            for i in range(len(words) - n + 1)
+        ]
+        if not spans:
+            return 0.0
+        _, (rows,) = self.embedder.encode_passages([text], [spans])
+        return float(np.max(rows @ self.vector(phrase)))
+
     def score(self, question: str, hits: Sequence[Hit]) -> list[ScoredSentence]:
         """Every sentence of the passages, scored against the question, best first."""
         keyword = self.keyword
@@ -206,6 +379,7 @@ class SentenceScorer:
         weights = {t: keyword.idf(t) for t in q_terms}
         total = sum(weights.values()) or 1.0
         wants = expected_type(question)
+        core = core_question(question)
         cue = answer_cue(question)
 
         pieces: list[tuple[int, Hit, int, int, str]] = []
@@ -225,7 +399,7 @@ class SentenceScorer:
         scored = []
         for (rank, hit, start, end, text), sem in zip(pieces, semantic.tolist(), strict=True):
             lexical = sum(weights[t] for t in q_terms & set(terms(text))) / total
-            type_ok = wants is None or bool(wants.search(text))
+            type_ok = wants is None or wants.fits(text, core)
             cued = bool(cue and cue.search(text) and not cue.search(question))
             score = self.semantic_weight * sem + self.lexical_weight * lexical
             score += self.cue_bonus * cued
