@@ -33,7 +33,15 @@ TARGETS = [
 ]
 # Targets the extractive backend does not reach yet on the project set; strict, so that a
 # test that starts passing fails until this list is updated. Measured figures in the README.
-NOT_YET_MET = {"refusal_accuracy"}
+NOT_YET_MET: set[str] = set()
+
+
+# A second set, written later by another hand (40 questions, 20 of them tempting on-topic
+# unanswerables) to see how the answering rules carry beyond the set they were tuned on.
+# The rules were then refined looking at both, so it is a second development set, not a clean
+# test; its refusal figure (README) is the honest one for tempting questions.
+HELDOUT = GOLDEN.with_name("heldout.jsonl")
+HELDOUT_NOT_YET_MET = {"refusal_accuracy"}
 
 
 @pytest.fixture(scope="session")
@@ -63,13 +71,42 @@ def test_answer_strings_occur_in_each_source(service: QAService, golden_path: Pa
             assert any(normalise(a) in text for a in q.answers), f"{q.id}: not in {source}"
 
 
-@pytest.mark.parametrize(("metric", "op", "value"), TARGETS, ids=[t[0] for t in TARGETS])
-def test_target(report, metric: str, op: str, value: float, request) -> None:  # type: ignore[no-untyped-def]
-    if metric in NOT_YET_MET and request.config.getoption("--golden") is None:
+def check_target(  # type: ignore[no-untyped-def]
+    report, metric: str, op: str, value: float, request, not_met: set[str]
+) -> None:
+    """Assert one target; a target in ``not_met`` is a strict xfail (red once it passes)."""
+    if metric in not_met:
         request.applymarker(pytest.mark.xfail(strict=True, reason=f"{metric} target not met yet"))
     measured = report.metrics[metric]
     ok = measured >= value if op == ">=" else measured <= value
     assert ok, f"{metric} = {measured}, target {op} {value}"
+
+
+@pytest.mark.parametrize(("metric", "op", "value"), TARGETS, ids=[t[0] for t in TARGETS])
+def test_target(report, metric: str, op: str, value: float, request) -> None:  # type: ignore[no-untyped-def]
+    project_set = request.config.getoption("--golden") is None
+    check_target(report, metric, op, value, request, NOT_YET_MET if project_set else set())
+
+
+@pytest.fixture(scope="session")
+def heldout_report(service: QAService):  # type: ignore[no-untyped-def]
+    return evaluate(service, load_golden(HELDOUT))
+
+
+@pytest.mark.parametrize(("metric", "op", "value"), TARGETS, ids=[t[0] for t in TARGETS])
+def test_heldout_target(heldout_report, metric: str, op: str, value: float, request) -> None:  # type: ignore[no-untyped-def]
+    check_target(heldout_report, metric, op, value, request, HELDOUT_NOT_YET_MET)
+
+
+def test_heldout_set_is_sound(service: QAService) -> None:
+    questions = load_golden(HELDOUT)
+    assert len(questions) == 40 and sum(not q.answerable for q in questions) == 20
+    golden = {q.question for q in load_golden(GOLDEN)}
+    assert not golden & {q.question for q in questions}
+    for q in questions:
+        for source in q.sources:
+            text = normalise(service.articles[source].text)
+            assert any(normalise(a) in text for a in q.answers), f"{q.id}: not in {source}"
 
 
 def test_every_citation_is_verbatim(report) -> None:  # type: ignore[no-untyped-def]
