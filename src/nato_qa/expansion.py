@@ -48,23 +48,33 @@ class QueryExpander:
         self.similarity = similarity
         self.per_word = per_word
 
+    def new_words(self, question: str) -> list[str]:
+        """The question's words that the corpus lacks: the only ones whose vectors need the
+        model. They are embedded on their own, in one batch: read inside the question (late
+        chunking) "warship" no longer finds "frigate", and batched with the question they are
+        padded to its length (a run of 38 ms instead of 16 + 16 on this machine)."""
+        if not self.per_word:
+            return []
+        words, _, row_of = self.keyword.word_matrix()
+        return [w for w in vocabulary([question]) if w not in row_of] if words else []
+
     def expand(self, question: str) -> list[str]:
         """Corpus words close to the question's words, not already among its terms."""
         words, matrix, row_of = self.keyword.word_matrix()
         asked = vocabulary([question])
         if not self.per_word or not asked or not words:
             return []
-        # The corpus's own words have their vectors saved; only the others run the model.
-        unknown = [w for w in asked if w not in row_of]
+        unknown = self.new_words(question)
         computed = dict(zip(unknown, self.vectors(unknown), strict=True)) if unknown else {}
         asked_vectors = np.stack([matrix[row_of[w]] if w in row_of else computed[w] for w in asked])
         similarities = asked_vectors @ matrix.T
+        room = min(self.per_word * 4, len(words))  # room for words the question already has
         seen = set(terms(question))
         added: list[str] = []
         for row in similarities:
-            best = np.argsort(-row)[: self.per_word * 4]  # room for words the question has
+            top = np.argpartition(-row, room - 1)[:room]
             taken = 0
-            for j in best:
+            for j in top[np.argsort(-row[top])]:
                 if row[j] < self.similarity or taken == self.per_word:
                     break
                 stems = set(terms(words[j]))

@@ -86,7 +86,7 @@ class Retriever:
         self.scorer = SentenceScorer(embedder, keyword, cache or VectorCache())
         self.expander = QueryExpander(
             keyword,
-            lambda words: self.scorer.cache.get_many(words, embedder.encode),
+            lambda words: self.scorer.vectors(words),
             settings.expansion_similarity,
             settings.expansion_per_word,
         )

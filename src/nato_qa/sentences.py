@@ -6,7 +6,12 @@ Every sentence of a set of passages is scored against the question:
   ingestion from the passage's own model run (``Embedder.encode_passages``) and saved with
   the keyword index, so only the question is embedded at query time;
 * lexical: the share of the question's (IDF-weighted, stemmed) terms the sentence contains;
-* answer type: "how many/much" wants a number, "when" a date, "who" a name, "where" a place.
+* answer type (``AnswerType``): "what did X say" wants reported speech, "what post did X
+  hold" a post held by X, "how much did X spend" an amount of money, "how many" a number,
+  "when" a date, "who" a name, "where" a place; never only what the question already says.
+
+``measured_phrase`` and ``SentenceScorer.phrase_similarity`` check that the answer to a
+quantity question names what is measured.
 """
 
 from __future__ import annotations
@@ -54,8 +59,8 @@ _SPEECH = re.compile(
 )
 # A post someone holds.
 _TITLE = re.compile(
-    r"\b(ambassador|envoy|minister|secretary|director|chief|head|leader(?:ship)?|president|chair(?:man|woman)?|"
-    r"commander|consul|spokes(?:man|woman|person)|representative|deputy|adviser|advisor|"
+    r"\b(ambassador|envoy|minister|secretary|director|chief|head|leader(?:ship)?|president|"
+    r"chair(?:man|woman)?|commander|consul|spokes(?:man|woman|person)|representative|deputy|adviser|advisor|"
     r"governor|mayor|general|admiral|officer|diplomat|counsell?or|premier|chancellor)s?\b",
     re.I,
 )
@@ -67,9 +72,9 @@ class AnswerType:
 
     A sentence fits when it holds a match that the question does not already say ("When did
     Ishiba become prime minister?" is not answered by the date the question gives), and, for a
-    post (``attributed``), when the name nearest that post is the person asked about: "Izawa
-    takes over the position previously filled by Masahiro Mikami, the ambassador to Belgium"
-    does not say which post Izawa held.
+    post (``attributed``), when the post's holder (``_holder``) is the person asked about:
+    "Izawa takes over the position previously filled by Masahiro Mikami, the ambassador to
+    Belgium" does not say which post Izawa held.
     """
 
     name: str
@@ -343,7 +348,11 @@ class SentenceScorer:
 
     def vector(self, text: str) -> np.ndarray:
         """The embedding of one text, through the cache."""
-        return self.cache.get_many([text], self.embedder.encode)[0]
+        return self.vectors([text])[0]
+
+    def vectors(self, texts: Sequence[str]) -> np.ndarray:
+        """The embeddings of texts, through the cache; those not cached in one model run."""
+        return self.cache.get_many(texts, self.embedder.encode)
 
     def sentence_vectors(self, hit: Hit, spans: list[tuple[int, int]]) -> np.ndarray:
         """One row per sentence span of the hit's passage: saved at ingestion, else computed."""
