@@ -106,7 +106,7 @@ def test_an_index_saved_before_expansion_searches_and_is_completed(
     assert svc.search(WARSHIP, 5)
     with model_calls(svc.embedder) as calls:
         assert svc.ingest().ok
-    embedded = [t for method, texts in calls if method == "encode" for t in texts]
+    embedded = [t for method, texts in calls if method == "encode_packed" for t in texts]
     assert sorted(embedded) == vocabulary(kc.chunk.text for kc in svc.keyword.chunks)
     assert svc.keyword.words_complete
     assert "frigate" in svc.retriever.expander.expand(WARSHIP)

@@ -22,7 +22,7 @@ from nato_qa.keyword import KeywordIndex, vocabulary
 def model_calls(embedder: Embedder) -> Iterator[list[tuple[str, list[str]]]]:
     """Record every call that runs the model: (method, texts)."""
     calls: list[tuple[str, list[str]]] = []
-    encode, passages = embedder.encode, embedder.encode_passages
+    encode, passages, packed = embedder.encode, embedder.encode_passages, embedder.encode_packed
 
     def counted_encode(texts: Any, progress: bool = False) -> np.ndarray:
         calls.append(("encode", list(texts)))
@@ -32,12 +32,17 @@ def model_calls(embedder: Embedder) -> Iterator[list[tuple[str, list[str]]]]:
         calls.append(("encode_passages", list(texts)))
         return passages(texts, spans)
 
+    def counted_packed(texts: Any, **options: Any) -> np.ndarray:
+        calls.append(("encode_packed", list(texts)))
+        return packed(texts, **options)
+
     embedder.encode = counted_encode  # type: ignore[method-assign]
     embedder.encode_passages = counted_passages  # type: ignore[method-assign]
+    embedder.encode_packed = counted_packed  # type: ignore[method-assign]
     try:
         yield calls
     finally:
-        del embedder.encode, embedder.encode_passages
+        del embedder.encode, embedder.encode_passages, embedder.encode_packed
 
 
 def test_passage_vector_is_the_plain_embedding_and_sentences_are_unit_rows(
@@ -58,6 +63,14 @@ def test_passage_vector_is_the_plain_embedding_and_sentences_are_unit_rows(
     first, second = sentences[0]
     assert float(first @ second) < 0.95
     assert float(first @ embedder.encode_one("Japan opened a mission to NATO in Brussels.")) > 0.8
+
+
+def test_packed_texts_come_out_as_they_would_alone(embedder: Embedder) -> None:
+    texts = ["What warship did the alliance's top official inspect?", "warship", "port", "x"]
+    packed = embedder.encode_packed(texts)
+    assert np.allclose(np.sum(packed * embedder.encode(texts), axis=1), 1.0, atol=1e-4)
+    long = ["word " * 300, "port"]  # past the packing limit: encoded the usual way
+    assert np.allclose(embedder.encode_packed(long), embedder.encode(long), atol=1e-5)
 
 
 def test_sentences_past_the_token_limit_are_embedded_on_their_own(embedder: Embedder) -> None:
@@ -82,8 +95,8 @@ def test_ingest_saves_every_chunks_sentence_vectors(service: QAService) -> None:
 
 
 def test_a_search_runs_the_model_on_the_question_only(service: QAService) -> None:
-    """No passage or sentence is embedded at query time: only the question, and (for query
-    expansion) those of its words that the corpus does not have, once each."""
+    """No passage or sentence is embedded at query time: only the question and (for query
+    expansion) those of its words that the corpus does not have, in one model run."""
     question = "Which ambassador leads Japan's delegation at the alliance's headquarters?"
     _, _, row_of = service.keyword.word_matrix()
     new_words = [w for w in vocabulary([question]) if w not in row_of]
@@ -92,7 +105,7 @@ def test_a_search_runs_the_model_on_the_question_only(service: QAService) -> Non
         hits = service.search(question, 5)
         answer = service.ask(question)
     assert hits and not answer.refused
-    assert calls == [("encode", [question]), ("encode", new_words)]
+    assert calls == [("encode_packed", [question, *new_words])]
 
 
 def test_vectors_computed_at_query_time_give_the_same_ranking(

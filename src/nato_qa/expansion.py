@@ -50,9 +50,9 @@ class QueryExpander:
 
     def new_words(self, question: str) -> list[str]:
         """The question's words that the corpus lacks: the only ones whose vectors need the
-        model. They are embedded on their own, in one batch: read inside the question (late
-        chunking) "warship" no longer finds "frigate", and batched with the question they are
-        padded to its length (a run of 38 ms instead of 16 + 16 on this machine)."""
+        model. The retriever embeds them with the question, each on its own but in the same
+        model run (``Embedder.encode_packed``); read inside the question instead (late
+        chunking), "warship" no longer finds "frigate"."""
         if not self.per_word:
             return []
         words, _, row_of = self.keyword.word_matrix()

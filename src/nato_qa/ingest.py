@@ -123,7 +123,7 @@ def build_keyword_index(
     new_words = [w for w in vocabulary(c.text for c in chunks) if w not in word_vectors]
     if new_words and embedder is not None:
         log.info("computing the vectors of %d new words", len(new_words))
-        word_vectors.update(zip(new_words, embedder.encode(new_words), strict=True))
+        word_vectors.update(zip(new_words, embedder.encode_words(new_words), strict=True))
     index = KeywordIndex.build(chunks, groups, fingerprint, sentence_vectors, word_vectors)
     index.save(settings.keyword_dir)
     return index

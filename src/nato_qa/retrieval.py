@@ -95,7 +95,8 @@ class Retriever:
         """The ``k`` best passages for ``query``, best first."""
         k = k or self.settings.k
         n = max(self.settings.candidates, k * 3)
-        vector = self.scorer.vector(query)
+        # The question and its words the corpus lacks (for the expansion), in one model run.
+        vector = self.scorer.vectors([query, *self.expander.new_words(query)], packed=True)[0]
         candidates: dict[str, _Candidate] = {}
         for rank, match in enumerate(self.store.query(vector, n), start=1):
             chunk = Chunk(match.chunk_id, match.doc_id, match.start, match.end, match.text)

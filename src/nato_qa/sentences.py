@@ -350,9 +350,12 @@ class SentenceScorer:
         """The embedding of one text, through the cache."""
         return self.vectors([text])[0]
 
-    def vectors(self, texts: Sequence[str]) -> np.ndarray:
-        """The embeddings of texts, through the cache; those not cached in one model run."""
-        return self.cache.get_many(texts, self.embedder.encode)
+    def vectors(self, texts: Sequence[str], packed: bool = False) -> np.ndarray:
+        """The embeddings of texts, through the cache; those not cached in one model run
+        (``packed``: a few short texts laid end to end, ``Embedder.encode_packed``)."""
+        return self.cache.get_many(
+            texts, self.embedder.encode_packed if packed else self.embedder.encode
+        )
 
     def sentence_vectors(self, hit: Hit, spans: list[tuple[int, int]]) -> np.ndarray:
         """One row per sentence span of the hit's passage: saved at ingestion, else computed."""

@@ -217,6 +217,8 @@ class Precomputed:  # the packaged model's own vectors, computed by the test pro
         return np.stack([vectors[t] for t in texts]).astype(np.float32)
     def encode_one(self, text):
         return self.encode([text])[0]
+    def encode_words(self, words):
+        return self.encode(words)
     def encode_passages(self, texts, spans):
         return self.encode(texts), [sentences[t] for t in texts]
 
