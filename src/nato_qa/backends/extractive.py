@@ -1,9 +1,10 @@
 """The extractive backend (default, no LLM): verbatim sentences of the best passages, cited.
 
 Every sentence of the retrieved passages is scored against the question (``sentences.py``:
-semantic + lexical similarity, answer type). The best sentence whose type fits and whose
-passage mentions the question's names and numbers answers, when its score clears ``refusal_threshold``; a second one joins
-when it scores nearly as well. Otherwise the answer is an honest refusal.
+semantic + lexical similarity, answer type). The best sentence that holds the kind of answer
+asked for, whose passage mentions the question's names and numbers, and which (for a quantity)
+names what is measured, answers when its score clears ``refusal_threshold``; a second one
+joins when it scores nearly as well. Otherwise the answer is an honest refusal.
 """
 
 from __future__ import annotations
