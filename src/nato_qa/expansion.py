@@ -64,7 +64,7 @@ class QueryExpander:
         asked = vocabulary([question])
         if not self.per_word or not asked or not words:
             return []
-        unknown = self.new_words(question)
+        unknown = [w for w in asked if w not in row_of]  # as new_words, already embedded
         computed = dict(zip(unknown, self.vectors(unknown), strict=True)) if unknown else {}
         asked_vectors = np.stack([matrix[row_of[w]] if w in row_of else computed[w] for w in asked])
         similarities = asked_vectors @ matrix.T

@@ -86,7 +86,7 @@ class Retriever:
         self.scorer = SentenceScorer(embedder, keyword, cache or VectorCache())
         self.expander = QueryExpander(
             keyword,
-            lambda words: self.scorer.vectors(words),
+            self.scorer.vectors,
             settings.expansion_similarity,
             settings.expansion_per_word,
         )

@@ -21,6 +21,7 @@ import threading
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 
@@ -88,19 +89,26 @@ class AnswerType:
     def fits(self, text: str, question: str) -> bool:
         """Whether ``text`` holds an answer of this kind that ``question`` does not give."""
         asked = question.lower()
-        people = {w for entity in required_entities(question) for w in entity}
         for match in self.pattern.finditer(text):
             if match.group(0).rstrip(".,").lower() in asked:
                 continue
-            if self.attributed and people and not _holder(text, match) & people:
-                continue
+            if self.attributed:
+                people = _named(question)
+                if people and not _holder(text, match) & people:
+                    continue
             return True
         return False
 
 
+@lru_cache(maxsize=1024)
+def _named(question: str) -> frozenset[str]:
+    """The words of the names a question gives (asked once per question, not per sentence)."""
+    return frozenset(w for entity in required_entities(question) for w in entity)
+
+
 _NAME_RUN = re.compile(r"\b[A-Z][a-z’'-]+(?:\s+[A-Z][a-z’'-]+)*")
 _NOT_A_NAME = re.compile(_TITLE.pattern + r"|^(The|A|An|In|On|At|Japan|Japanese|NATO|Defense|"
-                         r"Defence|Foreign|Prime|Self|Force|General)$", re.I)  # fmt: skip
+                         r"Defence|Foreign|Prime|Self|Force)$", re.I)  # fmt: skip
 
 
 def _holder(text: str, title: re.Match[str]) -> set[str]:
@@ -125,6 +133,8 @@ def _holder(text: str, title: re.Match[str]) -> set[str]:
     return before[-1][2] if before else set()
 
 
+# Verbs of handing over money: "how much did Japan give/spend/pledge …".
+_GIVING = r"spen[dt]|giv\w*|gave|put|pa(?:y|id)|contribut\w*|invest\w*|pledg\w*|donat\w*"
 # "What is the (annual) budget …": the quantity a question asks for by name.
 _WHAT_IS_THE = r"\b(what|how much) (is|was|were|are|will be|would be) the (?:[\w-]+ ){0,2}"
 _TYPES: tuple[tuple[re.Pattern[str], AnswerType], ...] = (
@@ -136,8 +146,7 @@ _TYPES: tuple[tuple[re.Pattern[str], AnswerType], ...] = (
      AnswerType("post", _TITLE, attributed=True)),
     (re.compile(r"\bwhat (percentage|percent|proportion|share)\b|\bhow many per ?cent\b", re.I),
      AnswerType("percentage", _PERCENT)),
-    (re.compile(r"^\s*(?:and )?how much\b.*\b(spen[dt]|cost|pa(?:y|id)|giv\w*|gave|contribut\w*|"
-                r"invest\w*|worth|donat\w*|pledg\w*|put)\b|\bwhat sum\b"
+    (re.compile(rf"^\s*(?:and )?how much\b.*\b({_GIVING}|cost|worth)\b|\bwhat sum\b"
                 rf"|{_WHAT_IS_THE}(budget|cost|price|salary)\b", re.I),
      AnswerType("money", _MONEY)),
     (re.compile(r"^\s*how (many|much|large|big|long|old)\b|\bwhat (amount|sum)\b"
@@ -222,8 +231,7 @@ _MEASURED = (
     re.compile(r"^\s*how many (?P<np>.+)", re.I),
     re.compile(r"^\s*how much is (?P<np>.+?) worth\b", re.I),
     re.compile(r"^\s*(?:and )?(?:how much|what (?:sum|amount))(?: money)? (?:did|does|do|has|have|had|"
-               r"will|would) .+? (?:spen[dt]|give|gave|put|pa(?:y|id)|contribute|invest|allocate|"
-               r"pledge|donate)\w* (?:on|for|to|into|in) (?P<np>.+)", re.I),
+               rf"will|would) .+? (?:{_GIVING}|allocat\w*)\w* (?:on|for|to|into|in) (?P<np>.+)", re.I),
     re.compile(r"\bthe (?:[\w-]+ ){0,2}(?:budget|cost|price|salary|population|displacement|area|"
                r"tonnage|volume|amount|number|value|size) of (?P<np>.+)", re.I),
 )  # fmt: skip
