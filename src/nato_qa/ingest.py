@@ -119,12 +119,13 @@ def build_keyword_index(
         log.info("computing the sentence vectors of %d chunks", len(missing))
         _, rows = _embed(embedder, [c.text for c in missing], progress)
         sentence_vectors.update(zip((c.chunk_id for c in missing), rows, strict=True))
+    words = vocabulary(c.text for c in chunks)
     word_vectors = dict(known_words or {})
-    new_words = [w for w in vocabulary(c.text for c in chunks) if w not in word_vectors]
+    new_words = [w for w in words if w not in word_vectors]
     if new_words and embedder is not None:
         log.info("computing the vectors of %d new words", len(new_words))
         word_vectors.update(zip(new_words, embedder.encode_words(new_words), strict=True))
-    index = KeywordIndex.build(chunks, groups, fingerprint, sentence_vectors, word_vectors)
+    index = KeywordIndex.build(chunks, groups, fingerprint, sentence_vectors, word_vectors, words)
     index.save(settings.keyword_dir)
     return index
 

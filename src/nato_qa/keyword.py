@@ -178,8 +178,12 @@ class KeywordIndex:
         fingerprint: str,
         sentence_vectors: Mapping[str, np.ndarray] | None = None,
         word_vectors: Mapping[str, np.ndarray] | None = None,
+        words: Sequence[str] | None = None,
     ) -> KeywordIndex:
-        """The index of ``chunks``, keeping the given vectors of its chunks and of its words."""
+        """The index of ``chunks``, keeping the given vectors of its chunks and of its words.
+
+        ``words`` is the chunks' ``vocabulary``, when the caller has it already.
+        """
         bm25s = _bm25s()
 
         retriever = None
@@ -192,7 +196,7 @@ class KeywordIndex:
         items = [KeywordChunk(c, g) for c, g in zip(chunks, groups, strict=True)]
         known = sentence_vectors or {}
         kept = {c.chunk_id: known[c.chunk_id] for c in chunks if c.chunk_id in known}
-        words = vocabulary(c.text for c in chunks)
+        words = vocabulary(c.text for c in chunks) if words is None else words
         known_words = word_vectors or {}
         kept_words = [w for w in words if w in known_words]
         rows = np.stack([known_words[w] for w in kept_words]) if kept_words else None
