@@ -4,6 +4,8 @@ words, from word vectors made at ingestion and saved with the keyword index."""
 from __future__ import annotations
 
 import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import numpy as np
 
@@ -14,6 +16,18 @@ from nato_qa.keyword import KeywordIndex, terms, vocabulary
 
 from .conftest import GOLDEN
 from .test_sentence_vectors import model_calls
+
+
+@contextmanager
+def expansion_off(service: QAService) -> Iterator[None]:
+    """As with the setting NATO_QA_EXPANSION_PER_WORD=0, for the shared service."""
+    expander = service.retriever.expander
+    expander.per_word = 0
+    try:
+        yield
+    finally:
+        expander.per_word = service.settings.expansion_per_word
+
 
 WARSHIP = "What warship did the alliance's top official inspect while visiting a Japanese port?"
 
@@ -44,20 +58,15 @@ def test_expansion_brings_a_paraphrased_passage_into_the_top_five(service: QASer
         hits = service.search(WARSHIP, 5)
         return next((i for i, h in enumerate(hits, 1) if "Mogami" in h.text), None)
 
-    expander = service.retriever.expander
     assert mogami_rank() is not None
-    expander.per_word = 0  # off: the setting NATO_QA_EXPANSION_PER_WORD=0
-    try:
+    with expansion_off(service):
         assert mogami_rank() is None
-    finally:
-        expander.per_word = service.settings.expansion_per_word
 
 
 def test_expansion_never_changes_hit_at_5_for_the_worse(service: QAService) -> None:
     """Over the golden set, expansion may only move relevant passages into the top five."""
     from nato_qa.evaluation import is_relevant
 
-    expander = service.retriever.expander
     questions = [q for q in load_golden(GOLDEN) if q.answerable and not q.history]
 
     def found() -> set[str]:
@@ -66,11 +75,8 @@ def test_expansion_never_changes_hit_at_5_for_the_worse(service: QAService) -> N
         }
 
     with_expansion = found()
-    expander.per_word = 0
-    try:
+    with expansion_off(service):
         without = found()
-    finally:
-        expander.per_word = service.settings.expansion_per_word
     assert without <= with_expansion
     assert len(with_expansion) > len(without)
 
