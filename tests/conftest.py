@@ -30,6 +30,16 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     )  # fmt: skip
 
 
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """No local-model worker may outlive the tests that started it."""
+    from nato_qa.backends.worker import worker_processes
+
+    left = worker_processes(os.getpid())
+    if left:
+        print(f"\nerror: local model worker process(es) left running: {left}")
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
 def free_port() -> int:
     """A free TCP port on 127.0.0.1."""
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:

@@ -69,10 +69,9 @@ def golden(ids: tuple[str, ...]) -> list[dict[str, Any]]:
 
 def llm_service(service: QAService, **overrides: Any) -> QAService:
     """A service over the session's store and models, with lean LLM settings."""
-    settings = service.settings.with_overrides(
-        llm_context=2048, llm_max_tokens=48, llm_timeout=120,
-        verify_similarity=VERIFY_SIMILARITY, **overrides,
-    )  # fmt: skip
+    lean: dict[str, Any] = {"llm_context": 2048, "llm_max_tokens": 48, "llm_timeout": 120,
+                            "verify_similarity": VERIFY_SIMILARITY}  # fmt: skip
+    settings = service.settings.with_overrides(**{**lean, **overrides})
     svc = QAService(settings)
     for name in ("embedder", "store"):
         svc.__dict__[name] = getattr(service, name)

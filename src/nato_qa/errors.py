@@ -46,3 +46,7 @@ class BackendUnavailableError(NatoQAError):
 
 class BackendError(NatoQAError):
     """An answer backend failed while answering."""
+
+
+class ModelStoppedError(BackendError):
+    """A local model's worker process died while answering; the message is the user's note."""

@@ -18,6 +18,7 @@ from nato_qa.errors import (
     IndexCorruptError,
     IndexNotFoundError,
     InvalidQuestionError,
+    ModelStoppedError,
     NatoQAError,
 )
 from nato_qa.ingest import IngestReport, ProgressFactory, ingest, load_keyword_index
@@ -112,7 +113,23 @@ class QAService:
         """Load the models, the index and a backend now, so the first answer is not slow."""
         self.embedder.encode_one("warm up")
         _ = self.keyword
-        self.backend(spec)
+        start = getattr(self.backend(spec), "warm_up", None)
+        if start is not None:
+            start()
+
+    def close(self) -> None:
+        """Stop what the backends started (a local model's worker process). Idempotent."""
+        with self._lock:
+            for backend in self._backends.values():
+                stop = getattr(backend, "close", None)
+                if stop is not None:
+                    stop()
+
+    def __enter__(self) -> QAService:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
 
     # -- ingestion -----------------------------------------------------------------------------
 
@@ -220,7 +237,10 @@ class QAService:
             if backend.name == "extractive":
                 raise
             self._warn_once(backend.name, exc)
-            notes.append(f"The {spec} model failed ({exc}); this is the extractive answer.")
+            if isinstance(exc, ModelStoppedError):
+                notes.append(str(exc))
+            else:
+                notes.append(f"The {spec} model failed ({exc}); this is the extractive answer.")
             draft = None
         if draft is None:
             fallback = self.backend("extractive")

