@@ -43,11 +43,11 @@ sys.path.insert(0, str(HERE))
 
 import coldstart  # noqa: E402
 import make_corpus  # noqa: E402
-import peer  # noqa: E402
 import profiling  # noqa: E402
 from rich.console import Console  # noqa: E402
 from rich.table import Table  # noqa: E402
 
+from nato_qa import peer  # noqa: E402
 from nato_qa.config import load_settings, make_offline  # noqa: E402
 
 make_offline()

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import logging
 import sys
+import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -46,6 +48,13 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--report", type=Path, help="write a Markdown report here")
     p.add_argument("--fail-under", action="append", default=[], metavar="METRIC=VALUE",
                    help="exit 1 when a metric misses this floor")  # fmt: skip
+    p.add_argument(
+        "--peer",
+        action="store_true",
+        help="also score the naive LangChain tutorial pipeline on the same file",
+    )
+    p.add_argument("--corpus", type=Path, metavar="DIR",
+                   help="ingest DIR into a temporary store and evaluate there")  # fmt: skip
 
     p = sub.add_parser("serve", parents=[common], help="start the web UI")
     p.add_argument("--host", help="address to bind (default 127.0.0.1)")
@@ -102,8 +111,8 @@ def cmd_ingest(args: argparse.Namespace) -> int:
 def cmd_ask(args: argparse.Namespace) -> int:
     from nato_qa.service import QAService
 
-    service = QAService(_settings(args, model=args.model, k=args.k))
-    answer = service.ask(args.question)
+    with QAService(_settings(args, model=args.model, k=args.k)) as service:
+        answer = service.ask(args.question)
     if args.json:
         print(answer.to_json(indent=2))
     else:
@@ -111,19 +120,76 @@ def cmd_ask(args: argparse.Namespace) -> int:
     return 0
 
 
+def _eval_settings(args: argparse.Namespace, stack: contextlib.ExitStack) -> Settings:
+    """The settings to evaluate with: a temporary store over ``--corpus DIR`` when given."""
+    settings = _settings(args)
+    if args.corpus is None:
+        return settings
+    if not args.corpus.is_dir():
+        raise NatoQAError(f"--corpus {args.corpus}: no such folder of articles")
+    tmp = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="nato-qa-eval-")))
+    settings = settings.with_overrides(
+        corpus_dir=args.corpus, store_dir=tmp / "vectorstore", data_dir=tmp / "data"
+    )
+    return settings.model_copy(update={"chroma_url": None})  # never the user's store
+
+
+def _print_eval(console: Any, title: str, reports: Sequence[Any], peer: Any) -> None:
+    from rich.table import Table
+
+    from nato_qa.evaluation import kind_rows, peer_rows
+
+    table = Table(title=title)
+    table.add_column("metric")
+    for r in reports:
+        table.add_column(r.backend, justify="right")
+    for name in reports[0].metrics:
+        table.add_row(name, *(str(r.metrics.get(name, "-")) for r in reports))
+    console.print(table)
+    if peer is not None:
+        side = Table(title="ours and the peer (LangChain tutorial pipeline, top 5)")
+        for col in ("metric", reports[0].backend, "peer"):
+            side.add_column(col, justify="right" if col != "metric" else "left")
+        for row in peer_rows(reports[0], peer):
+            side.add_row(*row)
+        console.print(side)
+    for r in reports:
+        if r.by_kind:
+            header, rows = kind_rows(r, peer)
+            by_kind = Table(title=f"by kind: {r.backend}")
+            for col in header:
+                by_kind.add_column(col, justify="left" if col == "kind" else "right")
+            for row in rows:
+                by_kind.add_row(*row)
+            console.print(by_kind)
+    for r in reports:
+        if r.failures:
+            fails = Table(title=f"failures: {r.backend}", show_lines=False)
+            for col in ("id", "kind", "question", "expected", "got", "first relevant rank"):
+                fails.add_column(col, overflow="fold")
+            for f in r.failures:
+                got = f.error or ("(refused)" if f.answer and f.answer.refused else "")
+                got = got or (f.answer.text[:100] if f.answer else "")
+                fails.add_row(f.question.id, f.question.kind or "", f.question.question,
+                              ", ".join(f.question.answers) or "(refusal)", got,
+                              str(f.first_relevant_rank or "-"))  # fmt: skip
+            console.print(fails)
+
+
 def cmd_eval(args: argparse.Namespace) -> int:
     from rich.console import Console
-    from rich.table import Table
     from tqdm import tqdm
 
     from nato_qa.evaluation import (
         evaluate,
+        evaluate_peer,
         failed_conditions,
         load_golden,
         parse_conditions,
         report_json,
         report_markdown,
     )  # fmt: skip
+    from nato_qa.loaders import SUPPORTED_SUFFIXES
     from nato_qa.service import QAService
 
     try:
@@ -132,40 +198,44 @@ def cmd_eval(args: argparse.Namespace) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     questions = load_golden(args.golden)  # checks every line before any question is asked
-    service = QAService(_settings(args))
-    backends = args.backends or [service.settings.model]
-    for spec in backends:
-        service.backend(spec)  # an unknown backend fails now, not after half the questions
-    reports = []
-    for spec in backends:
-        with tqdm(total=len(questions), desc=f"eval {spec}", unit="q", file=sys.stderr) as bar:
-            reports.append(evaluate(service, questions, spec, args.k, lambda: bar.update(1)))
+    with contextlib.ExitStack() as stack:
+        settings = _eval_settings(args, stack)
+        service = stack.enter_context(QAService(settings))
+        if args.corpus is not None:
+            ingested = service.ingest([args.corpus])
+            for line in ingested.failed:
+                print(f"failed: {line}", file=sys.stderr)
+            print(f"--corpus {args.corpus}: {ingested.summary()}", file=sys.stderr)
+        backends = args.backends or [service.settings.model]
+        for spec in backends:
+            service.backend(spec)  # an unknown backend fails now, not after half the questions
+        reports = []
+        for spec in backends:
+            with tqdm(total=len(questions), desc=f"eval {spec}", unit="q", file=sys.stderr) as bar:
+                reports.append(evaluate(service, questions, spec, args.k, lambda: bar.update(1)))
+        peer = None
+        if args.peer:
+            folder = settings.corpus_dir
+            paths = sorted(p for p in folder.rglob("*") if p.suffix.lower() in {".txt", ".md"})
+            if not paths:
+                raise NatoQAError(f"--peer: no .txt or .md articles in {folder} to index")
+            ignored = [p.name for p in folder.rglob("*")
+                       if p.is_file() and p.suffix.lower() in set(SUPPORTED_SUFFIXES) - {".txt", ".md"}]  # fmt: skip
+            if ignored:
+                print(
+                    f"--peer reads plain text only; skipped {', '.join(ignored)}", file=sys.stderr
+                )
+            tmp = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="nato-qa-peer-")))
+            peer = evaluate_peer(paths, questions, tmp)
 
     console = Console()
-    table = Table(title=f"{args.golden} ({len(questions)} questions)")
-    table.add_column("metric")
-    for r in reports:
-        table.add_column(r.backend, justify="right")
-    for name in reports[0].metrics:
-        table.add_row(name, *(str(r.metrics[name]) for r in reports))
-    console.print(table)
-    for r in reports:
-        if r.failures:
-            fails = Table(title=f"failures: {r.backend}", show_lines=False)
-            for col in ("id", "question", "expected", "got", "first relevant rank"):
-                fails.add_column(col, overflow="fold")
-            for f in r.failures:
-                got = f.error or ("(refused)" if f.answer and f.answer.refused else "")
-                got = got or (f.answer.text[:100] if f.answer else "")
-                fails.add_row(f.question.id, f.question.question,
-                              ", ".join(f.question.answers) or "(refusal)", got,
-                              str(f.first_relevant_rank or "-"))  # fmt: skip
-            console.print(fails)
-
+    if not console.is_terminal:
+        console = Console(width=200)  # a log or a pipe: wide tables, not folded columns
+    _print_eval(console, f"{args.golden} ({len(questions)} questions)", reports, peer)
     if args.json_out:
-        args.json_out.write_text(json.dumps(report_json(reports), indent=2) + "\n")
+        args.json_out.write_text(json.dumps(report_json(reports, peer), indent=2) + "\n")
     if args.report:
-        args.report.write_text(report_markdown(reports))
+        args.report.write_text(report_markdown(reports, peer))
     misses = [
         f"{r.backend}: {m}" for r in reports for m in failed_conditions(r.metrics, conditions)
     ]
@@ -178,11 +248,11 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from nato_qa.service import QAService
     from nato_qa.ui import launch
 
-    service = QAService(_settings(args, host=args.host, port=args.port))
-    if not args.no_ingest:
-        report = service.ingest()
-        print(report.summary())
-    launch(service)
+    with QAService(_settings(args, host=args.host, port=args.port)) as service:
+        if not args.no_ingest:
+            report = service.ingest()
+            print(report.summary())
+        launch(service)
     return 0
 
 

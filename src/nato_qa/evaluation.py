@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import math
 import re
 import statistics
@@ -15,7 +16,11 @@ from nato_qa.errors import NatoQAError
 from nato_qa.service import QAService
 from nato_qa.types import Answer, Hit
 
-_FIELDS = {"id", "question", "answers", "sources", "answerable", "history"}
+log = logging.getLogger(__name__)
+
+_FIELDS = {"id", "question", "answers", "sources", "answerable", "history", "kind", "key_points"}
+# Retrieval metrics the peer is scored on too.
+PEER_METRICS = ("hit@1", "hit@5", "mrr@5")
 
 
 class GoldenFileError(NatoQAError):
@@ -30,6 +35,10 @@ class GoldenQuestion:
     sources: tuple[str, ...]
     answerable: bool
     history: tuple[dict[str, str], ...] = ()
+    kind: str | None = None
+    # Points a broad answer should cover; each point lists alternative strings.
+    key_points: tuple[tuple[str, ...], ...] = ()
+    extra: dict[str, Any] = field(default_factory=dict, compare=False)
 
 
 def normalise(text: str) -> str:
@@ -60,6 +69,7 @@ def load_golden(path: Path) -> list[GoldenQuestion]:
         raise GoldenFileError(f"{path}: no such golden file")
     questions: list[GoldenQuestion] = []
     seen: set[str] = set()
+    warned: set[str] = set()
     for line_no, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
         if not line.strip():
             continue
@@ -69,9 +79,9 @@ def load_golden(path: Path) -> list[GoldenQuestion]:
             raise _fail(path, line_no, "(line)", f"not valid JSON ({exc.msg})") from None
         if not isinstance(row, dict):
             raise _fail(path, line_no, "(line)", "must be a JSON object")
-        extra = set(row) - _FIELDS
-        if extra:
-            raise _fail(path, line_no, sorted(extra)[0], "unknown field")
+        for name in sorted(set(row) - _FIELDS - warned):
+            warned.add(name)
+            log.warning("%s:%d: unknown field %r is kept and ignored", path, line_no, name)
         for name, kind in (("id", str), ("question", str), ("answerable", bool)):
             if not isinstance(row.get(name), kind):
                 raise _fail(path, line_no, name, f"missing or not a {kind.__name__}")
@@ -98,10 +108,23 @@ def load_golden(path: Path) -> list[GoldenQuestion]:
             for t in history
         ):
             raise _fail(path, line_no, "history", "must be a list of {role, content} turns")
+        label = row.get("kind")
+        if label is not None and (not isinstance(label, str) or not label.strip()):
+            raise _fail(path, line_no, "kind", "must be a non-empty string")
+        points = row.get("key_points", [])
+        if not isinstance(points, list) or not all(
+            isinstance(p, list) and p and all(isinstance(a, str) and a.strip() for a in p)
+            for p in points
+        ):
+            raise _fail(
+                path, line_no, "key_points", "must be a list of points, each a list of strings"
+            )
         questions.append(
             GoldenQuestion(
                 row["id"], row["question"], tuple(row["answers"]), tuple(row["sources"]),
-                row["answerable"], tuple(history),
+                row["answerable"], tuple(history), label.strip() if label else None,
+                tuple(tuple(p) for p in points),
+                {k: v for k, v in row.items() if k not in _FIELDS},
             )
         )  # fmt: skip
     if not questions:
@@ -114,6 +137,15 @@ def is_relevant(hit: Hit, q: GoldenQuestion) -> bool:
     return any(s.doc_id in q.sources for s in hit.sources) and contains_any(hit.text, q.answers)
 
 
+def key_point_coverage(answer: Answer | None, points: Sequence[Sequence[str]]) -> float:
+    """The share of ``points`` the answer covers (any alternative present); 0 when refused."""
+    if not points:
+        return 0.0
+    if answer is None or answer.refused:
+        return 0.0
+    return sum(contains_any(answer.text, p) for p in points) / len(points)
+
+
 @dataclass
 class QuestionResult:
     question: GoldenQuestion
@@ -123,12 +155,20 @@ class QuestionResult:
     error: str | None = None
     valid_citations: int = 0
 
+    @property
+    def coverage(self) -> float | None:
+        """Key-point coverage, for a question that has key points."""
+        if not self.question.key_points:
+            return None
+        return key_point_coverage(self.answer, self.question.key_points)
+
 
 @dataclass
 class BackendReport:
     backend: str
     metrics: dict[str, float]
     results: list[QuestionResult] = field(default_factory=list)
+    by_kind: dict[str, dict[str, float]] = field(default_factory=dict)
 
     @property
     def failures(self) -> list[QuestionResult]:
@@ -177,7 +217,17 @@ def evaluate(
         results.append(QuestionResult(q, answer, rank, correct, error, valid))
         if on_progress:
             on_progress()
-    return BackendReport(spec, compute_metrics(results, k), results)
+    return BackendReport(spec, compute_metrics(results, k), results, metrics_by_kind(results, k))
+
+
+def metrics_by_kind(results: Sequence[QuestionResult], k: int = 5) -> dict[str, dict[str, float]]:
+    """``compute_metrics`` for each ``kind`` of question (questions without one: "(none)")."""
+    kinds: dict[str, list[QuestionResult]] = {}
+    for r in results:
+        kinds.setdefault(r.question.kind or "(none)", []).append(r)
+    if set(kinds) == {"(none)"}:
+        return {}
+    return {kind: compute_metrics(rs, k) for kind, rs in sorted(kinds.items())}
 
 
 def compute_metrics(results: Sequence[QuestionResult], k: int = 5) -> dict[str, float]:
@@ -209,6 +259,7 @@ def compute_metrics(results: Sequence[QuestionResult], k: int = 5) -> dict[str, 
         metrics[f"ndcg@{cut}"] = round(ndcg / len(answerable), 4) if answerable else 0.0
     metrics.update(
         {
+            "accuracy": share(sum(r.correct for r in results), len(results)),
             "answer_accuracy": share(sum(r.correct for r in answerable), len(answerable)),
             "refusal_accuracy": share(sum(r.correct for r in unanswerable), len(unanswerable)),
             "false_refusal_rate": share(
@@ -234,7 +285,23 @@ def compute_metrics(results: Sequence[QuestionResult], k: int = 5) -> dict[str, 
             "p95_ms": round(_percentile(times, 0.95), 2),
         }
     )
+    covered = [c for r in results if (c := r.coverage) is not None]
+    if covered:
+        metrics["key_point_coverage"] = round(sum(covered) / len(covered), 4)
     return metrics
+
+
+def retrieval_metrics(ranks: Sequence[int | None], k: int = 5) -> dict[str, float]:
+    """hit@1, hit@5 and mrr@5 from the first relevant rank of each answerable question."""
+    n = len(ranks)
+    if not n:
+        return {"n_answerable": 0, "hit@1": 0.0, "hit@5": 0.0, "mrr@5": 0.0}
+    return {
+        "n_answerable": n,
+        "hit@1": round(sum(1 for r in ranks if r == 1) / n, 4),
+        "hit@5": round(sum(1 for r in ranks if r and r <= 5) / n, 4),
+        "mrr@5": round(sum(1.0 / r for r in ranks if r and r <= 5) / n, 4),
+    }
 
 
 def parse_conditions(items: Sequence[str]) -> dict[str, float]:
@@ -267,29 +334,146 @@ def failed_conditions(metrics: dict[str, float], conditions: dict[str, float]) -
     return misses
 
 
-def report_json(reports: Sequence[BackendReport]) -> dict[str, Any]:
-    if len(reports) == 1:
-        return dict(reports[0].metrics)
-    return {"backends": {r.backend: r.metrics for r in reports}}
+@dataclass
+class PeerReport:
+    """The naive tutorial pipeline (``nato_qa.peer``) scored on the same questions."""
+
+    metrics: dict[str, float]
+    by_kind: dict[str, dict[str, float]] = field(default_factory=dict)
+    ranks: dict[str, int | None] = field(default_factory=dict)
 
 
-def report_markdown(reports: Sequence[BackendReport]) -> str:
+def evaluate_peer(
+    paths: Sequence[Path], questions: Sequence[GoldenQuestion], work_dir: Path
+) -> PeerReport:
+    """Index ``paths`` with the peer pipeline in ``work_dir`` and rank each answerable question.
+
+    The peer sees the question as typed (it has no follow-up rewriting); a passage is
+    relevant by the same rule as ours (``is_relevant``).
+    """
+    import time
+
+    from nato_qa import peer
+
+    pipeline = peer.NaivePipeline(peer.load_model(), work_dir)
+    pipeline.ingest(paths)
+    pipeline.search("warm up")
+    ranks: dict[str, int | None] = {}
+    times: list[float] = []
+    for q in questions:
+        if not q.answerable:
+            continue
+        started = time.perf_counter()
+        hits = pipeline.search(q.question, 5)
+        times.append((time.perf_counter() - started) * 1000)
+        ranks[q.id] = next(
+            (i for i, h in enumerate(hits, 1)
+             if h.doc_id in q.sources and contains_any(h.text, q.answers)),
+            None,
+        )  # fmt: skip
+    metrics = retrieval_metrics(list(ranks.values()))
+    metrics["retrieval_p50_ms"] = round(statistics.median(times), 2) if times else 0.0
+    kinds: dict[str, list[int | None]] = {}
+    for q in questions:
+        if q.id in ranks:
+            kinds.setdefault(q.kind or "(none)", []).append(ranks[q.id])
+    by_kind = {kind: retrieval_metrics(r) for kind, r in sorted(kinds.items())}
+    return PeerReport(metrics, by_kind if set(kinds) != {"(none)"} else {}, ranks)
+
+
+def our_retrieval_p50(report: BackendReport) -> float:
+    """Median retrieval time of our answers (the ``retrieve_ms`` of each)."""
+    times = [r.answer.timings.get("retrieve_ms", 0.0) for r in report.results if r.answer]
+    return round(statistics.median(times), 2) if times else 0.0
+
+
+def report_json(reports: Sequence[BackendReport], peer: PeerReport | None = None) -> dict[str, Any]:
+    """Metrics as JSON: one backend's at the top level (several under ``"backends"``),
+    ``"by_kind"`` when the questions have kinds, ``"peer"`` when the peer ran."""
+
+    def one(r: BackendReport) -> dict[str, Any]:
+        out: dict[str, Any] = dict(r.metrics)
+        if r.by_kind:
+            out["by_kind"] = r.by_kind
+        return out
+
+    data: dict[str, Any] = (
+        one(reports[0]) if len(reports) == 1 else {"backends": {r.backend: one(r) for r in reports}}
+    )
+    if peer is not None:
+        data["peer"] = {**peer.metrics, **({"by_kind": peer.by_kind} if peer.by_kind else {})}
+    return data
+
+
+KIND_COLUMNS = ("n", "accuracy", "hit@1", "hit@5", "mrr@5", "answer_accuracy", "refusal_accuracy",
+                "false_refusal_rate", "key_point_coverage")  # fmt: skip
+
+
+def kind_rows(
+    report: BackendReport, peer: PeerReport | None = None
+) -> tuple[list[str], list[list[str]]]:
+    """The per-kind table: a header and one row per kind (with the peer's retrieval)."""
+    header = ["kind", *KIND_COLUMNS]
+    if peer is not None:
+        header += [f"peer {m}" for m in PEER_METRICS]
+    rows = []
+    for kind, m in report.by_kind.items():
+        answerable = m.get("n_answerable", 0)
+        row = [kind]
+        for col in KIND_COLUMNS:
+            value = m.get(col)
+            unanswerable_only = col in {"hit@1", "hit@5", "mrr@5", "answer_accuracy",
+                                        "false_refusal_rate"} and not answerable  # fmt: skip
+            none_refusable = col == "refusal_accuracy" and not m.get("n_unanswerable")
+            row.append("-" if value is None or unanswerable_only or none_refusable else str(value))
+        if peer is not None:
+            pm = peer.by_kind.get(kind, {})
+            row += [str(pm[c]) if pm.get("n_answerable") else "-" for c in PEER_METRICS]
+        rows.append(row)
+    return header, rows
+
+
+def peer_rows(report: BackendReport, peer: PeerReport) -> list[list[str]]:
+    """Ours beside the peer: hit@1, hit@5, MRR@5 and retrieval p50."""
+    rows = [[m, str(report.metrics.get(m, "-")), str(peer.metrics[m])] for m in PEER_METRICS]
+    rows.append(["retrieval p50 ms", str(our_retrieval_p50(report)),
+                 str(peer.metrics["retrieval_p50_ms"])])  # fmt: skip
+    return rows
+
+
+def _markdown_table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> list[str]:
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    lines += ["| " + " | ".join(c.replace("|", "\\|") for c in row) + " |" for row in rows]
+    return lines
+
+
+def report_markdown(reports: Sequence[BackendReport], peer: PeerReport | None = None) -> str:
     names = list(reports[0].metrics)
-    lines = ["| metric | " + " | ".join(r.backend for r in reports) + " |",
-             "|---|" + "---|" * len(reports)]  # fmt: skip
-    for name in names:
-        lines.append(f"| {name} | " + " | ".join(str(r.metrics[name]) for r in reports) + " |")
+    lines = _markdown_table(
+        ["metric", *(r.backend for r in reports)],
+        [[name, *(str(r.metrics.get(name, "-")) for r in reports)] for name in names],
+    )
+    if peer is not None:
+        lines += ["", "### Ours and the peer (LangChain tutorial pipeline)", ""]
+        lines += _markdown_table(
+            ["metric", reports[0].backend, "peer"], peer_rows(reports[0], peer)
+        )
+    for r in reports:
+        if r.by_kind:
+            lines += ["", f"### By kind: {r.backend}", ""]
+            lines += _markdown_table(*kind_rows(r, peer))
     for r in reports:
         if r.failures:
-            lines += ["", f"### Failures: {r.backend}", "",
-                      "| id | question | expected | got | first relevant rank |",
-                      "|---|---|---|---|---|"]  # fmt: skip
+            lines += ["", f"### Failures: {r.backend}", ""]
+            rows = []
             for f in r.failures:
                 got = f.error or ("(refused)" if f.answer and f.answer.refused else "")
                 if not got and f.answer:
                     got = f.answer.text[:120]
                 expected = ", ".join(f.question.answers) or "(refusal)"
-                cells = [f.question.id, f.question.question, expected, got,
-                         str(f.first_relevant_rank or "-")]  # fmt: skip
-                lines.append("| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |")
+                rows.append([f.question.id, f.question.kind or "", f.question.question, expected,
+                             got.replace("\n", " "), str(f.first_relevant_rank or "-")])  # fmt: skip
+            lines += _markdown_table(
+                ["id", "kind", "question", "expected", "got", "first relevant rank"], rows
+            )
     return "\n".join(lines) + "\n"

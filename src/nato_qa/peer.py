@@ -68,7 +68,7 @@ class NaivePipeline:
         started = time.perf_counter()
         ids: list[str] = []
         texts: list[str] = []
-        metas: list[dict[str, Any]] = []
+        metas: list[Any] = []
         for path in paths:
             doc_id = path.stem
             for i, piece in enumerate(self.splitter.split_text(path.read_text(encoding="utf-8"))):
