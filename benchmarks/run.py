@@ -53,7 +53,7 @@ from nato_qa.config import load_settings, make_offline  # noqa: E402
 make_offline()
 
 from nato_qa.chunking import chunk_article  # noqa: E402
-from nato_qa.embedding import Embedder  # noqa: E402
+from nato_qa.embedders.minilm import MiniLMEmbedder as Embedder  # noqa: E402
 from nato_qa.errors import NatoQAError  # noqa: E402
 from nato_qa.evaluation import GoldenQuestion, contains_any, is_relevant, load_golden  # noqa: E402
 from nato_qa.loaders import iter_article_files, load_article  # noqa: E402

@@ -16,7 +16,7 @@ os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
 
 from nato_qa import QAService, Settings
 from nato_qa.config import load_settings
-from nato_qa.embedding import Embedder
+from nato_qa.embedders.minilm import MiniLMEmbedder as Embedder
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT / "corpus"

@@ -274,13 +274,14 @@ def test_follow_ups_rewritten_by_the_model_or_the_rules(service: QAService) -> N
 
 
 @pytest.fixture(scope="module")
-def smollm(service: QAService) -> tuple[QAService, str]:
+def smollm(service: QAService) -> Iterator[tuple[QAService, str]]:
     gguf = packaged_gguf()
     assert find_packaged_gguf() == gguf
     svc = llm_service(service)
     spec = f"llamacpp:{gguf}"
     assert svc.backend(spec).name == "llamacpp"
-    return svc, spec
+    yield svc, spec
+    svc.close()  # its worker process stops with it
 
 
 @pytest.mark.slow

@@ -13,7 +13,7 @@ import pytest
 
 from nato_qa import QAService
 from nato_qa.chunking import sentence_spans
-from nato_qa.embedding import Embedder
+from nato_qa.embedders.minilm import MiniLMEmbedder as Embedder
 from nato_qa.ingest import build_keyword_index
 from nato_qa.keyword import KeywordIndex, vocabulary
 
@@ -22,7 +22,11 @@ from nato_qa.keyword import KeywordIndex, vocabulary
 def model_calls(embedder: Embedder) -> Iterator[list[tuple[str, list[str]]]]:
     """Record every call that runs the model: (method, texts)."""
     calls: list[tuple[str, list[str]]] = []
-    encode, passages, packed = embedder.encode, embedder.encode_passages, embedder.encode_packed
+    encode, passages, packed = (
+        embedder.encode,
+        embedder.encode_passages_and_sentences,
+        embedder.encode_packed,
+    )
 
     def counted_encode(texts: Any, progress: bool = False) -> np.ndarray:
         calls.append(("encode", list(texts)))
@@ -37,12 +41,12 @@ def model_calls(embedder: Embedder) -> Iterator[list[tuple[str, list[str]]]]:
         return packed(texts, **options)
 
     embedder.encode = counted_encode  # type: ignore[method-assign]
-    embedder.encode_passages = counted_passages  # type: ignore[method-assign]
+    embedder.encode_passages_and_sentences = counted_passages  # type: ignore[method-assign]
     embedder.encode_packed = counted_packed  # type: ignore[method-assign]
     try:
         yield calls
     finally:
-        del embedder.encode, embedder.encode_passages, embedder.encode_packed
+        del embedder.encode, embedder.encode_passages_and_sentences, embedder.encode_packed
 
 
 def test_passage_vector_is_the_plain_embedding_and_sentences_are_unit_rows(
@@ -53,7 +57,7 @@ def test_passage_vector_is_the_plain_embedding_and_sentences_are_unit_rows(
         "One sentence only.",
     ]
     spans = [sentence_spans(t) for t in texts]
-    passages, sentences = embedder.encode_passages(texts, spans)
+    passages, sentences = embedder.encode_passages_and_sentences(texts, spans)
     plain = embedder.encode(texts)
     assert np.allclose(np.sum(passages * plain, axis=1), 1.0, atol=1e-5)
     assert [len(rows) for rows in sentences] == [2, 1]
@@ -78,7 +82,7 @@ def test_sentences_past_the_token_limit_are_embedded_on_their_own(embedder: Embe
     last = "The final sentence is about Tokyo."
     text = f"{filler} {last}"
     spans = sentence_spans(text)
-    _, (rows,) = embedder.encode_passages([text], [spans])
+    _, (rows,) = embedder.encode_passages_and_sentences([text], [spans])
     assert len(rows) == len(spans) == 61
     assert float(rows[-1] @ embedder.encode_one(last)) == pytest.approx(1.0, abs=1e-5)
 

@@ -36,8 +36,9 @@ def local(service: QAService) -> Iterator[tuple[QAService, str]]:
     spec = f"llamacpp:{packaged_gguf()}"
     svc = llm_service(service, model=spec, llm_max_tokens=64)
     yield svc, spec
+    started = worker_of(svc, spec).pid
     svc.close()
-    assert not worker_processes(os.getpid())
+    assert started not in worker_processes(os.getpid())
 
 
 def worker_of(svc: QAService, spec: str) -> Any:

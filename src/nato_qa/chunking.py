@@ -81,27 +81,44 @@ def _windows(
         i = max(i + 1, j - overlap)
 
 
+_HEADING_END = re.compile(r"[.!?…:;,\"”’')\]]$")
+
+
+def is_heading(line: str) -> bool:
+    """A subheading: a short line of its own that does not end like a sentence ("The court
+    case", "What happens next"). Kept as structure; never quoted as an answer."""
+    line = line.strip()
+    return (
+        bool(line) and len(line) <= 80 and len(line.split()) <= 10 and not _HEADING_END.search(line)
+    )
+
+
 def chunk_article(article: Article, max_chars: int, overlap: int) -> list[Chunk]:
-    """Split an article into chunks of whole sentences that stay within one paragraph.
+    """Split an article into chunks of whole sentences, across paragraphs, within a section.
+
+    News pages write one or two sentences a paragraph, so a chunk runs over paragraphs up
+    to ``max_chars``; a subheading (``is_heading``) starts a new section, and so a new chunk
+    that opens with it.
 
     Args:
         article: the cleaned article.
         max_chars: the longest chunk, unless one sentence is longer on its own.
-        overlap: sentences repeated at the start of the next chunk of the same paragraph.
+        overlap: sentences repeated at the start of the next chunk of the same section.
 
     Returns:
         Chunks whose ``start``/``end`` slice ``article.text`` to exactly their text.
     """
     text = article.text
-    by_paragraph: dict[int, list[tuple[int, int]]] = {}
-    paragraph_starts = [m.start() for m in _PARAGRAPH_RE.finditer(text)]
-    p = 0
+    sections: list[list[tuple[int, int]]] = [[]]
     for span in sentence_spans(text):
-        while p + 1 < len(paragraph_starts) and paragraph_starts[p + 1] <= span[0]:
-            p += 1
-        by_paragraph.setdefault(p, []).append(span)
+        line_start = text.rfind("\n", 0, span[0]) + 1
+        line_end = text.find("\n", span[1])
+        whole_line = text[line_start : len(text) if line_end < 0 else line_end]
+        if is_heading(whole_line) and whole_line.strip() == text[span[0] : span[1]].strip():
+            sections.append([])
+        sections[-1].append(span)
     chunks: list[Chunk] = []
-    for spans in by_paragraph.values():
+    for spans in sections:
         for i, j in _windows(spans, max_chars, overlap):
             start, end = spans[i][0], spans[j - 1][1]
             body = text[start:end]

@@ -60,8 +60,11 @@ class Settings(BaseSettings):
     store_timeout: float = Field(30.0, gt=0, description="Seconds to wait for a Chroma server.")
 
     # ingestion
+    embedder: str = Field(
+        "minilm", description="Embedder: minilm or e5-small (changing it needs --rebuild)."
+    )
     embedding_model: str | None = Field(
-        None, description="Path of a sentence-transformers model; unset = packaged MiniLM."
+        None, description="Path of a sentence-transformers model for minilm; unset = packaged."
     )
     chunk_size: int = Field(600, ge=100, le=4000, description="Max characters per chunk.")
     chunk_overlap: int = Field(1, ge=0, le=5, description="Sentences shared by neighbours.")

@@ -28,6 +28,10 @@ class IndexCorruptError(NatoQAError):
     """The store on disk cannot be read."""
 
 
+class EmbedderMismatchError(NatoQAError):
+    """The store was built by another embedder than the one configured."""
+
+
 class StoreUnavailableError(NatoQAError):
     """The Chroma server does not answer."""
 

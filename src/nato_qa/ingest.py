@@ -19,7 +19,7 @@ import numpy as np
 
 from nato_qa.chunking import chunk_article, sentence_spans
 from nato_qa.config import Settings
-from nato_qa.embedding import Embedder
+from nato_qa.embedders import Embedder
 from nato_qa.errors import IndexCorruptError, IngestError
 from nato_qa.keyword import KeywordIndex, near_duplicate_groups, vocabulary
 from nato_qa.loaders import iter_article_files, load_article
@@ -29,7 +29,7 @@ from nato_qa.types import Article, Chunk
 log = logging.getLogger(__name__)
 
 # Bump when cleaning or chunking changes what an unchanged file turns into.
-PIPELINE_VERSION = "2"
+PIPELINE_VERSION = "3"  # 3: chunks run across paragraphs within a section
 
 ProgressFactory = Callable[[int], "Progress"]
 
@@ -79,7 +79,7 @@ def article_fingerprint(article: Article, settings: Settings, embedder: Embedder
     """Changes whenever the file or anything that shapes its chunks changes."""
     parts = [
         article.sha256, PIPELINE_VERSION, str(settings.chunk_size),
-        str(settings.chunk_overlap), embedder.model_path,
+        str(settings.chunk_overlap), embedder.name,
     ]  # fmt: skip
     return hashlib.sha256("|".join(parts).encode()).hexdigest()
 
@@ -204,6 +204,7 @@ def ingest(
     report = IngestReport()
     if rebuild:
         store.reset()
+    store.check_embedder(embedder.name, claim=True)  # never two models' vectors in one store
     stored = store.articles()
 
     loaded: dict[str, Article] = {}
@@ -333,7 +334,9 @@ def _embed(
     try:
         for lo in range(0, len(texts), step):
             batch = texts[lo : lo + step]
-            vectors, rows = embedder.encode_passages(batch, [sentence_spans(t) for t in batch])
+            vectors, rows = embedder.encode_passages_and_sentences(
+                batch, [sentence_spans(t) for t in batch]
+            )
             parts.append(vectors)
             sentences.extend(rows)
             if bar:

@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 
 from nato_qa.config import Settings
-from nato_qa.embedding import Embedder
+from nato_qa.embedders import Embedder
 from nato_qa.expansion import QueryExpander
 from nato_qa.keyword import KeywordIndex
 from nato_qa.sentences import SentenceScorer, VectorCache, expected_type

@@ -26,7 +26,7 @@ from functools import lru_cache
 import numpy as np
 
 from nato_qa.chunking import sentence_spans
-from nato_qa.embedding import Embedder
+from nato_qa.embedders import Embedder
 from nato_qa.keyword import SENTENCE_DTYPE, KeywordIndex, terms
 from nato_qa.types import Hit
 
@@ -329,11 +329,11 @@ class VectorCache:
     def passage_sentences(
         self, text: str, spans: list[tuple[int, int]], embedder: Embedder
     ) -> np.ndarray:
-        """The sentence vectors of a passage that has none saved (``Embedder.encode_passages``)."""
+        """The sentence vectors of a passage that has none saved (late chunking)."""
         with self._lock:
             rows = self._passages.get(text)
         if rows is None or len(rows) != len(spans):
-            rows = embedder.encode_passages([text], [spans])[1][0]
+            rows = embedder.encode_passages_and_sentences([text], [spans])[1][0]
             rows = rows.astype(SENTENCE_DTYPE).astype(np.float32)  # as if saved
             with self._lock:
                 self._passages[text] = rows
@@ -389,7 +389,7 @@ class SentenceScorer:
         ]
         if not spans:
             return 0.0
-        _, (rows,) = self.embedder.encode_passages([text], [spans])
+        _, (rows,) = self.embedder.encode_passages_and_sentences([text], [spans])
         return float(np.max(rows @ self.vector(phrase)))
 
     def score(self, question: str, hits: Sequence[Hit]) -> list[ScoredSentence]:

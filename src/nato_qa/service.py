@@ -13,7 +13,7 @@ from typing import Any
 
 from nato_qa.backends.base import AnswerBackend, Draft, Evidence, create_backend
 from nato_qa.config import Settings, load_settings, make_offline
-from nato_qa.embedding import Embedder
+from nato_qa.embedders import Embedder, create_embedder
 from nato_qa.errors import (
     IndexCorruptError,
     IndexNotFoundError,
@@ -55,7 +55,10 @@ class QAService:
 
     @cached_property
     def embedder(self) -> Embedder:
-        return Embedder(self.settings.embedding_model, self.settings.embed_batch_size)
+        settings = self.settings
+        return create_embedder(
+            settings.embedder, settings.embedding_model, settings.embed_batch_size
+        )
 
     @cached_property
     def store(self) -> VectorStore:
@@ -75,6 +78,7 @@ class QAService:
     def refresh(self, keyword: KeywordIndex | None = None) -> None:
         """Reload the article list and keyword index (after the store changed)."""
         with self._lock:
+            self.store.check_embedder(self.embedder.name)
             articles = {doc: stored.article for doc, stored in self.store.articles().items()}
             keyword = keyword or load_keyword_index(self.store, self.settings)
             retriever = Retriever(

@@ -23,6 +23,7 @@ import numpy as np
 
 from nato_qa.config import Settings, make_offline
 from nato_qa.errors import (
+    EmbedderMismatchError,
     IndexCorruptError,
     NatoQAError,
     StoreNotWritableError,
@@ -331,6 +332,33 @@ class VectorStore:
         with self._errors("count chunks"):
             return int(self._chunks.count())
 
+    def embedder_name(self) -> str | None:
+        """The embedder that built the store (a store from before it was recorded: "minilm");
+        None while the store is empty."""
+        with self._errors("read the store's embedder"):
+            recorded = (self._chunks.metadata or {}).get(EMBEDDER_KEY)
+            if recorded is None and self._chunks.count():
+                return LEGACY_EMBEDDER
+        return str(recorded) if recorded is not None else None
+
+    def check_embedder(self, name: str, claim: bool = False) -> None:
+        """Refuse an embedder other than the store's; ``claim`` records ``name`` in an
+        empty store (ingestion).
+
+        Raises:
+            EmbedderMismatchError: the store was built by another embedder.
+        """
+        recorded = self.embedder_name()
+        if recorded is not None and recorded != name:
+            raise EmbedderMismatchError(
+                f"the store was built with the {recorded} embedder, but NATO_QA_EMBEDDER is "
+                f"{name}: run `nato-qa ingest --rebuild` to embed the articles again with "
+                f"{name} (or set NATO_QA_EMBEDDER={recorded})"
+            )
+        if claim and recorded is None:
+            with self._errors("record the store's embedder"):
+                self._chunks.modify(metadata={EMBEDDER_KEY: name})
+
     def query(self, vector: np.ndarray, n: int) -> list[DenseMatch]:
         """The ``n`` chunks nearest to ``vector`` by cosine similarity."""
         with self._errors("search"):  # chromadb 1.x returns fewer when it holds fewer
@@ -377,6 +405,9 @@ class VectorStore:
             )
             setattr(self, attr, collection)
 
+
+EMBEDDER_KEY = "nato_qa:embedder"
+LEGACY_EMBEDDER = "minilm"  # stores written before the embedder was recorded
 
 _WRITE_ERRNOS = {errno.EROFS, errno.ENOSPC, errno.EACCES, errno.EPERM, errno.EDQUOT}
 _WRITE_TEXTS = ("readonly", "read-only", "disk is full", "unable to open database file",

@@ -23,7 +23,7 @@ from typing import Any
 import pytest
 
 from nato_qa import QAService
-from nato_qa.embedding import Embedder
+from nato_qa.embedders.minilm import MiniLMEmbedder as Embedder
 
 from ..conftest import free_port, make_settings
 

