@@ -62,6 +62,13 @@ _NAV_LINES = {
 # Lines after which nothing belongs to the article.
 _END_LINES = {
     "the latest",
+    "most read",
+    "most popular",
+    "trending",
+    "recommended",
+    "recommended for you",
+    "more from this section",
+    "related",
     "leave a reply",
     "leave a comment",
     "references",
@@ -82,6 +89,26 @@ _END_PREFIXES = (
     "copyright ©",
     "©",
 )
+# Page furniture of any site, wherever it stands: consent banners, newsletter and app prompts,
+# advertisement markers, tag lists, share widgets, reading times, menus.
+_FURNITURE_RES = (
+    re.compile(r"\bcookies?\b.*\b(accept|consent|preferences|privacy|reject|agree)", re.I),
+    re.compile(r"^(advertisement|advert|sponsored|promoted|ad)\b", re.I),
+    re.compile(r"continue reading below|scroll to continue", re.I),
+    re.compile(r"\b(sign up|subscribe|newsletter|briefing|download (our|the) app|get the app)\b"
+               r".{0,80}$", re.I),
+    re.compile(r"^(tags|tagged|topics|filed under|categories|keywords)\s*:", re.I),
+    re.compile(r"^(share( this( article| story)?)?|follow us)\s*:?\s*"
+               r"((facebook|twitter|x|whatsapp|email|e-mail|linkedin|telegram|reddit|copy link|"
+               r"print)\W*)*$", re.I),
+    re.compile(r"^((facebook|twitter|x|whatsapp|email|e-mail|linkedin|telegram|reddit|"
+               r"copy link|print)\W*){2,}$", re.I),
+    re.compile(r"^\d{1,2}\s*min(ute)?s?\s+read$", re.I),
+    re.compile(r"^(home|menu)\b.*(\||\s{2,}|·)", re.I),  # a navigation bar
+)  # fmt: skip
+_NUMERIC_DATE_RE = re.compile(r"\b(?P<day>\d{1,2})/(?P<month>\d{1,2})/(?P<year>\d{4})\b")
+_PIPE_PUBLISHER_RE = re.compile(r"^(?P<title>.{20,}?)\s+[|–—-]\s+(?P<publisher>[^|]{2,50})$")
+_AUTHOR_LINE_RE = re.compile(r"^(reporter|author|written by|words)\s*:\s*(?P<author>.+)$", re.I)
 _COURTESY_RE = re.compile(r"^courtesy:\s*(?P<publisher>.+?)\s*$", re.I)
 _BYLINE_RE = re.compile(r"^by\s+(?P<author>.+?)\s*$", re.I)
 _SLASH_PUBLISHER_RE = re.compile(r"^(?P<title>.+?)\s+/\s+(?P<publisher>[^/]{2,60})$")
@@ -100,9 +127,21 @@ class CleanText:
     date: str | None = None
 
 
+def _is_menu(line: str) -> bool:
+    """A navigation bar: three or more short items between separators."""
+    items = [i for i in re.split(r"\s*[|·•]\s*|\s{2,}", line) if i]
+    return len(items) >= 4 and all(len(i.split()) <= 3 for i in items)
+
+
+def is_furniture(line: str) -> bool:
+    """Whether a line is page furniture rather than article text (any site)."""
+    line = line.strip()
+    return len(line) <= 300 and (any(p.search(line) for p in _FURNITURE_RES) or _is_menu(line))
+
+
 def find_date(text: str) -> str | None:
     """The first calendar date written in ``text``, as ISO yyyy-mm-dd."""
-    for pattern in _DATE_PATTERNS:
+    for pattern in (*_DATE_PATTERNS, _NUMERIC_DATE_RE):
         for match in pattern.finditer(text):
             month_text = match.group("month")
             month = int(month_text) if month_text.isdigit() else _MONTHS[month_text.lower()]
@@ -192,17 +231,33 @@ def clean_article(raw: str) -> CleanText:
     found_date: str | None = None
 
     # Header: title, byline, publisher, author line. Navigation before the title is dropped.
-    candidates = [line for line in header if line.lower() not in _NAV_LINES]
+    candidates = [
+        line for line in header if line.lower() not in _NAV_LINES and not is_furniture(line)
+    ]
     for line in candidates:
         slash = _SLASH_PUBLISHER_RE.match(line)
         if slash and slash.group("title") in candidates:
             publisher = publisher or slash.group("publisher").strip()
-    titles = [
-        line
-        for line in candidates
-        if not _BYLINE_RE.match(line) and not _SLASH_PUBLISHER_RE.match(line)
-    ]
+    # The headline stands before the byline or date line; a standfirst may follow them.
+    stop = next(
+        (i for i, line in enumerate(candidates)
+         if _BYLINE_RE.match(line) or _AUTHOR_LINE_RE.match(line) or find_date(line)),
+        len(candidates),
+    )  # fmt: skip
+    titles = []
+    for line in candidates[:stop] or candidates:
+        if _BYLINE_RE.match(line) or _SLASH_PUBLISHER_RE.match(line) or find_date(line):
+            continue
+        if _AUTHOR_LINE_RE.match(line):
+            continue
+        piped = _PIPE_PUBLISHER_RE.match(line)
+        if piped and _is_title_case(piped.group("publisher")):
+            publisher = publisher or piped.group("publisher").strip()
+            line = piped.group("title").strip()
+        titles.append(line)
     if titles:
+        # the headline: a line the page repeats, else the longest (section labels and
+        # outlet names are short)
         repeated = [line for line in titles if titles.count(line) > 1]
         title = repeated[0] if repeated else max(titles, key=len)
     after_title = False
@@ -213,10 +268,12 @@ def clean_article(raw: str) -> CleanText:
         byline = _BYLINE_RE.match(line)
         if byline:
             found_date = found_date or find_date(line)
-            who = byline.group("author")
+            who = re.split(r"\s+[|·•]\s+", byline.group("author"))[0]
             for pattern in _DATE_PATTERNS:
                 who = pattern.sub("", who)
             author = author or who.strip(" ,-–|") or None
+        elif _AUTHOR_LINE_RE.match(line):
+            author = author or _AUTHOR_LINE_RE.match(line).group("author").strip()  # type: ignore[union-attr]
         elif after_title and _is_name_line(line):
             author = author or line
         found_date = found_date or find_date(line)
@@ -238,7 +295,7 @@ def clean_article(raw: str) -> CleanText:
             author = author or bio_author
             publisher = publisher or _courtesy_publisher(rest[i:])
             break
-        if low in _NAV_LINES:
+        if low in _NAV_LINES or is_furniture(line):
             continue
         body.append(line)
 

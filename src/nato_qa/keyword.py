@@ -149,6 +149,12 @@ class KeywordIndex:
                 self._word_matrix = np.asarray(self._word_rows, dtype=np.float32)
         return self._words, self._word_matrix, self._word_row
 
+    def knows(self, word: str) -> bool:
+        """Whether some chunk has the word (as stemmed terms; a stop word counts as known)."""
+        self.idf("")  # the document frequencies, made once
+        stems = terms(word)
+        return not stems or all(self._df.get(t, 0) > 0 for t in stems)  # type: ignore[union-attr]
+
     def idf(self, term: str) -> float:
         """Inverse document frequency of a term over the chunks (unknown terms: the highest)."""
         if self._df is None:

@@ -20,12 +20,12 @@ import re
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 import numpy as np
 
-from nato_qa.chunking import sentence_spans
+from nato_qa.chunking import is_heading, sentence_spans
 from nato_qa.embedders import Embedder
 from nato_qa.keyword import SENTENCE_DTYPE, KeywordIndex, terms
 from nato_qa.types import Hit
@@ -300,6 +300,7 @@ class ScoredSentence:
     type_ok: bool  # the question wants a number, date, name or place, and this has one
     score: float
     cue: bool = False  # carries the kind of answer asked for (a reason, a person's name)
+    vector: np.ndarray | None = field(default=None, compare=False, repr=False)
 
 
 class VectorCache:
@@ -407,24 +408,29 @@ class SentenceScorer:
         for rank, hit in enumerate(hits):
             base = hit.source.start
             spans = sentence_spans(hit.text)
-            for s, e in spans:
+            rows = self.sentence_vectors(hit, spans) if spans else None
+            for i, (s, e) in enumerate(spans):
+                if is_heading(hit.text[s:e]):
+                    continue  # a subheading is structure, never an answer
                 pieces.append((rank, hit, base + s, base + e, hit.text[s:e]))
-            if spans:
-                vectors.append(self.sentence_vectors(hit, spans))
+                vectors.append(rows[i : i + 1])  # type: ignore[index]
         if not pieces:
             return []
         q_vec = self.vector(question)
-        semantic = np.concatenate(vectors) @ q_vec
+        matrix = np.concatenate(vectors)
+        semantic = matrix @ q_vec
 
         scored = []
-        for (rank, hit, start, end, text), sem in zip(pieces, semantic.tolist(), strict=True):
+        for (rank, hit, start, end, text), sem, row in zip(
+            pieces, semantic.tolist(), matrix, strict=True
+        ):
             lexical = sum(weights[t] for t in q_terms & set(terms(text))) / total
             type_ok = wants is None or wants.fits(text, core)
             cued = bool(cue and cue.search(text) and not cue.search(question))
             score = self.semantic_weight * sem + self.lexical_weight * lexical
             score += self.cue_bonus * cued
             scored.append(
-                ScoredSentence(rank, hit, start, end, text, sem, lexical, type_ok, score, cued)
+                ScoredSentence(rank, hit, start, end, text, sem, lexical, type_ok, score, cued, row)
             )
         scored.sort(key=lambda s: (-s.score, s.hit_rank, s.start))
         return scored

@@ -11,6 +11,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
+from nato_qa.analysis import question_kind
 from nato_qa.backends.base import AnswerBackend, Draft, Evidence, create_backend
 from nato_qa.config import Settings, load_settings, make_offline
 from nato_qa.embedders import Embedder, create_embedder
@@ -30,6 +31,7 @@ from nato_qa.store import VectorStore, check_room, set_aside
 from nato_qa.types import Answer, Article, Hit
 
 log = logging.getLogger(__name__)
+BROAD_PASSAGES = 8
 # Control and invisible characters, and lone surrogates (JSON "\udcff", argv bytes that are
 # not UTF-8): the tokenizer cannot encode those.
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\ufeff\ud800-\udfff]")
@@ -225,6 +227,8 @@ class QAService:
 
         rewrite = getattr(backend, "standalone_question", None) or standalone_question
         standalone = rewrite(clean, history)
+        if question_kind(standalone) == "broad":
+            k = max(k, BROAD_PASSAGES)  # several passages speak to a broad question
         hits = self.search(standalone, k)
         retrieved = time.perf_counter()
         evidence = Evidence(standalone, hits, self.articles)

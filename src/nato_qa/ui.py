@@ -30,12 +30,13 @@ from nato_qa.types import Answer, Article, Citation
 
 log = logging.getLogger(__name__)
 
+# One example of each kind of question: a fact, a paraphrase, a reason, a broad question.
 EXAMPLES = (
     "Who heads Japan's independent mission to NATO?",
     "Before it became independent, through which embassy was Japan's diplomatic engagement "
     "with NATO handled?",
-    "What role does Japan seek in the NATO Ukraine mission?",
     "Why is Japan deepening its ties with NATO?",
+    "What do the articles say about Japan's support for Ukraine?",
 )
 TABLE_HEADERS = ["Title", "Publisher", "Date", "Chunks", "Document id"]
 _CONTEXT_CHARS = 240
@@ -87,6 +88,11 @@ def _with_markers(sentence: str) -> str:
 
 
 def _answer_text(answer: Answer) -> str:
+    lines = answer.text.split("\n")
+    if len(lines) > 1 and all(line.startswith("- ") for line in lines):
+        # a summary: one bullet per article, each with its markers
+        items = (f"<li>{_with_markers(line[2:])}</li>" for line in lines)
+        return f'<ul class="nqa-summary">{"".join(items)}</ul>'
     flagged = set(answer.unsupported)
     out = []
     for i, sentence in enumerate(answer_sentences(answer.text)):
@@ -440,7 +446,7 @@ def build_app(service: QAService) -> gr.Blocks:
             with gr.Tab("Chat", id="chat"), gr.Row():
                 with gr.Column(scale=4):
                     chatbot = gr.Chatbot(
-                        label="Conversation", show_label=False, elem_id="nqa-chat", height=600,
+                        label="Conversation", show_label=False, elem_id="nqa-chat", height="calc(100vh - 260px)",
                         layout="panel", latex_delimiters=[], buttons=[],
                         sanitize_html=True, group_consecutive_messages=False,
                         placeholder="Ask about Japan and NATO. Every answer quotes the "

@@ -13,6 +13,10 @@ import re
 from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING, ClassVar
 
+import numpy as np
+
+from nato_qa import summary
+from nato_qa.analysis import QuestionAnalysis, analyse
 from nato_qa.backends.base import REFUSAL_MESSAGE, Draft, Evidence, register
 from nato_qa.sentences import (
     ScoredSentence,
@@ -35,6 +39,8 @@ class ExtractiveBackend:
     key_env_var: ClassVar[str | None] = None
 
     second_sentence_ratio = 0.8
+    # Related reading beside an off-corpus refusal only from a passage at least this close.
+    related_similarity = 0.5
     follower_margin = 0.1
     # What a quantity question measures must be named in the answer: some run of up to four
     # words at least this close to it (golden set: the answers 0.36-1.0, Japan's defence
@@ -49,9 +55,26 @@ class ExtractiveBackend:
         """Every sentence of the passages, scored against the question, best first."""
         return self.service.retriever.scorer.score(question, hits)
 
+    def analyse(self, question: str) -> QuestionAnalysis:
+        """The question's kind, names and what of it the corpus does not know."""
+        retriever = self.service.retriever
+        return analyse(
+            question, retriever.keyword, retriever.scorer.vectors,
+            self.service.settings.expansion_similarity,
+        )  # fmt: skip
+
     def draft(self, evidence: Evidence) -> Draft:
         threshold = self.service.settings.refusal_threshold
+        analysis = self.analyse(evidence.question)
+        if analysis.off_corpus:
+            # about something no article mentions: related reading only if a passage is close
+            close = [h for h in evidence.hits if h.dense_similarity >= self.related_similarity]
+            return refusal(close)
         scored = self.score_sentences(evidence.question, evidence.hits)
+        if analysis.broad:
+            answer = self._summary(scored, threshold)
+            if answer is not None:
+                return answer
         entities = required_entities(evidence.question)
         scored = [s for s in scored if s.type_ok and mentions(entities, s.text)]
         measured = measured_phrase(evidence.question)
@@ -86,6 +109,19 @@ class ExtractiveBackend:
         chosen.sort(key=lambda s: (s.hit_rank, s.start))
         return compose(chosen)
 
+    def _summary(self, scored: list[ScoredSentence], threshold: float) -> Draft | None:
+        """A bulleted summary for a broad question (``nato_qa.summary``), or None when fewer
+        than two sentences clear the threshold."""
+        if not scored or scored[0].score < threshold:
+            return None
+        if any(s.vector is None for s in scored):
+            return None
+        vectors = np.stack([s.vector for s in scored if s.vector is not None])
+        chosen = summary.choose(scored, vectors, threshold)
+        if len(chosen) < 2:
+            return None
+        return compose_summary(summary.grouped(chosen))
+
     def _naming(
         self, measured: str, scored: list[ScoredSentence], threshold: float
     ) -> list[ScoredSentence]:
@@ -110,14 +146,17 @@ class ExtractiveBackend:
 
     def stream(self, evidence: Evidence) -> Iterator[str | Draft]:
         draft = self.draft(evidence)
-        parts = re.split(r"(?<=\]) ", draft.text)
+        parts = re.split(r"(?<=\]) (?!\n)", draft.text)
         for i, piece in enumerate(parts):
             yield piece + (" " if i < len(parts) - 1 else "")
         yield draft
 
 
 def _attribution(cite: Citation) -> str:
-    who = cite.publisher or cite.title
+    """Who says it, short: the publisher, else the headline's first words (the source card
+    carries the whole headline)."""
+    words = (cite.title or cite.doc_id).split()
+    who = cite.publisher or " ".join(words[:4]) + ("…" if len(words) > 4 else "")
     return f"{who} ({cite.date or 'undated'})"
 
 
@@ -127,27 +166,35 @@ def compose(chosen: Sequence[ScoredSentence]) -> Draft:
     When the cited articles carry different dates, each sentence is attributed to its source
     so that the reader sees which article (of which date) says what.
     """
-    citations: list[Citation] = []
-    for sentence in chosen:
-        source = sentence.hit.source
-        citations.append(
-            Citation(
-                n=len(citations) + 1,
-                doc_id=source.doc_id,
-                title=source.title,
-                start=sentence.start,
-                end=sentence.end,
-                quote=sentence.text,
-                score=round(sentence.score, 4),
-                publisher=source.publisher,
-                date=source.date,
-                also_in=tuple(s.doc_id for s in sentence.hit.sources[1:]),
-            )
-        )
+    citations = [_citation(i, sentence) for i, sentence in enumerate(chosen, start=1)]
     dates = {c.date for c in citations}
     attribute = len({c.doc_id for c in citations}) > 1 and len(dates) > 1
     parts = [f"{_attribution(c) + ': ' if attribute else ''}{c.quote} [{c.n}]" for c in citations]
     return Draft(text=" ".join(parts), citations=tuple(citations), refused=False)
+
+
+def compose_summary(groups: Sequence[Sequence[ScoredSentence]]) -> Draft:
+    """A bulleted answer: one bullet per article, led by its publisher and date, holding its
+    verbatim sentences with [n] markers."""
+    citations: list[Citation] = []
+    lines = []
+    for group in groups:
+        parts = []
+        for sentence in group:
+            cite = _citation(len(citations) + 1, sentence)
+            citations.append(cite)
+            parts.append(f"{cite.quote} [{cite.n}]")
+        lines.append(f"- {_attribution(citations[-1])}: " + " ".join(parts))
+    return Draft(text="\n".join(lines), citations=tuple(citations), refused=False)
+
+
+def _citation(n: int, sentence: ScoredSentence) -> Citation:
+    source = sentence.hit.source
+    return Citation(
+        n=n, doc_id=source.doc_id, title=source.title, start=sentence.start, end=sentence.end,
+        quote=sentence.text, score=round(sentence.score, 4), publisher=source.publisher,
+        date=source.date, also_in=tuple(s.doc_id for s in sentence.hit.sources[1:]),
+    )  # fmt: skip
 
 
 def related_reading(hits: Sequence[Hit], n: int = 3) -> tuple[Citation, ...]:

@@ -1,0 +1,196 @@
+"""Question analysis: what a question asks for, found by general means, in one result.
+
+* ``kind``: ``broad`` ("what do the articles say about…", "how has … developed", "what has X
+  done to…", "give me an overview…"), ``reason`` (why), ``manner`` (how), ``yesno``,
+  ``comparison``, or ``factoid``; the factoid's ``answer_type`` comes from its wh-phrase
+  (``sentences.expected_type``).
+* ``names``: runs of capitalised words the question writes mid-sentence (or in capitals),
+  as written; ``key_terms``: its content words.
+* what the corpus does not know, from the corpus's own statistics: a name is **unknown**
+  when no article writes it; a term is unknown when no article has it and none of the
+  articles' words is close to it (the query expansion's vectors, at its similarity). A
+  question whose every name is unknown, or most of whose terms are, is about something the
+  articles never mention: it is refused outright (``off_corpus``).
+
+Nothing here lists words of one corpus: the same rules read any articles.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import ClassVar
+from weakref import WeakKeyDictionary
+
+import numpy as np
+
+from nato_qa.keyword import KeywordIndex, vocabulary
+from nato_qa.sentences import core_question, expected_type
+
+_BROAD = re.compile(
+    r"^\s*(?:and\s+)?(?:"
+    r"what\s+(?:do|does|did)\s+(?:the\s+)?(?:articles?|sources?|reports?|texts?|pages?|stories)"
+    r"\s+(?:say|report|tell|write|mention)"
+    r"|(?:can\s+you\s+)?(?:tell\s+me|give\s+me|write)\s+(?:about|an?\s+(?:overview|summary))"
+    r"|(?:please\s+)?(?:summari[sz]e|describe|outline|explain|overview)\b"
+    r"|how\s+(?:has|have|did|is|are|was|were)\b.*\b(?:develop|evolv|chang|grow|grown|deepen|"
+    r"progress|shift|expand|unfold)"
+    r"|what\s+(?:has|have|had)\s+.+\s+done\b"
+    r"|what\s+(?:steps|measures|actions|efforts)\b"
+    r"|in\s+what\s+ways\b"
+    r"|what\s+(?:are|were)\s+the\s+(?:main|key)\b"
+    r"|give\s+me\s+an?\s+(?:overview|summary)"
+    r")|\b(?:overview|summary)\s+of\b",
+    re.I,
+)
+_REASON = re.compile(
+    r"^\s*(?:and\s+)?(?:why|what\s+(?:is|was)\s+the\s+reason|for\s+what\s+reason)\b", re.I
+)
+_MANNER = re.compile(r"^\s*(?:and\s+)?how\s+(?!many|much|long|often|old|far|big|large)\w+", re.I)
+_YESNO = re.compile(
+    r"^\s*(?:is|are|was|were|do|does|did|has|have|had|can|could|will|would|should)\b", re.I
+)
+_COMPARISON = re.compile(r"\b(?:compare[sd]?|comparison|differ(?:ence|s)?|versus|vs\.?)\b", re.I)
+_NAME_RUN = re.compile(
+    r"\b(?:[A-Z][\w’'&.-]*[A-Za-z0-9])(?:\s+(?:of\s+the\s+|of\s+)?[A-Z][\w’'&.-]*[A-Za-z0-9])*"
+)
+_QUESTION_WORDS = {
+    "what", "who", "whom", "whose", "which", "when", "where", "why", "how", "is", "are", "was",
+    "were", "do", "does", "did", "can", "could", "will", "would", "should", "has", "have",
+    "tell", "give", "and", "the", "a", "an", "in", "on", "i", "summarise", "summarize",
+    "describe", "explain", "please", "so", "ok", "okay", "also", "then",
+}  # fmt: skip
+
+
+@dataclass(frozen=True)
+class QuestionAnalysis:
+    """What one question asks for, and what of it the corpus does not know."""
+
+    question: str
+    kind: str
+    answer_type: str | None
+    names: tuple[str, ...]
+    key_terms: tuple[str, ...]
+    unknown_names: tuple[str, ...]
+    unknown_terms: tuple[str, ...]
+
+    @property
+    def broad(self) -> bool:
+        return self.kind == "broad"
+
+    @property
+    def off_corpus(self) -> bool:
+        """About something the articles never mention: every name it gives is unknown, or
+        (with no known name) most of its terms are."""
+        if self.names and len(self.unknown_names) == len(self.names):
+            return True
+        known_names = len(self.names) - len(self.unknown_names)
+        terms = len(self.key_terms)
+        return not known_names and terms >= 3 and len(self.unknown_terms) * 2 > terms
+
+
+def question_kind(question: str) -> str:
+    """``broad``, ``reason``, ``manner``, ``yesno``, ``comparison`` or ``factoid``."""
+    question = core_question(question)
+    if _BROAD.search(question):
+        return "broad"
+    if _REASON.search(question):
+        return "reason"
+    if _COMPARISON.search(question):
+        return "comparison"
+    if _MANNER.search(question):
+        return "manner"
+    if _YESNO.search(question) and not re.search(
+        r"\b(who|what|when|where|which)\b", question, re.I
+    ):
+        return "yesno"
+    return "factoid"
+
+
+def question_names(question: str) -> list[str]:
+    """Capitalised runs the question writes, less its opening word and question words."""
+    question = core_question(question)
+    names = []
+    for match in _NAME_RUN.finditer(question):
+        words = match.group(0).split()
+        while words and words[0].lower().strip("’'") in _QUESTION_WORDS:
+            words.pop(0)
+        if not words:
+            continue
+        name = re.sub(r"[’']s$", "", " ".join(words))
+        at_start = match.start() == len(question) - len(question.lstrip())
+        if at_start and len(words) == 1 and not name.isupper():
+            continue  # a capital that only opens the question
+        names.append(name)
+    return names
+
+
+class _CorpusText:
+    """The articles' text in lower case, made once per keyword index."""
+
+    _cache: ClassVar[WeakKeyDictionary[KeywordIndex, str]] = WeakKeyDictionary()
+    _lock: ClassVar[threading.Lock] = threading.Lock()
+
+    @classmethod
+    def of(cls, keyword: KeywordIndex) -> str:
+        with cls._lock:
+            text = cls._cache.get(keyword)
+            if text is None:
+                text = "\n".join(c.chunk.text for c in keyword.chunks).lower().replace("’", "'")
+                cls._cache[keyword] = text
+            return text
+
+
+def _name_known(name: str, corpus: str) -> bool:
+    """Whether the articles write the name, or at least half of its words ("Asian NATO-like"
+    by "NATO" and "like"; not "FIFA World Cup" by "World" alone)."""
+    words = [
+        w.strip("'") for w in re.split(r"[\s\-/]+|[’']s\b", name.lower().replace("’", "'"))
+        if len(w.strip("'")) >= 2
+    ]  # fmt: skip
+    found = sum(bool(re.search(rf"\b{re.escape(w)}\b", corpus)) for w in words)
+    return bool(words) and found * 2 >= len(words)
+
+
+def analyse(
+    question: str,
+    keyword: KeywordIndex,
+    vectors: Callable[[Sequence[str]], np.ndarray],
+    similarity: float = 0.65,
+) -> QuestionAnalysis:
+    """Analyse a (standalone) question against the corpus behind ``keyword``.
+
+    Args:
+        question: the question.
+        keyword: the index: its chunks' text and its words' saved vectors.
+        vectors: unit vectors for words the corpus lacks (the scorer's cached encoder).
+        similarity: how close a corpus word must be for an unknown word to count as known.
+    """
+    core = core_question(question)
+    kind = question_kind(core)
+    wants = expected_type(core)
+    names = question_names(core)
+    corpus = _CorpusText.of(keyword)
+    unknown_names = tuple(n for n in names if not _name_known(n, corpus))
+    key_terms = tuple(w for w in vocabulary([core]) if w not in _QUESTION_WORDS)
+    words, matrix, row_of = keyword.word_matrix()
+    missing = [w for w in key_terms if w not in row_of and not keyword.knows(w)]
+    unknown_terms: tuple[str, ...] = ()
+    if missing and words:
+        close = (vectors(missing) @ matrix.T).max(axis=1)
+        unknown_terms = tuple(
+            w for w, c in zip(missing, close.tolist(), strict=True) if c < similarity
+        )
+    elif missing:
+        unknown_terms = tuple(missing)
+    return QuestionAnalysis(
+        question=question,
+        kind=kind,
+        answer_type=wants.name if wants else None,
+        names=tuple(names),
+        key_terms=key_terms,
+        unknown_names=unknown_names,
+        unknown_terms=unknown_terms,
+    )

@@ -1,0 +1,96 @@
+"""Question analysis (kinds, names, what the corpus does not know) and broad-question summaries,
+with questions written for the test, on the real corpus."""
+
+from __future__ import annotations
+
+import pytest
+
+from nato_qa import QAService
+from nato_qa.analysis import analyse, question_kind, question_names
+from nato_qa.evaluation import normalise
+
+
+@pytest.mark.parametrize(
+    ("question", "kind"),
+    [
+        ("What do the articles say about the river cleanup?", "broad"),
+        ("how has the relationship between the two countries developed?", "broad"),
+        ("What has the council done to protect the park?", "broad"),
+        ("Give me an overview of the court case", "broad"),
+        ("Why did the council delay the tram line?", "reason"),
+        ("How does the authority test the water?", "manner"),
+        ("How many fish died?", "factoid"),
+        ("Is the plant open again?", "yesno"),
+        ("How does the first report differ from the second?", "comparison"),
+        ("Who heads the new mission?", "factoid"),
+        ("and why was that?", "reason"),
+    ],
+)
+def test_question_kinds(question: str, kind: str) -> None:
+    assert question_kind(question) == kind
+
+
+def test_names_are_capitalised_runs_not_the_opening_word() -> None:
+    assert question_names("When did Mark Rutte visit the Mogami frigate?") == [
+        "Mark Rutte",
+        "Mogami",
+    ]
+    assert question_names("Who won the 2018 FIFA World Cup?") == ["FIFA World Cup"]
+    assert question_names("What did the PM say about Tokyo's plans?") == ["PM", "Tokyo"]
+    assert question_names("why did the council delay the tram line?") == []
+
+
+@pytest.fixture(scope="module")
+def analysed(service: QAService):  # type: ignore[no-untyped-def]
+    retriever = service.retriever
+
+    def run(question: str):  # type: ignore[no-untyped-def]
+        return analyse(question, retriever.keyword, retriever.scorer.vectors)
+
+    return run
+
+
+def test_what_the_corpus_never_mentions_is_found_from_its_own_text(analysed) -> None:  # type: ignore[no-untyped-def]
+    sport = analysed("Who won the 2018 FIFA World Cup?")
+    assert sport.unknown_names == ("FIFA World Cup",) and sport.off_corpus
+    cooking = analysed("whats a good ramen recipe")
+    assert {"ramen", "recipe"} <= set(cooking.unknown_terms) and cooking.off_corpus
+    # on-topic: names the articles write, even inside a longer capitalised run
+    for question in ("Who heads Japan's independent mission to NATO?",
+                     "Why is an Asian NATO-like framework unlikely soon?",
+                     "Which Japanese Foreign Minister spoke of a less stable world?"):  # fmt: skip
+        assert not analysed(question).off_corpus, question
+    # a paraphrase with words the articles don't use, but close to theirs, is not off-corpus
+    assert not analysed("What warship did the alliance's top official inspect?").off_corpus
+    # one unknown name beside a known one: on topic (the answer check decides)
+    mixed = analysed("What did Angela Merkel say about NATO?")
+    assert mixed.unknown_names == ("Angela Merkel",) and not mixed.off_corpus
+
+
+def test_off_corpus_questions_are_refused_with_nothing_cited(service: QAService) -> None:
+    for question in ("Who won the 2018 FIFA World Cup?", "whats a good ramen recipe"):
+        answer = service.ask(question)
+        assert answer.refused and answer.citations == ()
+
+
+def test_broad_question_gets_a_grouped_diverse_summary(service: QAService) -> None:
+    answer = service.ask("What do the articles say about Japan's support for Ukraine?")
+    assert not answer.refused
+    lines = answer.text.split("\n")
+    assert len(lines) >= 2 and all(line.startswith("- ") for line in lines)
+    cited = [c.doc_id for c in answer.citations]
+    assert 3 <= len(cited) <= 5 and len(set(cited)) >= 2  # several articles speak to it
+    # grouped: each article's sentences stand together, in the article's order
+    assert [d for i, d in enumerate(cited) if i == 0 or cited[i - 1] != d] == list(
+        dict.fromkeys(cited)
+    )
+    quotes = [normalise(c.quote) for c in answer.citations]
+    assert len(set(quotes)) == len(quotes)
+    for c in answer.citations:
+        assert service.articles[c.doc_id].text[c.start : c.end] == c.quote
+        assert f"[{c.n}]" in answer.text and "ukrain" in normalise(answer.text)
+
+
+def test_factoid_answers_stay_short(service: QAService) -> None:
+    answer = service.ask("Who heads Japan's independent mission to NATO?")
+    assert "\n" not in answer.text and len(answer.citations) <= 2 and "Izawa" in answer.text
