@@ -172,7 +172,17 @@ def test_refusals(service: QAService, question: str) -> None:
     answer = service.ask(question)
     assert answer.refused and answer.citations == ()
     assert "don't say" in answer.text
-    assert answer.related  # closest passages offered as reading
+    # related reading only from passages close to the question
+    assert all(c.score >= 0.5 for c in answer.related) or not _off_corpus(service, question)
+    if not _off_corpus(service, question):
+        assert answer.related  # on topic: the closest passages offered as reading
+
+
+def _off_corpus(service: QAService, question: str) -> bool:
+    from nato_qa.analysis import analyse
+
+    retriever = service.retriever
+    return analyse(question, retriever.keyword, retriever.scorer.vectors).off_corpus
 
 
 def test_dates_attribute_sources_that_differ(service: QAService) -> None:
