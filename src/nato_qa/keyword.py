@@ -39,6 +39,9 @@ SENTENCE_DTYPE = np.float16
 _WORD_MATRIX_LOCK = threading.Lock()
 
 
+_MID_CAPITAL = re.compile(r"(?<=[a-z,;] )([A-Z][a-z]+|[A-Z]{2,})\b")
+
+
 @lru_cache(maxsize=1)
 def _bm25s() -> Any:
     """bm25s, imported once; it sets its own logger to DEBUG, which would print to the CLI."""
@@ -116,6 +119,7 @@ class KeywordIndex:
         self._by_id = {kc.chunk.chunk_id: kc for kc in chunks}
         self._groups: dict[int, list[Chunk]] = {}
         self._df: dict[str, int] | None = None
+        self._common: frozenset[str] | None = None
         for kc in chunks:
             self._groups.setdefault(kc.group, []).append(kc.chunk)
 
@@ -148,6 +152,20 @@ class KeywordIndex:
                 self._word_row = {w: i for i, w in enumerate(self._words)}
                 self._word_matrix = np.asarray(self._word_rows, dtype=np.float32)
         return self._words, self._word_matrix, self._word_row
+
+    def common_names(self) -> frozenset[str]:
+        """Capitalised words (lower case) written mid-sentence in at least half the articles
+        (and three): the places and bodies a corpus is about, which are nobody's name.
+        A statistic of the corpus, so it holds for any articles; made once."""
+        if self._common is None:
+            seen: dict[str, set[str]] = {}
+            for kc in self.chunks:
+                for word in _MID_CAPITAL.findall(kc.chunk.text):
+                    seen.setdefault(word.lower(), set()).add(kc.chunk.doc_id)
+            articles = len({kc.chunk.doc_id for kc in self.chunks})
+            floor = max(3, (articles + 1) // 2)
+            self._common = frozenset(w for w, docs in seen.items() if len(docs) >= floor)
+        return self._common
 
     def knows(self, word: str) -> bool:
         """Whether some chunk has the word (as stemmed terms; a stop word counts as known)."""

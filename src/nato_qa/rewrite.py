@@ -19,11 +19,12 @@ _OTHER_REFERENCES = re.compile(
 _ELLIPTICAL_OPENING = re.compile(r"^\s*(and|but|also|so|what about|how about)\b", re.I)
 # Runs of capitalised words: candidate names ("Osamu Izawa", "Prime Minister Shigeru Ishiba").
 _NAME_RUN = re.compile(r"\b([A-Z][a-zà-ÿ’'-]+(?:\s+[A-Z][a-zà-ÿ’'-]+)+)\b")
+# General English only: what opens or closes a capitalised run that is not a person's name.
 _NOT_NAMES = {
     "The", "A", "An", "Yes", "No", "Who", "What", "When", "Where", "Which", "Why", "How",
-    "Japan", "Japanese", "NATO", "Tokyo", "China", "Russia", "Ukraine", "Europe", "Asia",
-    "North", "South", "East", "West", "Indo", "Pacific", "Security", "Ministry", "Foreign",
-    "Island", "Islands", "Alliance", "Atlantic", "Sea", "Union", "Treaty", "Initiative",
+    "North", "South", "East", "West", "Security", "Ministry", "Foreign", "Defense", "Defence",
+    "Island", "Islands", "Alliance", "Sea", "Union", "Treaty", "Initiative", "Force", "Forces",
+    "Government", "Council", "Republic", "Kingdom", "Office", "Agency", "Authority",
     "On", "In", "At", "By", "For", "From", "As", "Since", "After", "Before", "During",
     "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday",
     "January", "February", "March", "April", "May", "June", "July", "August", "September",

@@ -22,6 +22,7 @@ from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import Any
 
 import numpy as np
 
@@ -86,15 +87,16 @@ class AnswerType:
         """The first match in ``text``, new or not."""
         return self.pattern.search(text)
 
-    def fits(self, text: str, question: str) -> bool:
-        """Whether ``text`` holds an answer of this kind that ``question`` does not give."""
+    def fits(self, text: str, question: str, common: frozenset[str] = frozenset()) -> bool:
+        """Whether ``text`` holds an answer of this kind that ``question`` does not give
+        (``common``: the corpus's common names, ``KeywordIndex.common_names``)."""
         asked = question.lower()
         for match in self.pattern.finditer(text):
             if match.group(0).rstrip(".,").lower() in asked:
                 continue
             if self.attributed:
                 people = _named(question)
-                if people and not _holder(text, match) & people:
+                if people and not _holder(text, match, common) & people:
                     continue
             return True
         return False
@@ -107,18 +109,22 @@ def _named(question: str) -> frozenset[str]:
 
 
 _NAME_RUN = re.compile(r"\b[A-Z][a-z’'-]+(?:\s+[A-Z][a-z’'-]+)*")
-_NOT_A_NAME = re.compile(_TITLE.pattern + r"|^(The|A|An|In|On|At|Japan|Japanese|NATO|Defense|"
-                         r"Defence|Foreign|Prime|Self|Force)$", re.I)  # fmt: skip
+# Capitalised words that are not a person's: articles and prepositions, and the words of
+# posts and institutions (general English, not one corpus's).
+_NOT_A_NAME = re.compile(_TITLE.pattern + r"|^(The|A|An|In|On|At|Defense|Defence|Foreign|"
+                         r"Prime|Self|Force|Ministry|Government|State|National|Federal)$",
+                         re.I)  # fmt: skip
 
 
-def _holder(text: str, title: re.Match[str]) -> set[str]:
+def _holder(text: str, title: re.Match[str], common: frozenset[str] = frozenset()) -> set[str]:
     """The words of the name a post belongs to: the name right after it ("Ambassador Osamu
     Izawa", "Defense Minister Gen Nakatani"), else the nearest name before it ("Masahiro
-    Mikami, the ambassador to Belgium": Belgium is the post's, not its holder)."""
+    Mikami, the ambassador to Belgium": Belgium is the post's, not its holder). The corpus's
+    common names (the places and bodies most of its articles name) are nobody's."""
 
     def names(words: str) -> set[str]:
         bare = (re.sub(r"[’']s$", "", w) for w in words.split())
-        return {w.lower() for w in bare if not _NOT_A_NAME.fullmatch(w)}
+        return {w.lower() for w in bare if not _NOT_A_NAME.fullmatch(w)} - common
 
     runs = [(r.start(), r.end(), names(r.group(0))) for r in _NAME_RUN.finditer(text)]
     runs = [run for run in runs if run[2]]
@@ -209,21 +215,41 @@ _REASON = re.compile(
     r"since|given that|thanks to)\b",
     re.I,
 )
-_NOT_PERSON = (
-    r"(?!(?:North|South|East|West|New|United|Japan|Japanese|China|Chinese|Russia|Russian|"
-    r"Korea|NATO|Asia|Europe|European|Pacific|Atlantic|Indo|Ministry|Foreign|Defense|Defence|"
-    r"Prime|Minister|President|Secretary|General|Self|Force|Sea|Islands?|Group|Council)\b)"
+# General English words that open or end a capitalised run that is not a person.
+_NOT_PERSON = re.compile(
+    r"North|South|East|West|New|United|Ministry|Foreign|Defense|Defence|Prime|Minister|"
+    r"President|Secretary|General|Self|Force|Forces|Sea|Island|Islands|Group|Council|Union|"
+    r"Republic|Kingdom|Office|Agency|Authority|Court|Department|University|Institute|"
+    r"Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|January|February|March|April|"
+    r"May|June|July|August|September|October|November|December"
 )
-_PERSON = re.compile(rf"(?<=[a-z,] ){_NOT_PERSON}[A-Z][a-z]+ {_NOT_PERSON}[A-Z][a-z]+\b")
+_CAPITAL_PAIR = re.compile(r"(?<=[a-z,] )([A-Z][a-z]+) ([A-Z][a-z]+)\b")
 
 
-def answer_cue(question: str) -> re.Pattern[str] | None:
-    """A pattern whose presence makes a sentence a likelier answer to this question."""
+@dataclass(frozen=True)
+class PersonCue:
+    """A person's name in a sentence: two capitalised words mid-sentence, neither a general
+    word of places and institutions nor one of the corpus's common names (the places and
+    bodies most of its articles name, ``KeywordIndex.common_names``)."""
+
+    common: frozenset[str] = frozenset()
+
+    def search(self, text: str) -> bool:
+        return any(
+            not _NOT_PERSON.fullmatch(a) and not _NOT_PERSON.fullmatch(b)
+            and a.lower() not in self.common and b.lower() not in self.common
+            for a, b in _CAPITAL_PAIR.findall(text)
+        )  # fmt: skip
+
+
+def answer_cue(question: str, common: frozenset[str] = frozenset()) -> Any:
+    """What makes a sentence a likelier answer to this question (``.search(text)``): a reason
+    for "why", a person's name for "who"; None for other questions."""
     question = core_question(question)
     if re.match(r"^\s*why\b", question, re.I):
         return _REASON
     if re.match(r"^\s*(who|whom)\b", question, re.I):
-        return _PERSON
+        return PersonCue(common)
     return None
 
 
@@ -401,7 +427,8 @@ class SentenceScorer:
         total = sum(weights.values()) or 1.0
         wants = expected_type(question)
         core = core_question(question)
-        cue = answer_cue(question)
+        common = keyword.common_names()
+        cue = answer_cue(question, common)
 
         pieces: list[tuple[int, Hit, int, int, str]] = []
         vectors: list[np.ndarray] = []
@@ -425,7 +452,7 @@ class SentenceScorer:
             pieces, semantic.tolist(), matrix, strict=True
         ):
             lexical = sum(weights[t] for t in q_terms & set(terms(text))) / total
-            type_ok = wants is None or wants.fits(text, core)
+            type_ok = wants is None or wants.fits(text, core, common)
             cued = bool(cue and cue.search(text) and not cue.search(question))
             score = self.semantic_weight * sem + self.lexical_weight * lexical
             score += self.cue_bonus * cued

@@ -92,7 +92,7 @@ class ExtractiveBackend:
                  if s.hit.source.doc_id == best.hit.source.doc_id and 0 < s.start - best.end <= 2),
                 None,
             )  # fmt: skip
-            cue = answer_cue(evidence.question)
+            cue = answer_cue(evidence.question, self.service.retriever.keyword.common_names())
             gives_reason = bool(cue and cue.search(best.text))
             if follower and (
                 not gives_reason or follower.semantic >= best.semantic - self.follower_margin
