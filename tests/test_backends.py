@@ -45,8 +45,10 @@ from .conftest import GOLDEN, free_port
 
 QUESTION = "Who heads Japan's independent mission to NATO?"
 SECRET = "sk-test-DoNotShowThisKey1234567890"
-# Golden questions SmolLM2-135M answers with a verified citation (temperature 0, k=3, 48 tokens).
-SMOLLM_QUESTIONS = ("q09", "q27", "q39", "q62")
+# Golden questions SmolLM2-135M answers with a verified citation (temperature 0, k=3, 48 tokens),
+# chosen by running it on the first 40 golden lines with today's passages (chunks across
+# paragraphs): 18 of 35 standalone answerable ones verify; these are four of them.
+SMOLLM_QUESTIONS = ("q01", "q03", "q07", "q10")
 # The support threshold measured on the golden set (docs/backends.md).
 VERIFY_SIMILARITY = 0.78
 
