@@ -18,11 +18,8 @@ Nothing here lists words of one corpus: the same rules read any articles.
 from __future__ import annotations
 
 import re
-import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import ClassVar
-from weakref import WeakKeyDictionary
 
 import numpy as np
 
@@ -56,6 +53,7 @@ _COMPARISON = re.compile(r"\b(?:compare[sd]?|comparison|differ(?:ence|s)?|versus
 _NAME_RUN = re.compile(
     r"\b(?:[A-Z][\w’'&.-]*[A-Za-z0-9])(?:\s+(?:of\s+the\s+|of\s+)?[A-Z][\w’'&.-]*[A-Za-z0-9])*"
 )
+_PLAIN_WORD = re.compile(r"\w+")
 _QUESTION_WORDS = {
     "what", "who", "whom", "whose", "which", "when", "where", "why", "how", "is", "are", "was",
     "were", "do", "does", "did", "can", "could", "will", "would", "should", "has", "have",
@@ -127,31 +125,20 @@ def question_names(question: str) -> list[str]:
     return names
 
 
-class _CorpusText:
-    """The articles' text in lower case, made once per keyword index."""
-
-    _cache: ClassVar[WeakKeyDictionary[KeywordIndex, str]] = WeakKeyDictionary()
-    _lock: ClassVar[threading.Lock] = threading.Lock()
-
-    @classmethod
-    def of(cls, keyword: KeywordIndex) -> str:
-        with cls._lock:
-            text = cls._cache.get(keyword)
-            if text is None:
-                text = "\n".join(c.chunk.text for c in keyword.chunks).lower().replace("’", "'")
-                cls._cache[keyword] = text
-            return text
-
-
-def _name_known(name: str, corpus: str) -> bool:
+def _name_known(name: str, text: str, words: frozenset[str]) -> bool:
     """Whether the articles write the name, or at least half of its words ("Asian NATO-like"
-    by "NATO" and "like"; not "FIFA World Cup" by "World" alone)."""
-    words = [
+    by "NATO" and "like"; not "FIFA World Cup" by "World" alone). ``text`` and ``words`` are
+    the corpus's (``KeywordIndex.text``); a plain word is looked up in the set, one with
+    other characters ("u.s") searched in the text."""
+    parts = [
         w.strip("'") for w in re.split(r"[\s\-/]+|[’']s\b", name.lower().replace("’", "'"))
         if len(w.strip("'")) >= 2
     ]  # fmt: skip
-    found = sum(bool(re.search(rf"\b{re.escape(w)}\b", corpus)) for w in words)
-    return bool(words) and found * 2 >= len(words)
+    found = sum(
+        (w in words) if _PLAIN_WORD.fullmatch(w) else bool(re.search(rf"\b{re.escape(w)}\b", text))
+        for w in parts
+    )
+    return bool(parts) and found * 2 >= len(parts)
 
 
 def analyse(
@@ -172,8 +159,8 @@ def analyse(
     kind = question_kind(core)
     wants = expected_type(core)
     names = question_names(core)
-    corpus = _CorpusText.of(keyword)
-    unknown_names = tuple(n for n in names if not _name_known(n, corpus))
+    text, text_words = keyword.text()
+    unknown_names = tuple(n for n in names if not _name_known(n, text, text_words))
     key_terms = tuple(w for w in vocabulary([core]) if w not in _QUESTION_WORDS)
     words, matrix, row_of = keyword.word_matrix()
     missing = [w for w in key_terms if w not in row_of and not keyword.knows(w)]

@@ -120,6 +120,7 @@ class KeywordIndex:
         self._groups: dict[int, list[Chunk]] = {}
         self._df: dict[str, int] | None = None
         self._common: frozenset[str] | None = None
+        self._text: tuple[str, frozenset[str]] | None = None
         for kc in chunks:
             self._groups.setdefault(kc.group, []).append(kc.chunk)
 
@@ -167,14 +168,22 @@ class KeywordIndex:
             self._common = frozenset(w for w, docs in seen.items() if len(docs) >= floor)
         return self._common
 
+    def text(self) -> tuple[str, frozenset[str]]:
+        """The chunks' text in lower case (curly apostrophes made straight) and its words
+        (runs of word characters); made once."""
+        if self._text is None:
+            lower = "\n".join(kc.chunk.text for kc in self.chunks).lower().replace("’", "'")
+            self._text = (lower, frozenset(re.findall(r"\w+", lower)))
+        return self._text
+
     def knows(self, word: str) -> bool:
         """Whether some chunk has the word (as stemmed terms; a stop word counts as known)."""
-        self.idf("")  # the document frequencies, made once
+        df = self._document_frequencies()
         stems = terms(word)
-        return not stems or all(self._df.get(t, 0) > 0 for t in stems)  # type: ignore[union-attr]
+        return not stems or all(df.get(t, 0) > 0 for t in stems)
 
-    def idf(self, term: str) -> float:
-        """Inverse document frequency of a term over the chunks (unknown terms: the highest)."""
+    def _document_frequencies(self) -> dict[str, int]:
+        """Chunks per stemmed term, read from the BM25 matrix; made once."""
         if self._df is None:
             self._df = {}
             if self._retriever is not None:
@@ -183,8 +192,12 @@ class KeywordIndex:
                     if col + 1 >= len(indptr):
                         continue
                     self._df[token] = int(indptr[col + 1] - indptr[col])
+        return self._df
+
+    def idf(self, term: str) -> float:
+        """Inverse document frequency of a term over the chunks (unknown terms: the highest)."""
         n = max(len(self.chunks), 1)
-        df = self._df.get(term, 0)
+        df = self._document_frequencies().get(term, 0)
         return float(np.log(1.0 + (n - df + 0.5) / (df + 0.5)))
 
     def near_duplicates(self, chunk_id: str) -> list[Chunk]:

@@ -114,9 +114,10 @@ class ExtractiveBackend:
         than two sentences clear the threshold."""
         if not scored or scored[0].score < threshold:
             return None
-        if any(s.vector is None for s in scored):
+        rows = [s.vector for s in scored]
+        if any(row is None for row in rows):
             return None
-        vectors = np.stack([s.vector for s in scored if s.vector is not None])
+        vectors = np.stack(rows)  # type: ignore[arg-type]
         chosen = summary.choose(scored, vectors, threshold)
         if len(chosen) < 2:
             return None
