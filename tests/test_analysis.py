@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from nato_qa import QAService
-from nato_qa.analysis import analyse, question_kind, question_names
+from nato_qa.answering.analysis import analyse, question_kind, question_names
 from nato_qa.evaluation import normalise
 
 

@@ -11,10 +11,10 @@ import pytest
 
 import nato_qa
 from nato_qa import Answer, QAService
+from nato_qa.answering.followup import needs_context, standalone_question
 from nato_qa.errors import BackendUnavailableError, IndexNotFoundError, InvalidQuestionError
 from nato_qa.lcel import NatoQARetriever, answer_chain
 from nato_qa.retrieval import reciprocal_rank_fusion
-from nato_qa.rewrite import needs_context, standalone_question
 from nato_qa.sentences import expected_type, measured_phrase, required_entities
 
 HEAD_TURN = [
@@ -179,7 +179,7 @@ def test_refusals(service: QAService, question: str) -> None:
 
 
 def _off_corpus(service: QAService, question: str) -> bool:
-    from nato_qa.analysis import analyse
+    from nato_qa.answering.analysis import analyse
 
     retriever = service.retriever
     return analyse(question, retriever.keyword, retriever.scorer.vectors).off_corpus

@@ -7,6 +7,7 @@ server (``pip install 'llama-cpp-python[server]'``) for the ``openai`` backend.
 
 from __future__ import annotations
 
+import dataclasses
 import importlib.util
 import json
 import logging
@@ -16,7 +17,6 @@ import time
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
-from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -26,7 +26,14 @@ from langchain_core.language_models.fake_chat_models import (
 )
 
 from nato_qa import Answer, QAService
-from nato_qa.backends.base import REFUSAL_MESSAGE, Draft, Evidence, known_backends, register
+from nato_qa.backends.base import (
+    REFUSAL_MESSAGE,
+    BackendContext,
+    Draft,
+    Evidence,
+    known_backends,
+    register,
+)
 from nato_qa.backends.chat import NO_SUPPORT_NOTE, ChatBackend, redact
 from nato_qa.backends.llamacpp import find_packaged_gguf
 from nato_qa.backends.openai_compat import is_local
@@ -80,9 +87,9 @@ def llm_service(service: QAService, **overrides: Any) -> QAService:
     return svc
 
 
-def fake_backend(service: Any, *replies: str, label: str = "fake model") -> ChatBackend:
+def fake_backend(service: QAService, *replies: str, label: str = "fake model") -> ChatBackend:
     chat = GenericFakeChatModel(messages=iter(replies))
-    return ChatBackend(service, chat, label=label)
+    return ChatBackend(service.backend_context, chat, label=label)
 
 
 def run(backend: ChatBackend, evidence: Evidence) -> tuple[list[str], Draft]:
@@ -228,25 +235,37 @@ def test_model_errors_become_clear_errors(service: QAService, evidence: Evidence
         def _stream(self, *args: Any, **kwargs: Any) -> Any:
             raise self.error
 
-    down = ChatBackend(service, Broken(messages=iter([]), error=ConnectionRefusedError(111)), "m")
+    down = ChatBackend(
+        service.backend_context, Broken(messages=iter([]), error=ConnectionRefusedError(111)), "m"
+    )
     with pytest.raises(BackendUnavailableError, match="cannot reach m"):
         list(down.stream(evidence))
-    bug = ChatBackend(service, Broken(messages=iter([]), error=RuntimeError("boom")), "m")
+    bug = ChatBackend(
+        service.backend_context, Broken(messages=iter([]), error=RuntimeError("boom")), "m"
+    )
     with pytest.raises(BackendError, match="m failed: RuntimeError: boom"):
         list(bug.stream(evidence))
     with pytest.raises(BackendError, match="empty answer"):
         list(fake_backend(service, "   ").stream(evidence))
-    slow = SimpleNamespace(settings=service.settings.with_overrides(llm_timeout=0.05))
+    slow = dataclasses.replace(
+        service.backend_context, settings=service.settings.with_overrides(llm_timeout=0.05)
+    )
     sleepy = FakeListChatModel(responses=["one two three four five six"], sleep=0.03)
     with pytest.raises(BackendError, match=r"did not finish within 0\.05 s"):
-        list(ChatBackend(slow, sleepy, "slow model").stream(evidence))  # type: ignore[arg-type]
+        list(ChatBackend(slow, sleepy, "slow model").stream(evidence))
 
 
-def test_service_falls_back_with_a_note(service: QAService) -> None:
+def test_service_falls_back_with_a_note(
+    service: QAService, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from nato_qa.backends import base
+
+    monkeypatch.setattr(base, "_REGISTRY", dict(base._REGISTRY))  # registered for this test only
+
     @register("broken-test")
-    def _broken(argument: str, svc: QAService) -> ChatBackend:
+    def _broken(argument: str, context: BackendContext) -> ChatBackend:
         chat = GenericFakeChatModel(messages=iter([]))  # exhausted: raises at once
-        return ChatBackend(svc, chat, label="the broken test model")
+        return ChatBackend(context, chat, label="the broken test model")
 
     answer = service.ask(QUESTION, model="broken-test")
     assert answer.backend == "extractive (fallback from broken-test)"
@@ -423,3 +442,25 @@ def test_openai_backend_answers_then_falls_back_when_the_server_stops(
         assert "cannot reach the OpenAI-compatible server" in late.notes[0]
         assert "is the server running?" in late.notes[0] and "Izawa" in late.text
     assert caplog.text.count("falling back to extractive") == 1  # logged once
+
+
+def test_backends_do_not_import_the_service() -> None:
+    """Backends are handed a BackendContext; none imports nato_qa.service (not even for types),
+    so there is no import cycle between backends/ and service.py."""
+    import ast
+
+    import nato_qa
+
+    folder = Path(nato_qa.__file__).parent / "backends"
+    assert sorted(folder.glob("*.py"))
+    importers = []
+    for path in sorted(folder.glob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text())):
+            names = []
+            if isinstance(node, ast.ImportFrom) and node.module:
+                names = [node.module] + [f"{node.module}.{a.name}" for a in node.names]
+            elif isinstance(node, ast.Import):
+                names = [a.name for a in node.names]
+            if any(n == "nato_qa.service" or n.startswith("nato_qa.service.") for n in names):
+                importers.append(path.name)
+    assert importers == [], f"backends importing the service: {importers}"

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from nato_qa import QAService
-from nato_qa.ui import launch
+from nato_qa.ui import EXAMPLES, launch
 
 from .conftest import free_port
 from .test_ui import FIRST, HOSTILE_ARTICLE
@@ -122,6 +122,41 @@ def test_question_streams_a_cited_answer_with_highlighted_sources(
         row = json.loads(service.settings.feedback_file.read_text().splitlines()[-1])
         assert row["rating"] == "up" and row["comment"] == "clear answer"
         assert row["question"] == FIRST and row["citations"]
+    finally:
+        app.close()
+
+
+def test_broad_question_renders_a_bulleted_summary_in_a_full_height_chat(
+    driver: Any, service: QAService, tmp_path: Path
+) -> None:
+    """A broad question (the first screen's example of that kind) is answered as bullets, one
+    per article, each with its [n] markers and a source card per citation; the chat fills
+    most of the window's height."""
+    from selenium.webdriver.common.by import By
+
+    broad = next(q for q in EXAMPLES if q.lower().startswith("what do the articles say"))
+    expected = service.ask(broad)
+    assert len(expected.citations) >= 3  # a summary, not a one-sentence answer
+    app = open_app(driver, service)
+    try:
+        buttons = [b.text for b in driver.find_elements(By.CSS_SELECTOR, "#nqa-examples button")]
+        assert buttons == list(EXAMPLES)  # one example of each kind on the first screen
+        answer = ask(driver, broad)
+        bullets = answer.find_elements(By.CSS_SELECTOR, "ul.nqa-summary > li")
+        lines = [line for line in expected.text.splitlines() if line.startswith("- ")]
+        assert len(bullets) == len(lines) >= 2
+        for bullet in bullets:
+            assert bullet.find_elements(By.CSS_SELECTOR, "sup.nqa-ref"), bullet.text
+            assert bullet.value_of_css_property("display") == "list-item"
+            assert bullet.value_of_css_property("list-style-type") != "none"  # a marker shows
+        markers = answer.find_elements(By.CSS_SELECTOR, "ul.nqa-summary sup.nqa-ref")
+        assert len(markers) == len(expected.citations)
+        cards = answer.find_elements(By.CSS_SELECTOR, ".nqa-card")
+        assert len(cards) == len(expected.citations)
+        window = driver.execute_script("return window.innerHeight")
+        chat = driver.find_element(By.CSS_SELECTOR, "#nqa-chat").size["height"]
+        assert chat >= 0.6 * window, (chat, window)
+        driver.save_screenshot(str(tmp_path / "broad.png"))
     finally:
         app.close()
 

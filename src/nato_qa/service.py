@@ -11,8 +11,15 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from nato_qa.analysis import question_kind
-from nato_qa.backends.base import AnswerBackend, Draft, Evidence, create_backend
+from nato_qa.answering.analysis import question_kind
+from nato_qa.answering.followup import standalone_question
+from nato_qa.backends.base import (
+    AnswerBackend,
+    BackendContext,
+    Draft,
+    Evidence,
+    create_backend,
+)
 from nato_qa.config import Settings, load_settings, make_offline
 from nato_qa.embedders import Embedder, create_embedder
 from nato_qa.errors import (
@@ -25,7 +32,6 @@ from nato_qa.errors import (
 from nato_qa.ingest import IngestReport, ProgressFactory, ingest, load_keyword_index
 from nato_qa.keyword import KeywordIndex
 from nato_qa.retrieval import Retriever, load_reranker
-from nato_qa.rewrite import standalone_question
 from nato_qa.sentences import VectorCache
 from nato_qa.store import VectorStore, check_room, set_aside
 from nato_qa.types import Answer, Article, Hit
@@ -112,8 +118,17 @@ class QAService:
         spec = (spec or self.settings.model).strip()
         with self._lock:
             if spec not in self._backends:
-                self._backends[spec] = create_backend(spec, self)
+                self._backends[spec] = create_backend(spec, self.backend_context)
             return self._backends[spec]
+
+    @cached_property
+    def backend_context(self) -> BackendContext:
+        """What backends are handed instead of the service."""
+        return BackendContext(
+            settings=self.settings,
+            scorer=lambda: self.retriever.scorer,
+            fallback=lambda: self.backend("extractive"),
+        )
 
     def warm_up(self, spec: str | None = None) -> None:
         """Load the models, the index and a backend now, so the first answer is not slow."""

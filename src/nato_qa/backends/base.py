@@ -11,7 +11,8 @@ from nato_qa.errors import BackendUnavailableError
 from nato_qa.types import Article, Citation, Hit
 
 if TYPE_CHECKING:
-    from nato_qa.service import QAService
+    from nato_qa.config import Settings
+    from nato_qa.sentences import SentenceScorer
 
 REFUSAL_MESSAGE = (
     "The articles don't say. I could not find a passage in the corpus that answers this question."
@@ -39,6 +40,25 @@ class Draft:
     related: tuple[Citation, ...] = field(default_factory=tuple)
 
 
+@dataclass(frozen=True)
+class BackendContext:
+    """What a backend is handed: the settings, the sentence scorer and the fallback.
+
+    Never the service itself, so that ``backends/`` does not depend on ``service.py``. The
+    scorer (with the keyword index and the embedder behind it) is rebuilt whenever the store
+    changes, hence a function that returns the current one.
+
+    Attributes:
+        settings: the configuration.
+        scorer: the current sentence scorer (``scorer().keyword``, ``scorer().embedder``).
+        fallback: the extractive backend, which LLM backends fall back to.
+    """
+
+    settings: Settings
+    scorer: Callable[[], SentenceScorer]
+    fallback: Callable[[], AnswerBackend]
+
+
 class AnswerBackend(Protocol):
     """Turns evidence into an answer; yields text pieces as produced, then one Draft."""
 
@@ -49,7 +69,7 @@ class AnswerBackend(Protocol):
     def stream(self, evidence: Evidence) -> Iterator[str | Draft]: ...
 
 
-BackendFactory = Callable[[str, "QAService"], AnswerBackend]
+BackendFactory = Callable[[str, BackendContext], AnswerBackend]
 _REGISTRY: dict[str, BackendFactory] = {}
 
 
@@ -68,7 +88,7 @@ def known_backends() -> list[str]:
     return sorted(_REGISTRY)
 
 
-def create_backend(spec: str, service: QAService) -> AnswerBackend:
+def create_backend(spec: str, context: BackendContext) -> AnswerBackend:
     """The backend for a model setting such as ``extractive`` or ``openai:gpt-4o-mini``.
 
     Raises:
@@ -86,7 +106,7 @@ def create_backend(spec: str, service: QAService) -> AnswerBackend:
             f"unknown model backend {spec!r}; known: "
             + ", ".join(f"{name}:…" if name != "extractive" else name for name in known_backends())
         )
-    return factory(argument, service)
+    return factory(argument, context)
 
 
 def _load_builtin(llm: bool = True) -> None:

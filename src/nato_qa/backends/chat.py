@@ -22,8 +22,10 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 import numpy as np
 
-from nato_qa.backends.base import Draft, Evidence
-from nato_qa.backends.extractive import refusal
+from nato_qa.answering.compose import refusal
+from nato_qa.answering.followup import needs_context
+from nato_qa.answering.followup import standalone_question as rule_based_rewrite
+from nato_qa.backends.base import BackendContext, Draft, Evidence
 from nato_qa.backends.prompt import (
     answer_messages,
     clean_answer,
@@ -38,13 +40,11 @@ from nato_qa.backends.prompt import (
 from nato_qa.citations import Verification, Verifier
 from nato_qa.errors import BackendError, BackendUnavailableError, NatoQAError
 from nato_qa.keyword import terms
-from nato_qa.rewrite import needs_context
-from nato_qa.rewrite import standalone_question as rule_based_rewrite
 
 if TYPE_CHECKING:
     from langchain_core.language_models import BaseChatModel
 
-    from nato_qa.service import QAService
+    from nato_qa.sentences import SentenceScorer
 
 log = logging.getLogger(__name__)
 
@@ -65,16 +65,13 @@ def _unsupported_note(count: int) -> str:
 
 
 class _CachedEncoder:
-    """The service's embedder through the sentence-vector cache retrieval already fills."""
+    """The embedder through the sentence-vector cache retrieval already fills."""
 
-    def __init__(self, service: QAService) -> None:
-        self.embedder = service.embedder
-        scorer = getattr(service.retriever, "scorer", None)
-        self.cache = getattr(scorer, "cache", None)
+    def __init__(self, scorer: SentenceScorer) -> None:
+        self.embedder = scorer.embedder
+        self.cache = scorer.cache
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:
-        if self.cache is None:
-            return self.embedder.encode(texts)
         return self.cache.get_many(list(texts), self.embedder.encode)
 
 
@@ -82,7 +79,8 @@ class ChatBackend:
     """Answers with a LangChain chat model and verifies every sentence it writes.
 
     Args:
-        service: the QA service (settings, embedder, extractive fallback).
+        context: settings, the sentence scorer (embedder and vector cache) and the
+            extractive fallback.
         chat: the chat model; ``max_tokens`` and the timeout are its own settings.
         label: what the messages call the model, e.g. ``"llama.cpp model smollm2.gguf"``.
         translate: turns an SDK exception into a NatoQAError with a clear message.
@@ -95,13 +93,14 @@ class ChatBackend:
 
     def __init__(
         self,
-        service: QAService,
+        context: BackendContext,
         chat: BaseChatModel,
         label: str,
         translate: ErrorTranslator | None = None,
         check: Callable[[], None] | None = None,
     ) -> None:
-        self.service = service
+        self.context = context
+        self.settings = context.settings
         self.chat = chat
         self.label = label
         self._translate = translate or (lambda exc: generic_error(label, exc))
@@ -126,7 +125,7 @@ class ChatBackend:
     def _tokens(self, messages: list[tuple[str, str]]) -> Iterator[str]:
         """The model's answer, piece by piece, within the time limit."""
         self._ensure_checked()
-        timeout = self.service.settings.llm_timeout
+        timeout = self.settings.llm_timeout
         started = time.monotonic()
         stream = self._call(lambda: iter(self.chat.stream(messages)))
         while True:
@@ -157,7 +156,7 @@ class ChatBackend:
         if not evidence.hits:
             yield refusal(evidence.hits)
             return
-        settings = self.service.settings
+        settings = self.settings
         hits = fit_passages(evidence.hits, settings.llm_context, settings.llm_max_tokens)
         pieces: list[str] = []
         for piece in self._tokens(answer_messages(evidence.question, hits)):
@@ -183,7 +182,7 @@ class ChatBackend:
     @property
     def verifier(self) -> Verifier:
         return Verifier(
-            _CachedEncoder(self.service), self.service.settings.verify_similarity, terms
+            _CachedEncoder(self.context.scorer()), self.settings.verify_similarity, terms
         )
 
     @staticmethod
@@ -199,7 +198,7 @@ class ChatBackend:
 
     def _extractive(self, evidence: Evidence) -> Draft:
         draft: Draft | None = None
-        for piece in self.service.backend("extractive").stream(evidence):
+        for piece in self.context.fallback().stream(evidence):
             if isinstance(piece, Draft):
                 draft = piece
         assert draft is not None

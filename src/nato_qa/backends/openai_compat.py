@@ -20,13 +20,12 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, ClassVar
 from urllib.parse import urlparse
 
-from nato_qa.backends.base import register
+from nato_qa.backends.base import BackendContext, register
 from nato_qa.backends.chat import ChatBackend, generic_error, redact
 from nato_qa.errors import BackendError, BackendUnavailableError, NatoQAError
 
 if TYPE_CHECKING:
     from nato_qa.config import Settings
-    from nato_qa.service import QAService
 
 OPENAI_KEY_ENV = "OPENAI_API_KEY"
 # Sent to servers on this machine that want no key; the SDK refuses to run without one.
@@ -158,7 +157,7 @@ def _need_model(argument: str, prefix: str, example: str) -> str:
 
 
 @register("openai")
-def _openai_factory(argument: str, service: QAService) -> OpenAIBackend:
+def _openai_factory(argument: str, context: BackendContext) -> OpenAIBackend:
     """The backend for ``openai:MODEL`` (OpenAI, or any server at NATO_QA_OPENAI_BASE_URL).
 
     Raises:
@@ -166,7 +165,7 @@ def _openai_factory(argument: str, service: QAService) -> OpenAIBackend:
             a server that is not on this machine.
     """
     model = _need_model(argument, "openai", "gpt-4o-mini")
-    base_url = service.settings.openai_base_url
+    base_url = context.settings.openai_base_url
     key = os.environ.get(OPENAI_KEY_ENV, "").strip()
     if not key:
         if not is_local(base_url):
@@ -176,32 +175,32 @@ def _openai_factory(argument: str, service: QAService) -> OpenAIBackend:
                 "NATO_QA_OPENAI_BASE_URL at a server on this machine"
             )
         key = PLACEHOLDER_KEY
-    chat = chat_openai(service.settings, model, base_url, key, "openai")
+    chat = chat_openai(context.settings, model, base_url, key, "openai")
     url = base_url or "https://api.openai.com/v1"
     label = f"the OpenAI-compatible server at {url}" if base_url else "the OpenAI API"
     translate = translator(
-        label, model, url, service.settings.llm_timeout, key,
+        label, model, url, context.settings.llm_timeout, key,
         f"check {OPENAI_KEY_ENV}", " (check the model name and NATO_QA_OPENAI_BASE_URL)",
     )  # fmt: skip
     check = _model_check(chat, model, label, "")
-    return OpenAIBackend(service, chat, label=label, translate=translate, check=check)
+    return OpenAIBackend(context, chat, label=label, translate=translate, check=check)
 
 
 @register("ollama")
-def _ollama_factory(argument: str, service: QAService) -> OllamaBackend:
+def _ollama_factory(argument: str, context: BackendContext) -> OllamaBackend:
     """The backend for ``ollama:MODEL``, through Ollama's OpenAI-compatible endpoint.
 
     Raises:
         BackendUnavailableError: no model name, or langchain-openai missing.
     """
     model = _need_model(argument, "ollama", "llama3.2")
-    base = service.settings.ollama_base_url.rstrip("/")
+    base = context.settings.ollama_base_url.rstrip("/")
     url = base if base.endswith("/v1") else f"{base}/v1"
-    chat = chat_openai(service.settings, model, url, "ollama", "ollama")
+    chat = chat_openai(context.settings, model, url, "ollama", "ollama")
     label = f"Ollama at {base}"
     pull = f" (run `ollama pull {model}`)"
     translate = translator(
-        label, model, url, service.settings.llm_timeout, "", "Ollama needs no key", pull
+        label, model, url, context.settings.llm_timeout, "", "Ollama needs no key", pull
     )
     check = _model_check(chat, model, label, pull)
-    return OllamaBackend(service, chat, label=label, translate=translate, check=check)
+    return OllamaBackend(context, chat, label=label, translate=translate, check=check)

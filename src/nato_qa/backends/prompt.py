@@ -64,7 +64,7 @@ def answer_messages(question: str, hits: Sequence[Hit]) -> list[tuple[str, str]]
 
 
 def _turns(history: Sequence[Any]) -> list[tuple[str, str]]:
-    from nato_qa.rewrite import _messages
+    from nato_qa.answering.followup import _messages
 
     return _messages(history)
 

@@ -1,0 +1,88 @@
+"""Answer composition: chosen sentences into the answer's text and its citations.
+
+Every answer the extractive backend gives is made here, beside question analysis
+(``analysis``) and the summary's sentence choice (``summary``):
+
+* ``compose``: a factoid, reason or manner answer, verbatim sentences each with its [n];
+  attributed to their article (publisher and date) when the cited articles' dates differ;
+* ``compose_summary``: a broad question's bullets, one per article, led by publisher and date;
+* ``refusal``: the honest "the articles don't say", with related reading beside it.
+
+Attributions stay short (publisher, else the headline's first words, and the date): the
+source card carries the whole headline.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from nato_qa.backends.base import REFUSAL_MESSAGE, Draft
+from nato_qa.sentences import ScoredSentence
+from nato_qa.types import Citation, Hit
+
+
+def attribution(cite: Citation) -> str:
+    """Who says it, short: the publisher, else the headline's first words (the source card
+    carries the whole headline)."""
+    words = (cite.title or cite.doc_id).split()
+    who = cite.publisher or " ".join(words[:4]) + ("…" if len(words) > 4 else "")
+    return f"{who} ({cite.date or 'undated'})"
+
+
+def compose(chosen: Sequence[ScoredSentence]) -> Draft:
+    """Answer text of verbatim sentences with [n] markers, and their citations.
+
+    When the cited articles carry different dates, each sentence is attributed to its source
+    so that the reader sees which article (of which date) says what.
+    """
+    citations = [citation(i, sentence) for i, sentence in enumerate(chosen, start=1)]
+    dates = {c.date for c in citations}
+    attribute = len({c.doc_id for c in citations}) > 1 and len(dates) > 1
+    parts = [f"{attribution(c) + ': ' if attribute else ''}{c.quote} [{c.n}]" for c in citations]
+    return Draft(text=" ".join(parts), citations=tuple(citations), refused=False)
+
+
+def compose_summary(groups: Sequence[Sequence[ScoredSentence]]) -> Draft:
+    """A bulleted answer: one bullet per article, led by its publisher and date, holding its
+    verbatim sentences with [n] markers."""
+    citations: list[Citation] = []
+    lines = []
+    for group in groups:
+        parts = []
+        for sentence in group:
+            cite = citation(len(citations) + 1, sentence)
+            citations.append(cite)
+            parts.append(f"{cite.quote} [{cite.n}]")
+        lines.append(f"- {attribution(citations[-1])}: " + " ".join(parts))
+    return Draft(text="\n".join(lines), citations=tuple(citations), refused=False)
+
+
+def citation(n: int, sentence: ScoredSentence) -> Citation:
+    source = sentence.hit.source
+    return Citation(
+        n=n, doc_id=source.doc_id, title=source.title, start=sentence.start, end=sentence.end,
+        quote=sentence.text, score=round(sentence.score, 4), publisher=source.publisher,
+        date=source.date, also_in=tuple(s.doc_id for s in sentence.hit.sources[1:]),
+    )  # fmt: skip
+
+
+def related_reading(hits: Sequence[Hit], n: int = 3) -> tuple[Citation, ...]:
+    """The closest passages, offered as reading beside a refusal (not as citations)."""
+    return tuple(
+        Citation(
+            n=i + 1, doc_id=h.source.doc_id, title=h.source.title, start=h.source.start,
+            end=h.source.end, quote=h.text, score=round(h.dense_similarity, 4),
+            publisher=h.source.publisher, date=h.source.date,
+        )
+        for i, h in enumerate(hits[:n])
+    )  # fmt: skip
+
+
+def refusal(hits: Sequence[Hit], note: str | None = None) -> Draft:
+    return Draft(
+        text=REFUSAL_MESSAGE,
+        citations=(),
+        refused=True,
+        notes=(note,) if note else (),
+        related=related_reading(hits),
+    )
