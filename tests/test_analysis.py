@@ -7,7 +7,9 @@ import pytest
 
 from nato_qa import QAService
 from nato_qa.answering.analysis import analyse, question_kind, question_names
+from nato_qa.answering.summary import informative
 from nato_qa.evaluation import normalise
+from nato_qa.sentences import expected_type, mentions, required_entities
 
 
 @pytest.mark.parametrize(
@@ -94,3 +96,48 @@ def test_broad_question_gets_a_grouped_diverse_summary(service: QAService) -> No
 def test_factoid_answers_stay_short(service: QAService) -> None:
     answer = service.ask("Who heads Japan's independent mission to NATO?")
     assert "\n" not in answer.text and len(answer.citations) <= 2 and "Izawa" in answer.text
+
+
+@pytest.mark.parametrize(
+    ("question", "wanted", "fits", "does_not_fit"),
+    [
+        # the sum asked for by its verb or noun, not any number
+        ("How much was the dye works fined?", "money",
+         "The court fined the company £120,000 on Tuesday.",
+         "The authority said it would bring two charges against the company."),
+        ("What salary does the chief executive earn?", "money",
+         "Her salary is $450,000 a year.", "She has led the group for three years."),
+        # how long something lasted: a span of time, not any number
+        ("How long did the water company keep its intake closed?", "duration",
+         "The intake stayed shut for nine days.", "About 18,000 litres escaped from the tank."),
+        # a name: a day or a month written with a capital is not one
+        ("What is the name of the angler who found the fish?", "name",
+         "The angler, Tom Briggs, raised the alarm.", "Anglers raised the alarm on Friday."),
+    ],
+)  # fmt: skip
+def test_answer_types_from_the_wording_of_the_question(
+    question: str, wanted: str, fits: str, does_not_fit: str
+) -> None:
+    answer_type = expected_type(question)
+    assert answer_type is not None and answer_type.name == wanted
+    assert answer_type.fits(fits, question)
+    assert not answer_type.fits(does_not_fit, question)
+
+
+def test_summary_prefers_sentences_that_carry_facts() -> None:
+    common = frozenset({"japan", "nato"})
+    question = "What has Japan done for Ukraine?"
+    assert informative("Japan has given $30 million to the fund.", question)
+    assert informative("Japan joined the Ukraine Defense Contact Group.", question, common)
+    # only the question's own names and the corpus's common ones: no news
+    assert not informative("Japan's response to Ukraine has been thorough.", question, common)
+    assert not informative("The assistance had an effect on NATO.", question, common)
+
+
+def test_a_small_number_matches_written_either_way() -> None:
+    question = "how much is the 5 year plan worth?"
+    entities = required_entities(question)
+    assert entities == [["5"]]
+    assert mentions(entities, "This massive five-year plan is worth USD 320 billion.")
+    assert mentions([["three"]], "It has 3 ships.")
+    assert not mentions(entities, "This massive four-year plan is worth USD 320 billion.")

@@ -46,6 +46,47 @@ def test_rewrite_follow_ups() -> None:
     assert rewritten.startswith("Where exactly is it based?") and "Ukraine" in rewritten
 
 
+def turn(question: str, answer: str) -> list[dict[str, str]]:
+    return [{"role": "user", "content": question}, {"role": "assistant", "content": answer}]
+
+
+@pytest.mark.parametrize(
+    ("previous", "follow_up", "standalone"),
+    [
+        ("What did Germany pledge to Ukraine?", "and what about France?",
+         "What did France pledge to Ukraine?"),
+        ("How much did the city spend on parks in 2022?", "what about in 2023?",
+         "How much did the city spend on parks in 2023?"),
+        ("Who is the chief executive of Brightwell Textiles?", "And what about the Brightwell Group?",
+         "Who is the chief executive of Brightwell Group?"),
+    ],
+)  # fmt: skip
+def test_elliptical_follow_ups_are_asked_in_the_previous_frame(
+    previous: str, follow_up: str, standalone: str
+) -> None:
+    assert standalone_question(follow_up, turn(previous, "An answer [1].")) == standalone
+
+
+def test_elliptical_follow_ups_without_a_slot_carry_the_topic() -> None:
+    history = turn("How many fish did the authority say were killed?", "About 4,000 [1].")
+    rewritten = standalone_question("And what about the anglers' own count?", history)
+    assert rewritten.startswith("And what about the anglers' own count?")
+    assert "fish" in rewritten and "killed" in rewritten  # the previous question's topic
+    cost = standalone_question(
+        "and how much did that cost?", turn("Which ship did they buy?", "A frigate.")
+    )
+    assert cost.startswith("and how much did that cost?") and "ship" in cost
+
+
+def test_elliptical_follow_up_on_the_corpus(service: QAService) -> None:
+    history = turn("What did Yoshimasa Hayashi say?", "The world has become less stable [1].")
+    answer = service.ask("and what about Gen Nakatani?", history)
+    assert answer.standalone_question == "What did Gen Nakatani say?"
+    assert not answer.refused and "Nakatani" in answer.text
+    for cite in answer.citations:
+        assert service.articles[cite.doc_id].text[cite.start : cite.end] == cite.quote
+
+
 def test_answer_types_want_what_the_question_does_not_give() -> None:
     def fits(question: str, sentence: str) -> bool:
         wants = expected_type(question)

@@ -50,7 +50,17 @@ _TIME = re.compile(
     r"after)\b",
     re.I,
 )
-_PROPER = re.compile(r"(?<=[\w,;:’'] )[A-Z][\w’'-]+")
+# A capitalised word mid-sentence that is not a day or a month (those are times, not names).
+_PROPER = re.compile(
+    rf"(?<=[\w,;:’'] )(?!(?i:{_MONTHS}|monday|tuesday|wednesday|thursday|friday|saturday|"
+    r"sunday)\b)[A-Z][\w’'-]+"
+)
+_UNITS = r"(?:second|minute|hour|day|night|week|fortnight|month|year|decade|century|centurie)s?"
+_DURATION = re.compile(
+    rf"\b(?:\d[\d,.]*|an?|one|two|three|four|five|six|seven|eight|nine|ten|twelve|several|"
+    rf"few|many|some)[\s-]+{_UNITS}\b|\b(?:until|since|through|throughout)\b",
+    re.I,
+)
 # Reported speech: a verb of saying, or a quotation closed by a comma (“…,” she said). Quote
 # marks alone are not enough: they also mark terms ("the so-called “global partners”").
 _SPEECH = re.compile(
@@ -140,7 +150,11 @@ def _holder(text: str, title: re.Match[str], common: frozenset[str] = frozenset(
 
 
 # Verbs of handing over money: "how much did Japan give/spend/pledge …".
-_GIVING = r"spen[dt]|giv\w*|gave|put|pa(?:y|id)|contribut\w*|invest\w*|pledg\w*|donat\w*"
+_GIVING = (
+    r"spen[dt]|giv\w*|gave|put|pa(?:y|id)|contribut\w*|invest\w*|pledg\w*|donat\w*|fined?|"
+    r"earn\w*|charg\w*|rais\w*|award\w*|owe[sd]?"
+)
+_MONEY_NOUNS = r"budget|cost|price|salary|fine|fee|wage|pay|compensation|damages|penalty"
 # "What is the (annual) budget …": the quantity a question asks for by name.
 _WHAT_IS_THE = r"\b(what|how much) (is|was|were|are|will be|would be) the (?:[\w-]+ ){0,2}"
 _TYPES: tuple[tuple[re.Pattern[str], AnswerType], ...] = (
@@ -153,15 +167,20 @@ _TYPES: tuple[tuple[re.Pattern[str], AnswerType], ...] = (
     (re.compile(r"\bwhat (percentage|percent|proportion|share)\b|\bhow many per ?cent\b", re.I),
      AnswerType("percentage", _PERCENT)),
     (re.compile(rf"^\s*(?:and )?how much\b.*\b({_GIVING}|cost|worth)\b|\bwhat sum\b"
-                rf"|{_WHAT_IS_THE}(budget|cost|price|salary)\b", re.I),
+                rf"|{_WHAT_IS_THE}({_MONEY_NOUNS})\b|^\s*(?:and )?what (?:\w+ )?({_MONEY_NOUNS})\b",
+                re.I),
      AnswerType("money", _MONEY)),
+    (re.compile(r"^\s*(?:and )?how long (did|does|do|has|have|had|will|would|can|could)\b"
+                r"|\bfor how long\b", re.I),
+     AnswerType("duration", _DURATION)),
     (re.compile(r"^\s*how (many|much|large|big|long|old)\b|\bwhat (amount|sum)\b"
                 rf"|{_WHAT_IS_THE}(population|displacement|tonnage|length|height|weight|"
                 r"(total |land |surface )?area)\b", re.I),
      AnswerType("number", _NUMBER)),
     (re.compile(r"^\s*when\b|\bwhat (year|date|day|month)\b|\bin which year\b", re.I),
      AnswerType("time", _TIME)),
-    (re.compile(r"^\s*(who|whom|whose)\b", re.I), AnswerType("name", _PROPER)),
+    (re.compile(r"^\s*(who|whom|whose)\b|\bwhat (is|was|were|are) the names? of\b", re.I),
+     AnswerType("name", _PROPER)),
     (re.compile(r"^\s*where\b|\bwhich (city|town|country|place)\b|\bin which (city|country)\b", re.I),
      AnswerType("place", _PROPER)),
 )  # fmt: skip
@@ -202,10 +221,42 @@ def required_entities(question: str) -> list[list[str]]:
     return found
 
 
+_NUMBER_WORDS = [
+    "zero",
+    "one",
+    "two",
+    "three",
+    "four",
+    "five",
+    "six",
+    "seven",
+    "eight",
+    "nine",
+    "ten",
+    "eleven",
+    "twelve",
+    "thirteen",
+    "fourteen",
+    "fifteen",
+    "sixteen",
+    "seventeen",
+    "eighteen",
+    "nineteen",
+    "twenty",
+]
+# A small number written either way: "5" in the question, "five-year" in the article.
+_SAME_NUMBER = {str(i): w for i, w in enumerate(_NUMBER_WORDS)} | {
+    w: str(i) for i, w in enumerate(_NUMBER_WORDS)
+}
+
+
 def mentions(entities: list[list[str]], text: str) -> bool:
-    """Whether every entity's words all occur in ``text``."""
+    """Whether every entity's words all occur in ``text`` (a small number as digits or as a
+    word)."""
     words = set(re.findall(r"[\w]+(?:[.,]\d+)*", text.lower().replace("’", "'")))
-    return all(all(w in words for w in entity) for entity in entities)
+    return all(
+        all(w in words or _SAME_NUMBER.get(w) in words for w in entity) for entity in entities
+    )
 
 
 # Cues that a sentence carries the kind of answer asked for: a reason for "why", a person's

@@ -30,6 +30,14 @@ _NOT_NAMES = {
     "January", "February", "March", "April", "May", "June", "July", "August", "September",
     "October", "November", "December",
 }  # fmt: skip
+# "And what about France?", "how about in 2023?", "and the second one?": a new focus and no
+# question of its own; it is asked in the previous question's frame.
+_ELLIPSIS = re.compile(
+    r"^\s*(?:(?:and|but|so|ok|okay)\s*,?\s+)?(?:(?:what|how)\s+about\s+(?P<about>.+?)"
+    r"|(?P<bare>(?:the|in|for|at|on|with|from|of)\s+[^?]+?))\s*\??\s*$",
+    re.I,
+)
+_SLOT = re.compile(r"(?<=\s)(?:[A-Z][\w’'-]*(?:\s+[A-Z][\w’'-]*)*)|\b\d[\d,.]*\b")
 _QUESTION_WORDS = re.compile(
     r"\b(who|whom|whose|what|when|where|which|why|how|is|are|was|were|do|does|did|has|have|"
     r"had|the|a|an|of|to|in|on|for|with|about|by|and|or|much|many)\b",
@@ -77,6 +85,36 @@ def _topic(messages: list[tuple[str, str]]) -> str:
     return ""
 
 
+def _previous_question(messages: list[tuple[str, str]]) -> str | None:
+    return next((text for role, text in reversed(messages) if role == "user"), None)
+
+
+def elliptical(question: str, previous: str) -> str | None:
+    """An elliptical follow-up asked in the previous question's frame, or None.
+
+    The new focus takes the place of the previous question's name or number of the same
+    kind ("What did Germany pledge?" + "and what about France?" -> "What did France
+    pledge?"), so the question's kind and answer type carry over. With no such slot (a new
+    focus that is not a name or a number) the rule-based context note serves instead: the
+    previous question's words would outweigh the new focus.
+    """
+    match = _ELLIPSIS.match(question)
+    if match is None or len(question.split()) > 8:
+        return None
+    focus = (match.group("about") or match.group("bare") or "").strip(" ,.")
+    if not focus or re.search(r"\b(who|what|when|where|which|why|how)\b", focus, re.I):
+        return None
+    frame = previous.strip().rstrip("?. ")
+    number = re.fullmatch(r"(?:in\s+|for\s+)?(\d[\d,.]*)", focus, re.I)
+    name = re.fullmatch(r"(?:the\s+)?([A-Z][\w’'-]*(?:\s+[A-Z][\w’'-]*)*)", focus)
+    for slot in _SLOT.finditer(frame):
+        is_number = slot.group(0)[0].isdigit()
+        if (number and is_number) or (name and not is_number):
+            new = number.group(1) if number else name.group(1)  # type: ignore[union-attr]
+            return f"{frame[: slot.start()]}{new}{frame[slot.end() :]}?"
+    return None
+
+
 def standalone_question(question: str, history: Sequence[Any] | None) -> str:
     """Rewrite a follow-up into a question that can be searched on its own.
 
@@ -91,6 +129,10 @@ def standalone_question(question: str, history: Sequence[Any] | None) -> str:
     messages = _messages(history)
     if not messages or not needs_context(question):
         return question
+    previous = _previous_question(messages)
+    framed = elliptical(question, previous) if previous else None
+    if framed is not None:
+        return framed
     rewritten = question
     person = _person(messages)
     if person and _PERSON_PRONOUNS.search(rewritten):

@@ -3,8 +3,11 @@
 Every sentence of the retrieved passages is scored against the question (``sentences.py``:
 semantic + lexical similarity, answer type). The best sentence that holds the kind of answer
 asked for, whose passage mentions the question's names and numbers, and which (for a quantity)
-names what is measured, answers when its score clears ``refusal_threshold``; a second one
-joins when it scores nearly as well. Otherwise the answer is an honest refusal.
+names what is measured, answers when its score clears ``refusal_threshold`` (0.8 of it when
+the question asks for a type of answer, such as a sum or a date, and the sentence holds one the
+question does not give); a second one joins when it scores nearly as well. Otherwise the answer
+is an honest refusal. Broad questions get a summary (``answering.summary``); the text is made in
+``answering.compose``.
 """
 
 from __future__ import annotations
@@ -38,6 +41,7 @@ class ExtractiveBackend:
     key_env_var: ClassVar[str | None] = None
 
     second_sentence_ratio = 0.8
+    typed_threshold_ratio = 0.8  # of refusal_threshold, when the answer type fits
     # Related reading beside an off-corpus refusal only from a passage at least this close.
     related_similarity = 0.5
     follower_margin = 0.1
@@ -73,7 +77,7 @@ class ExtractiveBackend:
             return refusal(close)
         scored = self.score_sentences(evidence.question, evidence.hits)
         if analysis.broad:
-            answer = self._summary(scored, threshold)
+            answer = self._summary(scored, threshold, evidence.question)
             if answer is not None:
                 return answer
         entities = required_entities(evidence.question)
@@ -81,6 +85,11 @@ class ExtractiveBackend:
         measured = measured_phrase(evidence.question)
         if measured:
             scored = self._naming(measured, scored, threshold)
+        if analysis.answer_type:
+            # The sentence holds the kind of answer asked for (a percentage, a sum, a date…)
+            # that the question does not give: corroboration worth a lower bar, which a
+            # paraphrase that shares no word with it needs.
+            threshold *= self.typed_threshold_ratio
         if not scored or scored[0].score < threshold:
             return refusal(evidence.hits)
         best = scored[0]
@@ -110,7 +119,9 @@ class ExtractiveBackend:
         chosen.sort(key=lambda s: (s.hit_rank, s.start))
         return compose(chosen)
 
-    def _summary(self, scored: list[ScoredSentence], threshold: float) -> Draft | None:
+    def _summary(
+        self, scored: list[ScoredSentence], threshold: float, question: str
+    ) -> Draft | None:
         """A bulleted summary for a broad question (``nato_qa.answering.summary``), or None when fewer
         than two sentences clear the threshold."""
         if not scored or scored[0].score < threshold:
@@ -119,7 +130,8 @@ class ExtractiveBackend:
         if any(row is None for row in rows):
             return None
         vectors = np.stack(rows)  # type: ignore[arg-type]
-        chosen = summary.choose(scored, vectors, threshold)
+        common = self.scorer.keyword.common_names()
+        chosen = summary.choose(scored, vectors, threshold, question, common)
         if len(chosen) < 2:
             return None
         return compose_summary(summary.grouped(chosen))
