@@ -9,7 +9,7 @@ from nato_qa import QAService
 from nato_qa.answering.analysis import analyse, question_kind, question_names
 from nato_qa.answering.summary import informative
 from nato_qa.evaluation import normalise
-from nato_qa.sentences import expected_type, mentions, required_entities
+from nato_qa.sentences import expected_type, measured_phrase, mentions, required_entities
 
 
 @pytest.mark.parametrize(
@@ -141,3 +141,14 @@ def test_a_small_number_matches_written_either_way() -> None:
     assert mentions(entities, "This massive five-year plan is worth USD 320 billion.")
     assert mentions([["three"]], "It has 3 ships.")
     assert not mentions(entities, "This massive four-year plan is worth USD 320 billion.")
+
+
+def test_a_post_asked_about_must_be_named_by_the_answer() -> None:
+    # "who is the managing director" is answered by the holder of that post, so the answer
+    # must name the post (the extractive backend checks it like a quantity's measured thing)
+    assert measured_phrase("Who is the managing director of Brightwell Textiles?") == (
+        "managing director"
+    )
+    assert measured_phrase("Who is the TCA's head of enforcement?") == "head of enforcement"
+    assert measured_phrase("who was behind the spill?") is None  # no post named
+    assert measured_phrase("Who heads the new mission?") is None

@@ -311,6 +311,10 @@ _MEASURED = (
                rf"will|would) .+? (?:{_GIVING}|allocat\w*)\w* (?:on|for|to|into|in) (?P<np>.+)", re.I),
     re.compile(r"\bthe (?:[\w-]+ ){0,2}(?:budget|cost|price|salary|population|displacement|area|"
                r"tonnage|volume|amount|number|value|size) of (?P<np>.+)", re.I),
+    # who holds a post: "Who is the managing director of …" must be answered by the holder
+    # of that post, not by any sentence with a name (only when the phrase names a post)
+    re.compile(r"^\s*(?:and )?who(?:[’']s| is| was| are| were| will be| has been) (?P<np>.+)",
+               re.I),
 )  # fmt: skip
 _PHRASE_END = {
     "did", "does", "do", "is", "are", "was", "were", "will", "would", "can", "could", "has",
@@ -352,6 +356,8 @@ def measured_phrase(question: str) -> str | None:
             words.pop(0)
         while words and words[-1].lower() in _EDGE_WORDS:
             words.pop()
+        if pattern is _MEASURED[-1] and not _TITLE.search(" ".join(words)):
+            continue  # "who is he", "who was behind it": no post named
         return " ".join(words) or None
     return None
 
