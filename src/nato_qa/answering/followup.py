@@ -76,6 +76,39 @@ def _person(messages: list[tuple[str, str]]) -> str | None:
     return None
 
 
+_THING_PRONOUN = re.compile(r"\b(it|its)\b", re.I)
+# A question that asks for a thing by name: "Which company …", "What ship …", "Who …".
+_ENTITY_QUESTION = re.compile(
+    r"^\s*(?:and\s+)?(?:who|whom|which|what\s+(?!(?:is|was|are|were|do|does|did|has|have|had|"
+    r"will|would|can|could|should|kind|sort|type)\b)[a-z]+\s+(?:is|was|are|were|do|does|did|has|"
+    r"have|had|will|would)\b)",
+    re.I,
+)
+_ANSWER_NAME = re.compile(r"\b[A-Z][\w’'&-]*(?:\s+(?:of\s+)?[A-Z][\w’'&-]*)*")
+
+
+def _answered_entity(messages: list[tuple[str, str]]) -> str | None:
+    """What the last answer named, when the question before it asked for a thing ("Which
+    company …?" -> "Brightwell Textiles, which …"): the answer's first name that the
+    question did not already give, so that "Who owns it?" asks about that company."""
+    if len(messages) < 2 or messages[-1][0] != "assistant" or messages[-2][0] != "user":
+        return None
+    asked, answer = messages[-2][1], messages[-1][1]
+    if not _ENTITY_QUESTION.match(asked):
+        return None
+    given = set(re.findall(r"\w+", asked.lower()))
+    for match in _ANSWER_NAME.finditer(answer):
+        words = re.sub(r"[’']s\b", "", match.group(0)).split()
+        opens = match.start() == 0 or answer[: match.start()].rstrip().endswith((".", "!", "?"))
+        if opens and len(words) == 1:
+            continue  # a capital that only opens a sentence ("About £1.4m")
+        while words and words[0] in _NOT_NAMES:
+            words.pop(0)
+        if words and any(w.lower() not in given for w in words):
+            return " ".join(words)
+    return None
+
+
 def _topic(messages: list[tuple[str, str]]) -> str:
     """The previous user question's content words."""
     for role, text in reversed(messages):
@@ -142,9 +175,18 @@ def standalone_question(question: str, history: Sequence[Any] | None) -> str:
             return f"{person}’s" if word in {"his", "hers"} else str(person)
 
         rewritten = _PERSON_PRONOUNS.sub(name_for, rewritten, count=1)
+    thing = _answered_entity(messages)
+    if thing and not _PERSON_PRONOUNS.search(question) and _THING_PRONOUN.search(rewritten):
+
+        def thing_for(match: re.Match[str]) -> str:
+            word = match.group(1).lower()
+            return f"{thing}’s" if word in {"its", "their"} else str(thing)
+
+        rewritten = _THING_PRONOUN.sub(thing_for, rewritten, count=1)
     topic = _topic(messages)
+    resolved = rewritten != question
     if topic and (
-        _OTHER_REFERENCES.search(rewritten) or _ELLIPTICAL_OPENING.match(rewritten) or not person
+        _OTHER_REFERENCES.search(rewritten) or _ELLIPTICAL_OPENING.match(rewritten) or not resolved
     ):
         rewritten = f"{rewritten.rstrip()} (context: {topic})"
     return rewritten
