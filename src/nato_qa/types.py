@@ -83,6 +83,18 @@ class Citation:
 
 
 @dataclass(frozen=True)
+class Draft:
+    """A backend's finished answer, before the service adds timings and the question."""
+
+    text: str
+    citations: tuple[Citation, ...]
+    refused: bool
+    notes: tuple[str, ...] = ()
+    unsupported: tuple[int, ...] = ()
+    related: tuple[Citation, ...] = field(default_factory=tuple)
+
+
+@dataclass(frozen=True)
 class Answer:
     """What every consumer gets back. JSON-serialisable through ``to_dict``/``to_json``."""
 

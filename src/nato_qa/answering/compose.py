@@ -16,9 +16,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from nato_qa.backends.base import REFUSAL_MESSAGE, Draft
 from nato_qa.sentences import ScoredSentence
-from nato_qa.types import Citation, Hit
+from nato_qa.types import Citation, Draft, Hit
+
+REFUSAL_MESSAGE = (
+    "The articles don't say. I could not find a passage in the corpus that answers this question."
+)
 
 
 def attribution(cite: Citation) -> str:

@@ -4,19 +4,27 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, ClassVar, Protocol
 
+from nato_qa.answering.compose import REFUSAL_MESSAGE
 from nato_qa.errors import BackendUnavailableError
-from nato_qa.types import Article, Citation, Hit
+from nato_qa.types import Article, Draft, Hit
+
+__all__ = [
+    "REFUSAL_MESSAGE",
+    "AnswerBackend",
+    "BackendContext",
+    "Draft",
+    "Evidence",
+    "create_backend",
+    "known_backends",
+    "register",
+]
 
 if TYPE_CHECKING:
     from nato_qa.config import Settings
     from nato_qa.sentences import SentenceScorer
-
-REFUSAL_MESSAGE = (
-    "The articles don't say. I could not find a passage in the corpus that answers this question."
-)
 
 
 @dataclass(frozen=True)
@@ -26,18 +34,6 @@ class Evidence:
     question: str
     hits: Sequence[Hit]
     articles: Mapping[str, Article]
-
-
-@dataclass(frozen=True)
-class Draft:
-    """A backend's finished answer, before the service adds timings and the question."""
-
-    text: str
-    citations: tuple[Citation, ...]
-    refused: bool
-    notes: tuple[str, ...] = ()
-    unsupported: tuple[int, ...] = ()
-    related: tuple[Citation, ...] = field(default_factory=tuple)
 
 
 @dataclass(frozen=True)

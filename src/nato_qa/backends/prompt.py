@@ -6,7 +6,7 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
-from nato_qa.backends.base import REFUSAL_MESSAGE
+from nato_qa.answering.compose import REFUSAL_MESSAGE
 from nato_qa.chunking import sentence_spans
 from nato_qa.citations import move_markers
 from nato_qa.types import Hit
