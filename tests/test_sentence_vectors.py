@@ -102,12 +102,16 @@ def test_a_search_runs_the_model_on_the_question_only(service: QAService) -> Non
     """No passage or sentence is embedded at query time: only the question and (for query
     expansion) those of its words that the corpus does not have, in one model run."""
     question = "Which ambassador leads Japan's delegation at the alliance's headquarters?"
-    _, _, row_of = service.keyword.word_matrix()
+    # a service of its own: its vector cache holds nothing earlier tests asked
+    svc = QAService(service.settings)
+    for name in ("embedder", "store"):
+        svc.__dict__[name] = getattr(service, name)
+    _, _, row_of = svc.keyword.word_matrix()
     new_words = [w for w in vocabulary([question]) if w not in row_of]
     assert new_words  # "headquarters" is not a word of the articles
-    with model_calls(service.embedder) as calls:
-        hits = service.search(question, 5)
-        answer = service.ask(question)
+    with model_calls(svc.embedder) as calls:
+        hits = svc.search(question, 5)
+        answer = svc.ask(question)
     assert hits and not answer.refused
     assert calls == [("encode_packed", [question, *new_words])]
 
