@@ -44,17 +44,18 @@ _MONEY = re.compile(
 )
 _PERCENT = re.compile(r"\d[\d,.]*\s*(%|per ?cent\b)|\bpercent\b", re.I)
 _MONTHS = "january|february|march|april|may|june|july|august|september|october|november|december"
+_DAYS = "monday|tuesday|wednesday|thursday|friday|saturday|sunday"
 _TIME = re.compile(
-    rf"\d[\d,.]*|\b({_MONTHS}|monday|tuesday|wednesday|thursday|friday|saturday|sunday|year|"
+    rf"\d[\d,.]*|\b({_MONTHS}|{_DAYS}|year|"
     r"years|century|decade|since|until|ago|war|recent|today|tomorrow|yesterday|later|before|"
     r"after)\b",
     re.I,
 )
-# A capitalised word mid-sentence that is not a day or a month (those are times, not names).
-_PROPER = re.compile(
-    rf"(?<=[\w,;:’'] )(?!(?i:{_MONTHS}|monday|tuesday|wednesday|thursday|friday|saturday|"
-    r"sunday)\b)[A-Z][\w’'-]+"
-)
+# A word capitalised mid-sentence (after a word or a comma): a name, or a day or a month.
+_AFTER_A_WORD = r"(?<=[\w,;:’'] )"
+MID_CAPITAL = re.compile(rf"{_AFTER_A_WORD}[A-Z][\w’'-]+")
+# One that is not a day or a month (those are times, not names).
+_PROPER = re.compile(rf"{_AFTER_A_WORD}(?!(?i:{_MONTHS}|{_DAYS})\b)[A-Z][\w’'-]+")
 _UNITS = r"(?:second|minute|hour|day|night|week|fortnight|month|year|decade|century|centurie)s?"
 _DURATION = re.compile(
     rf"\b(?:\d[\d,.]*|an?|one|two|three|four|five|six|seven|eight|nine|ten|twelve|several|"
@@ -270,9 +271,8 @@ _REASON = re.compile(
 _NOT_PERSON = re.compile(
     r"North|South|East|West|New|United|Ministry|Foreign|Defense|Defence|Prime|Minister|"
     r"President|Secretary|General|Self|Force|Forces|Sea|Island|Islands|Group|Council|Union|"
-    r"Republic|Kingdom|Office|Agency|Authority|Court|Department|University|Institute|"
-    r"Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|January|February|March|April|"
-    r"May|June|July|August|September|October|November|December"
+    rf"Republic|Kingdom|Office|Agency|Authority|Court|Department|University|Institute|"
+    rf"(?i:{_DAYS}|{_MONTHS})"
 )
 _CAPITAL_PAIR = re.compile(r"(?<=[a-z,] )([A-Z][a-z]+) ([A-Z][a-z]+)\b")
 
@@ -382,8 +382,8 @@ class ScoredSentence:
     lexical: float
     type_ok: bool  # the question wants a number, date, name or place, and this has one
     score: float
-    cue: bool = False  # carries the kind of answer asked for (a reason, a person's name)
-    vector: np.ndarray | None = field(default=None, compare=False, repr=False)
+    cue: bool  # carries the kind of answer asked for (a reason, a person's name)
+    vector: np.ndarray = field(compare=False, repr=False)  # its unit vector
 
 
 class VectorCache:

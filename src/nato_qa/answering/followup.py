@@ -109,17 +109,24 @@ def _answered_entity(messages: list[tuple[str, str]]) -> str | None:
     return None
 
 
-def _topic(messages: list[tuple[str, str]]) -> str:
-    """The previous user question's content words."""
-    for role, text in reversed(messages):
-        if role == "user":
-            words = _QUESTION_WORDS.sub(" ", text.rstrip("?. "))
-            return re.sub(r"\s+", " ", words).strip(" ,")
-    return ""
-
-
 def _previous_question(messages: list[tuple[str, str]]) -> str | None:
     return next((text for role, text in reversed(messages) if role == "user"), None)
+
+
+def _topic(previous: str) -> str:
+    """The previous question's content words."""
+    words = _QUESTION_WORDS.sub(" ", previous.rstrip("?. "))
+    return re.sub(r"\s+", " ", words).strip(" ,")
+
+
+def _name_first(pronouns: re.Pattern[str], name: str, question: str) -> str:
+    """The question with its first pronoun of ``pronouns`` replaced by ``name`` ("his" and
+    "its" by the possessive)."""
+
+    def named(match: re.Match[str]) -> str:
+        return f"{name}’s" if match.group(1).lower() in {"his", "hers", "its"} else name
+
+    return pronouns.sub(named, question, count=1)
 
 
 def elliptical(question: str, previous: str) -> str | None:
@@ -167,23 +174,15 @@ def standalone_question(question: str, history: Sequence[Any] | None) -> str:
     if framed is not None:
         return framed
     rewritten = question
-    person = _person(messages)
-    if person and _PERSON_PRONOUNS.search(rewritten):
-
-        def name_for(match: re.Match[str]) -> str:
-            word = match.group(1).lower()
-            return f"{person}’s" if word in {"his", "hers"} else str(person)
-
-        rewritten = _PERSON_PRONOUNS.sub(name_for, rewritten, count=1)
-    thing = _answered_entity(messages)
-    if thing and not _PERSON_PRONOUNS.search(question) and _THING_PRONOUN.search(rewritten):
-
-        def thing_for(match: re.Match[str]) -> str:
-            word = match.group(1).lower()
-            return f"{thing}’s" if word in {"its", "their"} else str(thing)
-
-        rewritten = _THING_PRONOUN.sub(thing_for, rewritten, count=1)
-    topic = _topic(messages)
+    if _PERSON_PRONOUNS.search(question):
+        person = _person(messages)
+        if person:
+            rewritten = _name_first(_PERSON_PRONOUNS, person, rewritten)
+    elif _THING_PRONOUN.search(question):
+        thing = _answered_entity(messages)
+        if thing:
+            rewritten = _name_first(_THING_PRONOUN, thing, rewritten)
+    topic = _topic(previous) if previous else ""
     resolved = rewritten != question
     if topic and (
         _OTHER_REFERENCES.search(rewritten) or _ELLIPTICAL_OPENING.match(rewritten) or not resolved

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from nato_qa.sentences import ScoredSentence
+from nato_qa.sentences import MID_CAPITAL, ScoredSentence
 
 MAX_SENTENCES = 5
 MIN_SENTENCES = 3
@@ -26,7 +26,6 @@ RELEVANCE_FLOOR = 0.75  # of the best sentence's score
 # questions were answered with "Japan's response … has been thorough" before "$30 million".
 FACT_BONUS = 0.1
 _DIGIT = re.compile(r"\d")
-_MID_CAPITAL = re.compile(r"(?<=[\w,;:’'] )[A-Z][\w’'-]+")
 
 
 def informative(text: str, question: str, common: frozenset[str] = frozenset()) -> bool:
@@ -37,7 +36,7 @@ def informative(text: str, question: str, common: frozenset[str] = frozenset()) 
     asked = question.lower()
     return any(
         (word := re.sub(r"[’']s$", "", w).lower()) not in common and word not in asked
-        for w in _MID_CAPITAL.findall(text)
+        for w in MID_CAPITAL.findall(text)
     )
 
 

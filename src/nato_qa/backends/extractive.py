@@ -126,10 +126,7 @@ class ExtractiveBackend:
         than two sentences clear the threshold."""
         if not scored or scored[0].score < threshold:
             return None
-        rows = [s.vector for s in scored]
-        if any(row is None for row in rows):
-            return None
-        vectors = np.stack(rows)  # type: ignore[arg-type]
+        vectors = np.stack([s.vector for s in scored])
         common = self.scorer.keyword.common_names()
         chosen = summary.choose(scored, vectors, threshold, question, common)
         if len(chosen) < 2:
