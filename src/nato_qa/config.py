@@ -63,6 +63,10 @@ class Settings(BaseSettings):
     embedder: str = Field(
         "minilm", description="Embedder: minilm or e5-small (changing it needs --rebuild)."
     )
+    search_embedder: str | None = Field(
+        None,
+        description="Embedder for passage search only (e.g. e5-small); unset = the embedder.",
+    )
     embedding_model: str | None = Field(
         None, description="Path of a sentence-transformers model for minilm; unset = packaged."
     )
@@ -112,7 +116,9 @@ class Settings(BaseSettings):
     concurrency: int = Field(4, ge=1, le=64, description="Answers computed at once.")
     max_upload_bytes: int = Field(2_000_000, ge=1, description="Largest upload accepted.")
 
-    @field_validator("chroma_url", "openai_base_url", "rerank_model", "embedding_model")
+    @field_validator(
+        "chroma_url", "openai_base_url", "rerank_model", "embedding_model", "search_embedder"
+    )
     @classmethod
     def _blank_is_none(cls, value: str | None) -> str | None:
         return value or None

@@ -355,6 +355,6 @@ def _article_vector(
     if fresh:
         mean = np.mean([vector_of[c.chunk_id] for c in fresh], axis=0)
     else:
-        mean = embedder.encode_one(article.title)
+        mean = embedder.encode_passages([article.title])[0]
     norm = float(np.linalg.norm(mean)) or 1.0
     return np.asarray(mean / norm, dtype=np.float32)

@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 
 from nato_qa.config import Settings
-from nato_qa.embedders import Embedder
+from nato_qa.embedders import Embedder, reader_of
 from nato_qa.expansion import QueryExpander
 from nato_qa.keyword import KeywordIndex
 from nato_qa.sentences import SentenceScorer, VectorCache, expected_type
@@ -83,7 +83,9 @@ class Retriever:
         self.keyword = keyword
         self.articles = articles
         self.reranker = reranker
-        self.scorer = SentenceScorer(embedder, keyword, cache or VectorCache())
+        self.scorer = SentenceScorer(reader_of(embedder), keyword, cache or VectorCache())
+        # passages searched in another model's space (PairedEmbedder): its question vectors
+        self._search_vectors = VectorCache(2_000) if embedder is not self.scorer.embedder else None
         self.expander = QueryExpander(
             keyword,
             self.scorer.vectors,
@@ -97,6 +99,9 @@ class Retriever:
         n = max(self.settings.candidates, k * 3)
         # The question and its words the corpus lacks (for the expansion), in one model run.
         vector = self.scorer.vectors([query, *self.expander.new_words(query)], packed=True)[0]
+        if self._search_vectors is not None:
+            search = self.embedder.search  # type: ignore[attr-defined]
+            vector = self._search_vectors.get_many([query], search.encode_queries)[0]
         candidates: dict[str, _Candidate] = {}
         for rank, match in enumerate(self.store.query(vector, n), start=1):
             chunk = Chunk(match.chunk_id, match.doc_id, match.start, match.end, match.text)

@@ -65,7 +65,10 @@ class QAService:
     def embedder(self) -> Embedder:
         settings = self.settings
         return create_embedder(
-            settings.embedder, settings.embedding_model, settings.embed_batch_size
+            settings.embedder,
+            settings.embedding_model,
+            settings.embed_batch_size,
+            settings.search_embedder,
         )
 
     @cached_property
@@ -128,11 +131,13 @@ class QAService:
             settings=self.settings,
             scorer=lambda: self.retriever.scorer,
             fallback=lambda: self.backend("extractive"),
+            related_similarity=self.embedder.related_similarity,
         )
 
     def warm_up(self, spec: str | None = None) -> None:
         """Load the models, the index and a backend now, so the first answer is not slow."""
         self.embedder.encode_one("warm up")
+        self.embedder.encode_passages(["warm up"])  # the search model, when it is another
         _ = self.keyword
         start = getattr(self.backend(spec), "warm_up", None)
         if start is not None:

@@ -351,9 +351,10 @@ class VectorStore:
         recorded = self.embedder_name()
         if recorded is not None and recorded != name:
             raise EmbedderMismatchError(
-                f"the store was built with the {recorded} embedder, but NATO_QA_EMBEDDER is "
-                f"{name}: run `nato-qa ingest --rebuild` to embed the articles again with "
-                f"{name} (or set NATO_QA_EMBEDDER={recorded})"
+                f"the store was built with the {recorded} embedder, but the settings give "
+                f"{name} (NATO_QA_EMBEDDER, NATO_QA_SEARCH_EMBEDDER): run `nato-qa ingest "
+                f"--rebuild` to embed the articles again with {name}, or set them back to "
+                f"{recorded}"
             )
         if claim and recorded is None:
             with self._errors("record the store's embedder"):

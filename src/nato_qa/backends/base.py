@@ -48,11 +48,14 @@ class BackendContext:
         settings: the configuration.
         scorer: the current sentence scorer (``scorer().keyword``, ``scorer().embedder``).
         fallback: the extractive backend, which LLM backends fall back to.
+        related_similarity: the least ``Hit.dense_similarity`` (a cosine in the store's
+            space, so the store's embedder's figure) for a passage to be offered as reading.
     """
 
     settings: Settings
     scorer: Callable[[], SentenceScorer]
     fallback: Callable[[], AnswerBackend]
+    related_similarity: float
 
 
 class AnswerBackend(Protocol):

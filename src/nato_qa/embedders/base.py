@@ -25,6 +25,10 @@ class Embedder(Protocol):
     name: str  # recorded in the store; e.g. "minilm", "e5-small"
     dimension: int
     batch_size: int
+    # The least question-passage cosine for a passage to count as related to a question, in
+    # this model's space (best passage for the development sets' off-topic questions: MiniLM
+    # 0.03-0.25, e5-small 0.73-0.80; for on-topic ones MiniLM 0.42-0.82, e5-small 0.83-0.93).
+    related_similarity: float
 
     def encode_queries(self, texts: Sequence[str]) -> np.ndarray: ...
 

@@ -34,6 +34,8 @@ def packaged_model_path() -> str:
 class MiniLMEmbedder:
     """Normalised, batched sentence embeddings on the CPU."""
 
+    related_similarity = 0.5  # base.Embedder
+
     def __init__(self, model_path: str | None = None, batch_size: int = 32) -> None:
         make_offline()
         # torch's OpenMP threads spin while they wait for work by default. On a shared 2-core
