@@ -7,6 +7,7 @@ import pytest
 
 from nato_qa import QAService
 from nato_qa.answering.analysis import analyse, question_kind, question_names
+from nato_qa.answering.modality import asks_what_happened, only_planned
 from nato_qa.answering.summary import informative
 from nato_qa.evaluation import normalise
 from nato_qa.sentences import expected_type, measured_phrase, mentions, required_entities
@@ -152,3 +153,41 @@ def test_a_post_asked_about_must_be_named_by_the_answer() -> None:
     assert measured_phrase("Who is the TCA's head of enforcement?") == "head of enforcement"
     assert measured_phrase("who was behind the spill?") is None  # no post named
     assert measured_phrase("Who heads the new mission?") is None
+
+
+@pytest.mark.parametrize(
+    ("question", "sentence", "planned"),
+    [
+        # asked whether or when it happened; the sentence only has the plan
+        ("On what date was the programme actually signed?",
+         "The programme is expected to be signed with Japan by the end of the year.", True),
+        ("When did the liaison office finally open its doors?",
+         "NATO is in negotiations with Japan to open a liaison office in Tokyo.", True),
+        ("Who did the minister meet in Tokyo?", "The minister will meet the premier in Tokyo.", True),
+        # the sentence says it happened, or the question asks about the plan itself
+        ("When did Japan open its mission?", "Japan opened its mission on 16 January.", False),
+        ("When did Japan open its mission?",
+         "Japan, which planned to open it in 2024, opened its mission on 16 January.", False),
+        ("Did Japan help Ukraine?", "Japan sent money to help Ukraine.", False),
+        ("When is the programme expected to be signed?",
+         "The programme is expected to be signed by the end of the year.", False),
+        # a cause is not a plan ("due to")
+        ("Why have relations with Russia gotten worse?",
+         "The deepening of relations is mainly due to Russia's aggression.", False),
+        # a follow-up's context note is not the question
+        ("why was the president against it? (context: opposed opening office Tokyo)",
+         "The plan to open an office in Tokyo has faced the president's opposition.", False),
+    ],
+)  # fmt: skip
+def test_a_plan_is_no_answer_to_whether_it_happened(
+    question: str, sentence: str, planned: bool
+) -> None:
+    assert (asks_what_happened(question) and only_planned(question, sentence)) is planned
+
+
+def test_a_planned_event_asked_as_done_is_refused(service: QAService) -> None:
+    # the articles say the programme is expected to be signed, never that it was
+    done = service.ask("On what date was Japan's ITPP with NATO actually signed?")
+    assert done.refused and done.citations == ()
+    plan = service.ask("When is the ITPP with Japan expected to be signed?")
+    assert not plan.refused and "expected to be signed" in plan.text and plan.citations

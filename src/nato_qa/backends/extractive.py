@@ -6,7 +6,8 @@ asked for, whose passage mentions the question's names and numbers, and which (f
 names what is measured, answers when its score clears ``refusal_threshold`` (0.8 of it when
 the question asks for a type of answer, such as a sum or a date, and the sentence holds one the
 question does not give); a second one joins when it scores nearly as well. Otherwise the answer
-is an honest refusal. Broad questions get a summary (``answering.summary``); the text is made in
+is an honest refusal, as it is when the question asks whether or when something happened and
+the best sentence only has it planned (``answering.modality``). Broad questions get a summary (``answering.summary``); the text is made in
 ``answering.compose``.
 """
 
@@ -21,6 +22,7 @@ import numpy as np
 from nato_qa.answering import summary
 from nato_qa.answering.analysis import QuestionAnalysis, analyse
 from nato_qa.answering.compose import compose, compose_summary, refusal
+from nato_qa.answering.modality import asks_what_happened, only_planned
 from nato_qa.backends.base import BackendContext, Draft, Evidence, register
 from nato_qa.sentences import (
     ScoredSentence,
@@ -82,6 +84,9 @@ class ExtractiveBackend:
                 return answer
         entities = required_entities(evidence.question)
         scored = [s for s in scored if s.type_ok and mentions(entities, s.text)]
+        question = evidence.question
+        if scored and asks_what_happened(question) and only_planned(question, scored[0].text):
+            return refusal(evidence.hits)  # the closest evidence has it planned, not done
         measured = measured_phrase(evidence.question)
         if measured:
             scored = self._naming(measured, scored, threshold)

@@ -1,0 +1,61 @@
+"""A question about what happened, and sentences that only say it was to happen.
+
+News reports plans: "the programme is expected to be signed", "in negotiations to open an
+office". Asked "when was the programme signed?" or "did the office finally open?", such a
+sentence is not the answer: it says the event was planned, not that it took place. Reading
+it as one is the commonest way a tempting unanswerable question gets answered.
+
+Plain English only: the question is in the past (did, was, has…) and does not itself ask
+about a plan; the sentence carries one of the question's words only as the verb of a modal
+("will open") or of a plan ("expected to be signed", "plans to visit").
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from nato_qa.keyword import terms
+from nato_qa.sentences import core_question
+
+_PAST = re.compile(r"\b(?:did|didn[’']t|was|were|wasn[’']t|weren[’']t|has|have|had)\b", re.I)
+# A question that asks about the plan itself ("when is it expected to…", "what will…").
+_ASKS_PLAN = re.compile(
+    r"\b(?:will|would|shall|going to|plan\w*|expect\w*|intend\w*|aim\w*|hop(?:e|es|ed|ing)"
+    r"|propos\w*|supposed|due|set to|likely|could|may|might|should|scheduled)\b",
+    re.I,
+)
+_MODAL = r"(?:will|would|could|may|might|shall|should|due\s+to\s+be)(?:\s+not)?(?:\s+(?:be|have\s+been))?"
+_PLAN_HEAD = (
+    r"(?:expect\w*|plan\w*|set|aim\w*|hop(?:e|es|ed|ing)|seek\w*|intend\w*|negotiat\w*|talks"
+    r"|propos\w*|likely|wants?|going|scheduled|poised|ready|bid|effort\w*|attempt\w*)"
+)
+_PLANNED = re.compile(
+    rf"\b(?:{_MODAL}|{_PLAN_HEAD}\s+(?:[\w’'-]+\s+){{0,3}}?to(?:\s+be)?)\s+([\w’'-]+)", re.I
+)
+_WORD = re.compile(r"[\w’'-]+")
+
+
+def asks_what_happened(question: str) -> bool:
+    """The question asks whether, when or how something took place, not about a plan."""
+    core = core_question(question)  # without a follow-up's context note
+    return bool(_PAST.search(core)) and not _ASKS_PLAN.search(core)
+
+
+@lru_cache(maxsize=20_000)
+def _planned_and_stated(text: str) -> tuple[frozenset[str], frozenset[str]]:
+    """The terms of words ``text`` uses as a planned event, and of all its other words."""
+    planned_at = {m.start(1) for m in _PLANNED.finditer(text)}
+    planned: set[str] = set()
+    stated: set[str] = set()
+    for m in _WORD.finditer(text):
+        (planned if m.start() in planned_at else stated).update(terms(m.group()))
+    return frozenset(planned), frozenset(stated)
+
+
+def only_planned(question: str, text: str) -> bool:
+    """``text`` has a word of the question only as something planned, never as done."""
+    planned, stated = _planned_and_stated(text)
+    core = core_question(question)
+    asked = set(terms(core)) - _planned_and_stated(core)[0]
+    return bool(asked & (planned - stated))
