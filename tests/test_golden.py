@@ -70,6 +70,11 @@ NOT_MET_BLIND_R4 = {"hit@1", "mrr@5", "peer-gap/hit@1", "paraphrase/hit@5", "acc
                     "key_point_coverage", "refusal_accuracy"}  # fmt: skip
 NOT_MET_BLIND_R5 = {"hit@1", "hit@5", "mrr@5", "peer-gap/hit@1", "paraphrase/hit@5", "accuracy",
                     "*/accuracy", "key_point_coverage", "refusal_accuracy"}  # fmt: skip
+NOT_MET_BLIND_R6 = {"hit@1", "hit@5", "mrr@5", "accuracy", "*/accuracy", "key_point_coverage",
+                    "refusal_accuracy"}  # fmt: skip
+NOT_MET_TESSEL_R3 = {"hit@1", "hit@5", "mrr@5", "peer-gap/hit@1", "paraphrase/hit@5", "accuracy",
+                     "*/accuracy", "key_point_coverage", "refusal_accuracy",
+                     "false_refusal_rate"}  # fmt: skip
 NOT_MET_TESSEL_R2 = {"hit@1", "hit@5", "mrr@5", "peer-gap/hit@1", "paraphrase/hit@5", "accuracy",
                      "*/accuracy", "key_point_coverage", "refusal_accuracy",
                      "false_refusal_rate"}  # fmt: skip
@@ -104,6 +109,9 @@ SETS = [
     # The fifth, written the same way after that round and measured before and after the
     # follow-up round (docs/evaluation.md); a development set since.
     GoldenSet("blind-r5", GOLDEN.with_name("blind-r5.jsonl"), GENERAL, frozenset(NOT_MET_BLIND_R5)),
+    # The sixth, written the same way before the round that added the paired search embedder
+    # and the plan-is-not-done rule, and measured before and after it (docs/evaluation.md).
+    GoldenSet("blind-r6", GOLDEN.with_name("blind-r6.jsonl"), GENERAL, frozenset(NOT_MET_BLIND_R6)),
     # The second corpus: five scraped-style pages on an unrelated story, and its questions.
     GoldenSet(
         "tessel-spill",
@@ -118,6 +126,14 @@ SETS = [
         CORPORA / "tessel-spill" / "questions-r2.jsonl",
         GENERAL,
         frozenset(NOT_MET_TESSEL_R2),
+        CORPORA / "tessel-spill" / "articles",
+    ),
+    # Its third, written and measured like blind r6.
+    GoldenSet(
+        "tessel-spill-r3",
+        CORPORA / "tessel-spill" / "questions-r3.jsonl",
+        GENERAL,
+        frozenset(NOT_MET_TESSEL_R3),
         CORPORA / "tessel-spill" / "articles",
     ),
 ]
