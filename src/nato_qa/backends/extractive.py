@@ -83,9 +83,7 @@ class ExtractiveBackend:
             if answer is not None:
                 return answer
         entities = required_entities(evidence.question)
-        # a name the headline gives is the topic of every sentence of its article
-        scored = [s for s in scored
-                  if s.type_ok and mentions(entities, f"{s.hit.source.title} {s.text}")]  # fmt: skip
+        scored = [s for s in scored if s.type_ok and mentions(entities, s.text)]
         question = evidence.question
         if scored and asks_what_happened(question) and only_planned(question, scored[0].text):
             return refusal(evidence.hits)  # the closest evidence has it planned, not done
