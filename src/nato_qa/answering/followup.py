@@ -1,8 +1,10 @@
 """Follow-up questions to standalone ones, deterministically (the extractive backend's method).
 
 A question that leans on the conversation (a pronoun, "that", or an elliptical opening such
-as "And ...") gets the conversation's key entities: a person pronoun becomes the last person
-named, and the topic of the previous question is added in brackets. Questions that stand
+as "And ...") gets the conversation's key entities: a person pronoun becomes the person the
+newest message that names one is about (its first name: the subject), "it" the thing the last
+answer named or the previous question measured, and the topic of the previous question is
+added in brackets. Questions that stand
 alone are returned unchanged.
 """
 
@@ -67,9 +69,10 @@ def needs_context(question: str) -> bool:
 
 
 def _person(messages: list[tuple[str, str]]) -> str | None:
-    """The most recently named person: the last name-like run, newest message first."""
+    """The person the newest message that names one is about: its first name-like run (the
+    subject: "Mark Rutte visited Tokyo and met Gen Nakatani" is about Rutte)."""
     for _role, text in reversed(messages):
-        for run in reversed(_NAME_RUN.findall(text)):
+        for run in _NAME_RUN.findall(text):
             words = [w for w in run.split() if w not in _NOT_NAMES]
             if len(words) >= 2 and words == run.split()[-len(words) :]:
                 return " ".join(words)
@@ -107,6 +110,20 @@ def _answered_entity(messages: list[tuple[str, str]]) -> str | None:
         if words and any(w.lower() not in given for w in words):
             return " ".join(words)
     return None
+
+
+# "How much is X worth?", "How big is X?": a question about X's size, whose "it" is X.
+_SIZE_QUESTION = re.compile(
+    r"^\s*(?:and\s+)?how\s+(?:much|big|large|long|old)\s+(?:is|was|are|were)\s+"
+    r"(?P<thing>(?:the\s+|an?\s+)?[^?]+?)(?:\s+worth)?\s*\??\s*$",
+    re.I,
+)
+
+
+def _measured_thing(previous: str | None) -> str | None:
+    """What the previous question measured, when it asked how much or how big a thing is."""
+    found = _SIZE_QUESTION.match(previous or "")
+    return found.group("thing") if found else None
 
 
 def _previous_question(messages: list[tuple[str, str]]) -> str | None:
@@ -179,7 +196,7 @@ def standalone_question(question: str, history: Sequence[Any] | None) -> str:
         if person:
             rewritten = _name_first(_PERSON_PRONOUNS, person, rewritten)
     elif _THING_PRONOUN.search(question):
-        thing = _answered_entity(messages)
+        thing = _answered_entity(messages) or _measured_thing(previous)
         if thing:
             rewritten = _name_first(_THING_PRONOUN, thing, rewritten)
     topic = _topic(previous) if previous else ""
