@@ -44,7 +44,6 @@ class ExtractiveBackend:
 
     second_sentence_ratio = 0.8
     typed_threshold_ratio = 0.8  # of refusal_threshold, when the answer type fits
-    # Related reading beside an off-corpus refusal only from a passage at least this close.
     follower_margin = 0.1
     # What a quantity question measures must be named in the answer: some run of up to four
     # words at least this close to it (golden set: the answers 0.36-1.0, Japan's defence
