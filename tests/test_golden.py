@@ -72,6 +72,14 @@ NOT_MET_BLIND_R5 = {"hit@1", "hit@5", "mrr@5", "peer-gap/hit@1", "paraphrase/hit
                     "*/accuracy", "key_point_coverage", "refusal_accuracy"}  # fmt: skip
 NOT_MET_BLIND_R6 = {"hit@1", "hit@5", "mrr@5", "accuracy", "*/accuracy", "key_point_coverage",
                     "refusal_accuracy"}  # fmt: skip
+NOT_MET_BLIND_R7 = {"hit@1", "hit@5", "mrr@5", "paraphrase/hit@5", "accuracy", "*/accuracy",
+                    "key_point_coverage", "refusal_accuracy", "false_refusal_rate"}  # fmt: skip
+NOT_MET_BLIND_R8 = {"hit@1", "hit@5", "mrr@5", "accuracy", "*/accuracy", "key_point_coverage",
+                    "refusal_accuracy", "false_refusal_rate"}  # fmt: skip
+NOT_MET_TESSEL_R4 = {"hit@1", "hit@5", "mrr@5", "peer-gap/hit@1", "paraphrase/hit@5", "accuracy",
+                     "*/accuracy", "key_point_coverage", "refusal_accuracy"}  # fmt: skip
+NOT_MET_TESSEL_R5 = {"hit@1", "hit@5", "mrr@5", "paraphrase/hit@5", "accuracy", "*/accuracy",
+                     "key_point_coverage", "refusal_accuracy"}  # fmt: skip
 NOT_MET_TESSEL_R3 = {"hit@1", "hit@5", "mrr@5", "peer-gap/hit@1", "paraphrase/hit@5", "accuracy",
                      "*/accuracy", "key_point_coverage", "refusal_accuracy",
                      "false_refusal_rate"}  # fmt: skip
@@ -112,6 +120,10 @@ SETS = [
     # The sixth, written the same way before the round that added the paired search embedder
     # and the plan-is-not-done rule, and measured before and after it (docs/evaluation.md).
     GoldenSet("blind-r6", GOLDEN.with_name("blind-r6.jsonl"), GENERAL, frozenset(NOT_MET_BLIND_R6)),
+    # The seventh and eighth, written the same way after round 6 and measured before and
+    # after round 7 (follow-ups; docs/evaluation.md).
+    GoldenSet("blind-r7", GOLDEN.with_name("blind-r7.jsonl"), GENERAL, frozenset(NOT_MET_BLIND_R7)),
+    GoldenSet("blind-r8", GOLDEN.with_name("blind-r8.jsonl"), GENERAL, frozenset(NOT_MET_BLIND_R8)),
     # The second corpus: five scraped-style pages on an unrelated story, and its questions.
     GoldenSet(
         "tessel-spill",
@@ -135,6 +147,17 @@ SETS = [
         GENERAL,
         frozenset(NOT_MET_TESSEL_R3),
         CORPORA / "tessel-spill" / "articles",
+    ),
+    # Its fourth and fifth, written and measured like blind r7 and r8.
+    *(
+        GoldenSet(
+            f"tessel-spill-r{n}",
+            CORPORA / "tessel-spill" / f"questions-r{n}.jsonl",
+            GENERAL,
+            frozenset(not_met),
+            CORPORA / "tessel-spill" / "articles",
+        )
+        for n, not_met in ((4, NOT_MET_TESSEL_R4), (5, NOT_MET_TESSEL_R5))
     ),
 ]
 
