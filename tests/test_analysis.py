@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from nato_qa import QAService
-from nato_qa.answering.analysis import analyse, question_kind, question_names
+from nato_qa.answering.analysis import analyse, asked_unit, question_kind, question_names
 from nato_qa.answering.modality import asks_what_happened, only_planned
 from nato_qa.answering.summary import informative
 from nato_qa.evaluation import normalise
@@ -164,6 +164,9 @@ def test_a_post_asked_about_must_be_named_by_the_answer() -> None:
         ("When did the liaison office finally open its doors?",
          "NATO is in negotiations with Japan to open a liaison office in Tokyo.", True),
         ("Who did the minister meet in Tokyo?", "The minister will meet the premier in Tokyo.", True),
+        # an irregular past ("met") is the planned verb ("plans to meet")
+        ("What did the two leaders agree when they met on Wednesday?",
+         "His visit marks his first, with plans to meet the prime minister on Wednesday.", True),
         # the sentence says it happened, or the question asks about the plan itself
         ("When did Japan open its mission?", "Japan opened its mission on 16 January.", False),
         ("When did Japan open its mission?",
@@ -185,9 +188,36 @@ def test_a_plan_is_no_answer_to_whether_it_happened(
     assert (asks_what_happened(question) and only_planned(question, sentence)) is planned
 
 
+@pytest.mark.parametrize(
+    ("question", "written", "not_written"),
+    [
+        ("What is the group's share price now, in pence?", "Shares closed at 412p.",
+         "Shares in the group have fallen by 6%."),
+        ("what was the ammonia concentration in milligrams per litre in the brook",
+         "Ammonia reached 3.2 mg per litre.", "Ammonia was 14 times the permitted limit."),
+        ("How far did the pollution spread, in kilometres?", "It spread around five kilometres.",
+         "It spread along the river."),
+        ("How much did it cost in pounds?", "It cost £1.4m.", "It cost $2m."),
+    ],
+)  # fmt: skip
+def test_an_answer_is_written_in_the_unit_asked_for(
+    question: str, written: str, not_written: str
+) -> None:
+    unit = asked_unit(question)
+    assert unit is not None and unit.search(written) and not unit.search(not_written)
+
+
+def test_no_unit_asked_for() -> None:
+    for question in ("Who was in Tokyo?", "What did the minister say in Brussels?",
+                     "How many fish died in the brook?"):  # fmt: skip
+        assert asked_unit(question) is None
+
+
 def test_a_planned_event_asked_as_done_is_refused(service: QAService) -> None:
     # the articles say the programme is expected to be signed, never that it was
     done = service.ask("On what date was Japan's ITPP with NATO actually signed?")
     assert done.refused and done.citations == ()
+    met = service.ask("What did Rutte and Ishiba agree on when they met on Wednesday?")
+    assert met.refused  # the articles report the meeting as planned only
     plan = service.ask("When is the ITPP with Japan expected to be signed?")
     assert not plan.refused and "expected to be signed" in plan.text and plan.citations

@@ -181,3 +181,43 @@ def analyse(
         unknown_names=unknown_names,
         unknown_terms=unknown_terms,
     )
+
+
+# The unit a quantity question asks its answer in ("…, in pence?", "in milligrams per litre"),
+# and how a sentence writes that unit: the word, or its symbol or abbreviation after a number.
+_UNITS: dict[str, str] = {
+    r"milligram": r"\bmilligrams?\b|\d\s*mg\b",
+    r"microgram": r"\bmicrograms?\b|\d\s*(?:µg|mcg)\b",
+    r"gram": r"\bgrams?\b|\d\s*g\b",
+    r"kilogram": r"\bkilograms?\b|\bkilos\b|\d\s*kg\b",
+    r"tonne|ton": r"\btonnes?\b|\btons?\b|\d\s*t\b",
+    r"millilitre|milliliter": r"\bmillilit(?:re|er)s?\b|\d\s*ml\b",
+    r"litre|liter": r"\blit(?:re|er)s?\b|\d\s*l\b",
+    r"metre|meter": r"\bmet(?:re|er)s?\b|\d\s*m\b",
+    r"kilometre|kilometer": r"\bkilomet(?:re|er)s?\b|\d\s*km\b",
+    r"mile": r"\bmiles?\b",
+    r"pence|penny": r"\bpence\b|\bpenny\b|\d\s*p\b",
+    r"pound": r"\bpounds?\b|£\s*\d",
+    r"dollar": r"\bdollars?\b|\$\s*\d|\bUSD\b",
+    r"euro": r"\beuros?\b|€\s*\d|\bEUR\b",
+    r"yen": r"\byen\b|¥\s*\d|\bJPY\b",
+    r"per ?cent|percent|percentage": r"\bper ?cent\b|\bpercent\b|\d\s*%",
+    r"degree": r"\bdegrees?\b|°",
+    r"hectare": r"\bhectares?\b|\d\s*ha\b",
+    r"acre": r"\bacres?\b",
+    r"foot|feet": r"\bfeet\b|\bfoot\b|\d\s*ft\b",
+}
+_ASKED_UNIT = re.compile(rf"\bin\s+(?P<unit>(?:{'|'.join(_UNITS)})\w*)\b", re.I)
+
+
+def asked_unit(question: str) -> re.Pattern[str] | None:
+    """How an answer would write the unit the question asks for ("in pence" -> "pence", "45p"),
+    or None when it names none."""
+    found = _ASKED_UNIT.search(core_question(question).rstrip(" ?"))
+    if not found:
+        return None
+    unit = found.group("unit").lower()
+    for asked, written in _UNITS.items():
+        if re.fullmatch(rf"(?:{asked})\w*", unit):
+            return re.compile(written, re.I)
+    return None

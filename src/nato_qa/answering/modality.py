@@ -34,6 +34,23 @@ _PLANNED = re.compile(
     rf"\b(?:{_MODAL}|{_PLAN_HEAD}\s+(?:[\w’'-]+\s+){{0,3}}?to(?:\s+be)?)\s+([\w’'-]+)", re.I
 )
 _WORD = re.compile(r"[\w’'-]+")
+# Irregular past forms, so that "when they met" finds "plans to meet" (stemming does not).
+_IRREGULAR = {
+    "met": "meet", "went": "go", "gone": "go", "took": "take", "taken": "take", "gave": "give",
+    "given": "give", "made": "make", "held": "hold", "began": "begin", "begun": "begin",
+    "won": "win", "lost": "lose", "sent": "send", "spent": "spend", "paid": "pay", "sold": "sell",
+    "bought": "buy", "brought": "bring", "built": "build", "chose": "choose", "chosen": "choose",
+    "came": "come", "drew": "draw", "drawn": "draw", "fell": "fall", "fallen": "fall",
+    "found": "find", "got": "get", "kept": "keep", "knew": "know", "known": "know", "led": "lead",
+    "left": "leave", "rose": "rise", "risen": "rise", "said": "say", "saw": "see", "seen": "see",
+    "spoke": "speak", "spoken": "speak", "struck": "strike", "told": "tell", "thought": "think",
+    "wrote": "write", "written": "write", "ran": "run", "sought": "seek", "taught": "teach",
+    "understood": "understand", "withdrew": "withdraw", "withdrawn": "withdraw", "became": "become",
+}  # fmt: skip
+
+
+def _terms(word: str) -> list[str]:
+    return terms(_IRREGULAR.get(word.lower().strip("’'"), word))
 
 
 def asks_what_happened(question: str) -> bool:
@@ -49,7 +66,7 @@ def _planned_and_stated(text: str) -> tuple[frozenset[str], frozenset[str]]:
     planned: set[str] = set()
     stated: set[str] = set()
     for m in _WORD.finditer(text):
-        (planned if m.start() in planned_at else stated).update(terms(m.group()))
+        (planned if m.start() in planned_at else stated).update(_terms(m.group()))
     return frozenset(planned), frozenset(stated)
 
 
@@ -57,5 +74,5 @@ def only_planned(question: str, text: str) -> bool:
     """``text`` has a word of the question only as something planned, never as done."""
     planned, stated = _planned_and_stated(text)
     core = core_question(question)
-    asked = set(terms(core)) - _planned_and_stated(core)[0]
+    asked = {t for w in _WORD.findall(core) for t in _terms(w)} - _planned_and_stated(core)[0]
     return bool(asked & (planned - stated))

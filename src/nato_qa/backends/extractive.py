@@ -20,7 +20,7 @@ from typing import ClassVar
 import numpy as np
 
 from nato_qa.answering import summary
-from nato_qa.answering.analysis import QuestionAnalysis, analyse
+from nato_qa.answering.analysis import QuestionAnalysis, analyse, asked_unit
 from nato_qa.answering.compose import compose, compose_summary, refusal
 from nato_qa.answering.modality import asks_what_happened, only_planned
 from nato_qa.backends.base import BackendContext, Draft, Evidence, register
@@ -83,6 +83,9 @@ class ExtractiveBackend:
                 return answer
         entities = required_entities(evidence.question)
         scored = [s for s in scored if s.type_ok and mentions(entities, s.text)]
+        unit = asked_unit(evidence.question)  # "…, in pence?": the answer is written in pence
+        if unit is not None:
+            scored = [s for s in scored if unit.search(s.text)]
         question = evidence.question
         if scored and asks_what_happened(question) and only_planned(question, scored[0].text):
             return refusal(evidence.hits)  # the closest evidence has it planned, not done
