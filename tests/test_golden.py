@@ -80,6 +80,10 @@ NOT_MET_TESSEL_R4 = {"hit@1", "hit@5", "mrr@5", "peer-gap/hit@1", "paraphrase/hi
                      "*/accuracy", "key_point_coverage", "refusal_accuracy"}  # fmt: skip
 NOT_MET_TESSEL_R5 = {"hit@1", "hit@5", "mrr@5", "paraphrase/hit@5", "accuracy", "*/accuracy",
                      "key_point_coverage", "refusal_accuracy"}  # fmt: skip
+NOT_MET_BLIND_R9 = {"hit@1", "hit@5", "mrr@5", "accuracy", "*/accuracy", "key_point_coverage",
+                    "refusal_accuracy", "false_refusal_rate"}  # fmt: skip
+NOT_MET_TESSEL_R6 = {"hit@1", "hit@5", "mrr@5", "paraphrase/hit@5", "accuracy", "*/accuracy",
+                     "key_point_coverage", "refusal_accuracy", "false_refusal_rate"}  # fmt: skip
 NOT_MET_TESSEL_R3 = {"hit@1", "hit@5", "mrr@5", "peer-gap/hit@1", "paraphrase/hit@5", "accuracy",
                      "*/accuracy", "key_point_coverage", "refusal_accuracy",
                      "false_refusal_rate"}  # fmt: skip
@@ -124,6 +128,8 @@ SETS = [
     # after round 7 (follow-ups; docs/evaluation.md).
     GoldenSet("blind-r7", GOLDEN.with_name("blind-r7.jsonl"), GENERAL, frozenset(NOT_MET_BLIND_R7)),
     GoldenSet("blind-r8", GOLDEN.with_name("blind-r8.jsonl"), GENERAL, frozenset(NOT_MET_BLIND_R8)),
+    # The ninth: written after round 7, measured before and after round 8 (answers).
+    GoldenSet("blind-r9", GOLDEN.with_name("blind-r9.jsonl"), GENERAL, frozenset(NOT_MET_BLIND_R9)),
     # The second corpus: five scraped-style pages on an unrelated story, and its questions.
     GoldenSet(
         "tessel-spill",
@@ -148,7 +154,7 @@ SETS = [
         frozenset(NOT_MET_TESSEL_R3),
         CORPORA / "tessel-spill" / "articles",
     ),
-    # Its fourth and fifth, written and measured like blind r7 and r8.
+    # Its fourth and fifth, written and measured like blind r7 and r8; its sixth like r9.
     *(
         GoldenSet(
             f"tessel-spill-r{n}",
@@ -157,7 +163,7 @@ SETS = [
             frozenset(not_met),
             CORPORA / "tessel-spill" / "articles",
         )
-        for n, not_met in ((4, NOT_MET_TESSEL_R4), (5, NOT_MET_TESSEL_R5))
+        for n, not_met in ((4, NOT_MET_TESSEL_R4), (5, NOT_MET_TESSEL_R5), (6, NOT_MET_TESSEL_R6))
     ),
 ]
 
