@@ -108,6 +108,11 @@ def test_factoid_answers_stay_short(service: QAService) -> None:
          "The authority said it would bring two charges against the company."),
         ("What salary does the chief executive earn?", "money",
          "Her salary is $450,000 a year.", "She has led the group for three years."),
+        # a count: a cardinal number, not a date's day, a year, an ordinal or "single"
+        ("How many diplomats work at the mission?", "count",
+         "The mission employs ten diplomats.", "On January 16, officials met in Tokyo."),
+        ("How many diplomats work at the mission?", "count",
+         "Around 1,900 people work for the group.", "The single-agency office opened in 2024."),
         # how long something lasted: a span of time, not any number
         ("How long did the water company keep its intake closed?", "duration",
          "The intake stayed shut for nine days.", "About 18,000 litres escaped from the tank."),

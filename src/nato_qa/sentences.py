@@ -51,6 +51,16 @@ _TIME = re.compile(
     r"after)\b",
     re.I,
 )
+# A count, for "how many": a cardinal number that is not part of a date ("January 16",
+# "16 January", a year) and not an ordinal ("first", "3rd"), nor "many" or "several".
+_NOT_AFTER_A_MONTH = "".join(f"(?<!{m} )" for m in _MONTHS.split("|"))
+_COUNT = re.compile(
+    rf"{_NOT_AFTER_A_MONTH}(?<![\w.,])(?!(?:1[89]|20)\d\ds?\b)\d[\d,.]*(?!\d)"
+    rf"(?!\s*(?:st|nd|rd|th)\b)(?!\s+(?:of\s+)?(?:{_MONTHS})\b)"
+    r"|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|"
+    r"thirty|forty|fifty|hundreds?|thousands?|millions?|billions?|dozens?)\b",
+    re.I,
+)
 # A word capitalised mid-sentence (after a word or a comma): a name, or a day or a month.
 _AFTER_A_WORD = r"(?<=[\w,;:’'] )"
 MID_CAPITAL = re.compile(rf"{_AFTER_A_WORD}[A-Z][\w’'-]+")
@@ -174,6 +184,7 @@ _TYPES: tuple[tuple[re.Pattern[str], AnswerType], ...] = (
     (re.compile(r"^\s*(?:and )?how long (did|does|do|has|have|had|will|would|can|could)\b"
                 r"|\bfor how long\b", re.I),
      AnswerType("duration", _DURATION)),
+    (re.compile(r"^\s*(?:and )?how many\b", re.I), AnswerType("count", _COUNT)),
     (re.compile(r"^\s*how (many|much|large|big|long|old)\b|\bwhat (amount|sum)\b"
                 rf"|{_WHAT_IS_THE}(population|displacement|tonnage|length|height|weight|"
                 r"(total |land |surface )?area)\b", re.I),
