@@ -84,6 +84,10 @@ NOT_MET_BLIND_R9 = {"hit@1", "hit@5", "mrr@5", "accuracy", "*/accuracy", "key_po
                     "refusal_accuracy", "false_refusal_rate"}  # fmt: skip
 NOT_MET_TESSEL_R6 = {"hit@1", "hit@5", "mrr@5", "paraphrase/hit@5", "accuracy", "*/accuracy",
                      "key_point_coverage", "refusal_accuracy", "false_refusal_rate"}  # fmt: skip
+NOT_MET_BLIND_R10 = {"hit@1", "mrr@5", "peer-gap/hit@1", "accuracy", "*/accuracy",
+                     "key_point_coverage", "refusal_accuracy", "false_refusal_rate"}  # fmt: skip
+NOT_MET_TESSEL_R7 = {"hit@1", "hit@5", "mrr@5", "peer-gap/hit@1", "accuracy", "*/accuracy",
+                     "key_point_coverage", "refusal_accuracy", "false_refusal_rate"}  # fmt: skip
 NOT_MET_TESSEL_R3 = {"hit@1", "hit@5", "mrr@5", "peer-gap/hit@1", "paraphrase/hit@5", "accuracy",
                      "*/accuracy", "key_point_coverage", "refusal_accuracy",
                      "false_refusal_rate"}  # fmt: skip
@@ -130,6 +134,10 @@ SETS = [
     GoldenSet("blind-r8", GOLDEN.with_name("blind-r8.jsonl"), GENERAL, frozenset(NOT_MET_BLIND_R8)),
     # The ninth: written after round 7, measured before and after round 8 (answers).
     GoldenSet("blind-r9", GOLDEN.with_name("blind-r9.jsonl"), GENERAL, frozenset(NOT_MET_BLIND_R9)),
+    # The tenth: written after round 8, measured before and after round 9 (counts).
+    GoldenSet(
+        "blind-r10", GOLDEN.with_name("blind-r10.jsonl"), GENERAL, frozenset(NOT_MET_BLIND_R10)
+    ),
     # The second corpus: five scraped-style pages on an unrelated story, and its questions.
     GoldenSet(
         "tessel-spill",
@@ -154,7 +162,8 @@ SETS = [
         frozenset(NOT_MET_TESSEL_R3),
         CORPORA / "tessel-spill" / "articles",
     ),
-    # Its fourth and fifth, written and measured like blind r7 and r8; its sixth like r9.
+    # Its fourth and fifth, written and measured like blind r7 and r8; its sixth like r9, its
+    # seventh like r10.
     *(
         GoldenSet(
             f"tessel-spill-r{n}",
@@ -163,7 +172,12 @@ SETS = [
             frozenset(not_met),
             CORPORA / "tessel-spill" / "articles",
         )
-        for n, not_met in ((4, NOT_MET_TESSEL_R4), (5, NOT_MET_TESSEL_R5), (6, NOT_MET_TESSEL_R6))
+        for n, not_met in (
+            (4, NOT_MET_TESSEL_R4),
+            (5, NOT_MET_TESSEL_R5),
+            (6, NOT_MET_TESSEL_R6),
+            (7, NOT_MET_TESSEL_R7),
+        )
     ),
 ]
 
