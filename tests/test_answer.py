@@ -78,6 +78,16 @@ def test_elliptical_follow_ups_without_a_slot_carry_the_topic() -> None:
     assert cost.startswith("and how much did that cost?") and "ship" in cost
 
 
+def test_our_answers_attributions_are_not_the_person() -> None:
+    # the UI's answers open sentences with "Publisher (date): "; the person is in the sentence
+    ours = turn(
+        "Who heads Japan's independent mission to NATO?",
+        "Arirang News (undated): The new mission, headed by Osamu Izawa, will operate "
+        "separately. [1] bno IntelliNews (2025-01-17): It is led by Osamu Izawa. [2]",
+    )
+    assert standalone_question("Whom did he succeed?", ours) == "Whom did Osamu Izawa succeed?"
+
+
 def test_he_is_the_person_the_last_answer_is_about() -> None:
     # the subject, named first, not the last name in the sentence
     visit = turn(

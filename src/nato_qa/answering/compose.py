@@ -14,6 +14,7 @@ source card carries the whole headline.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 from nato_qa.sentences import ScoredSentence
@@ -21,6 +22,12 @@ from nato_qa.types import Citation, Draft, Hit
 
 REFUSAL_MESSAGE = (
     "The articles don't say. I could not find a passage in the corpus that answers this question."
+)
+
+
+# An attribution as ``attribution`` writes it before a sentence: "bno IntelliNews (2025-01-17): ".
+ATTRIBUTION = re.compile(
+    r"(?:^|(?<=\] )|(?<=\n)|(?<=- ))[^()\n\[\]]{1,80}? \((?:\d{4}-\d{2}-\d{2}|undated)\):\s*"
 )
 
 

@@ -14,6 +14,8 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
+from nato_qa.answering.compose import ATTRIBUTION
+
 _PERSON_PRONOUNS = re.compile(r"\b(he|him|his|she|her|hers)\b", re.I)
 _OTHER_REFERENCES = re.compile(
     r"\b(it|its|they|them|their|theirs|this|that|these|those|there|the same|then)\b", re.I
@@ -56,7 +58,12 @@ def _messages(history: Sequence[Any] | None) -> list[tuple[str, str]]:
         elif isinstance(turn, (list, tuple)) and len(turn) == 2:
             out.append(("user", str(turn[0] or "")))
             out.append(("assistant", str(turn[1] or "")))
-    return [(role, re.sub(r"\[\d+\]", "", text)) for role, text in out if text]
+    # our own answers: without their [n] markers and "Publisher (date): " attributions
+    return [
+        (role, re.sub(r"\[\d+\]", "", ATTRIBUTION.sub("", text) if role == "assistant" else text))
+        for role, text in out
+        if text
+    ]
 
 
 def needs_context(question: str) -> bool:
