@@ -21,7 +21,7 @@ from nato_qa.backends.base import (
     create_backend,
 )
 from nato_qa.config import Settings, load_settings, make_offline
-from nato_qa.embedders import Embedder, create_embedder
+from nato_qa.embedders import Embedder, create_embedder, reader_of
 from nato_qa.errors import (
     IndexCorruptError,
     IndexNotFoundError,
@@ -137,7 +137,8 @@ class QAService:
     def warm_up(self, spec: str | None = None) -> None:
         """Load the models, the index and a backend now, so the first answer is not slow."""
         self.embedder.encode_one("warm up")
-        self.embedder.encode_passages(["warm up"])  # the search model, when it is another
+        if reader_of(self.embedder) is not self.embedder:
+            self.embedder.encode_passages(["warm up"])  # the search model, another one
         _ = self.keyword
         start = getattr(self.backend(spec), "warm_up", None)
         if start is not None:

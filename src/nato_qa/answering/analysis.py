@@ -207,17 +207,13 @@ _UNITS: dict[str, str] = {
     r"acre": r"\bacres?\b",
     r"foot|feet": r"\bfeet\b|\bfoot\b|\d\s*ft\b",
 }
-_ASKED_UNIT = re.compile(rf"\bin\s+(?P<unit>(?:{'|'.join(_UNITS)})\w*)\b", re.I)
 
 
 def asked_unit(question: str) -> re.Pattern[str] | None:
     """How an answer would write the unit the question asks for ("in pence" -> "pence", "45p"),
     or None when it names none."""
-    found = _ASKED_UNIT.search(core_question(question).rstrip(" ?"))
-    if not found:
-        return None
-    unit = found.group("unit").lower()
+    core = core_question(question)
     for asked, written in _UNITS.items():
-        if re.fullmatch(rf"(?:{asked})\w*", unit):
+        if re.search(rf"\bin\s+(?:{asked})\w*\b", core, re.I):
             return re.compile(written, re.I)
     return None

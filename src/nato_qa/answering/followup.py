@@ -4,8 +4,7 @@ A question that leans on the conversation (a pronoun, "that", or an elliptical o
 as "And ...") gets the conversation's key entities: a person pronoun becomes the person the
 newest message that names one is about (its first name: the subject), "it" the thing the last
 answer named or the previous question measured, and the topic of the previous question is
-added in brackets. Questions that stand
-alone are returned unchanged.
+added in brackets. Questions that stand alone are returned unchanged.
 """
 
 from __future__ import annotations

@@ -7,8 +7,8 @@ names what is measured, answers when its score clears ``refusal_threshold`` (0.8
 the question asks for a type of answer, such as a sum or a date, and the sentence holds one the
 question does not give); a second one joins when it scores nearly as well. Otherwise the answer
 is an honest refusal, as it is when the question asks whether or when something happened and
-the best sentence only has it planned (``answering.modality``). Broad questions get a summary (``answering.summary``); the text is made in
-``answering.compose``.
+the best sentence only has it planned (``answering.modality``). Broad questions get a summary
+(``answering.summary``); the text is made in ``answering.compose``.
 """
 
 from __future__ import annotations
@@ -86,8 +86,11 @@ class ExtractiveBackend:
         unit = asked_unit(evidence.question)  # "…, in pence?": the answer is written in pence
         if unit is not None:
             scored = [s for s in scored if unit.search(s.text)]
-        question = evidence.question
-        if scored and asks_what_happened(question) and only_planned(question, scored[0].text):
+        if (
+            scored
+            and asks_what_happened(evidence.question)
+            and only_planned(evidence.question, scored[0].text)
+        ):
             return refusal(evidence.hits)  # the closest evidence has it planned, not done
         measured = measured_phrase(evidence.question)
         if measured:
