@@ -31,15 +31,28 @@ _BROAD = re.compile(
     r"what\s+(?:do|does|did)\s+(?:the\s+)?(?:articles?|sources?|reports?|texts?|pages?|stories)"
     r"\s+(?:say|report|tell|write|mention)"
     r"|(?:can\s+you\s+)?(?:tell\s+me|give\s+me|write)\s+(?:about|an?\s+(?:overview|summary))"
-    r"|(?:please\s+)?(?:summari[sz]e|describe|outline|explain|overview)\b"
+    r"|(?:(?:can|could)\s+you\s+)?(?:please\s+)?(?:summari[sz]e|sum\s+up|recap|describe|outline|"
+    r"explain|overview|list|put\s+together|walk\s+me\s+through|run\s+me\s+through|"
+    r"give\s+me\s+(?:a|an|the)\s+(?:\w+\s+)?(?:overview|summary|rundown|timeline|picture|range))\b"
     r"|how\s+(?:has|have|did|is|are|was|were)\b.*\b(?:develop|evolv|chang|grow|grown|deepen|"
     r"progress|shift|expand|unfold)"
+    # "how has Japan supported …", "how have they reacted": a manner over time, in the perfect
+    r"|how\s+(?:has|have)\s+.+?\b\w+(?:ed|en|wn|ught|ade|one)\b"
     r"|what\s+(?:has|have|had)\s+.+\s+done\b"
     r"|what\s+(?:steps|measures|actions|efforts)\b"
-    r"|in\s+what\s+ways\b"
+    r"|in\s+what\s+(?:ways|areas)\b"
     r"|what\s+(?:are|were)\s+the\s+(?:main|key)\b"
-    r"|give\s+me\s+an?\s+(?:overview|summary)"
-    r")|\b(?:overview|summary)\s+of\b",
+    # several things asked for by a plural: "what roles have…", "which areas…", "what are the
+    # arguments for and against…", "what kinds of support…"
+    r"|(?:what|which)\s+(?:(?:are|were)\s+the\s+)?(?:\w+\s+)?(?:kinds?|types?|sorts?)\s+of\b"
+    r"|what\s+(?:are|were)\s+the\s+(?:\w+\s+)?\w+[^s\W]s\b"
+    r"|(?:what|which)\s+(?:\w+\s+)?\w+[^s\W]s\s+(?:do|does|did|have|has|had|are|were|is|was)\b"
+    r"|what\s+roles?\b"
+    r")|\b(?:overview|summary|timeline|everything|all\s+in\s+all|overall|rundown)\b"
+    r"|\b(?:across|according\s+to|in)\s+(?:the|these|all\s+the)\s+(?:\w+\s+)?"
+    r"(?:articles|reports|coverage|stories|sources)\b"
+    # two questions in one: "what is X, and what is it meant to do?"
+    r"|\w.*\band\s+(?:what|how|who|why|where|when|which)\b.+",
     re.I,
 )
 _REASON = re.compile(
