@@ -87,6 +87,10 @@ NOT_MET_BLIND_R10 = {"hit@1", "mrr@5", "peer-gap/hit@1", "accuracy", "*/accuracy
                      "key_point_coverage", "refusal_accuracy", "false_refusal_rate"}  # fmt: skip
 NOT_MET_TESSEL_R7 = {"hit@1", "hit@5", "mrr@5", "peer-gap/hit@1", "accuracy", "*/accuracy",
                      "key_point_coverage", "refusal_accuracy", "false_refusal_rate"}  # fmt: skip
+NOT_MET_BLIND_R11 = {"hit@1", "hit@5", "mrr@5", "accuracy", "*/accuracy", "key_point_coverage",
+                     "refusal_accuracy"}  # fmt: skip
+NOT_MET_TESSEL_R8 = {"hit@1", "mrr@5", "accuracy", "*/accuracy", "key_point_coverage",
+                     "refusal_accuracy"}  # fmt: skip
 NOT_MET_TESSEL_R3 = {"hit@1", "hit@5", "mrr@5", "peer-gap/hit@1", "paraphrase/hit@5", "accuracy",
                      "*/accuracy", "key_point_coverage", "refusal_accuracy",
                      "false_refusal_rate"}  # fmt: skip
@@ -137,6 +141,10 @@ SETS = [
     GoldenSet(
         "blind-r10", GOLDEN.with_name("blind-r10.jsonl"), GENERAL, frozenset(NOT_MET_BLIND_R10)
     ),
+    # The eleventh: written after round 9, measured before and after round 10 (broad questions).
+    GoldenSet(
+        "blind-r11", GOLDEN.with_name("blind-r11.jsonl"), GENERAL, frozenset(NOT_MET_BLIND_R11)
+    ),
     # The second corpus: five scraped-style pages on an unrelated story, and its questions.
     GoldenSet(
         "tessel-spill",
@@ -162,7 +170,7 @@ SETS = [
         CORPORA / "tessel-spill" / "articles",
     ),
     # Its fourth and fifth, written and measured like blind r7 and r8; its sixth like r9, its
-    # seventh like r10.
+    # seventh like r10, its eighth like r11.
     *(
         GoldenSet(
             f"tessel-spill-r{n}",
@@ -176,6 +184,7 @@ SETS = [
             (5, NOT_MET_TESSEL_R5),
             (6, NOT_MET_TESSEL_R6),
             (7, NOT_MET_TESSEL_R7),
+            (8, NOT_MET_TESSEL_R8),
         )
     ),
 ]
