@@ -1,7 +1,9 @@
 """Question analysis: what a question asks for, found by general means, in one result.
 
 * ``kind``: ``broad`` ("what do the articles say about…", "how has … developed", "what has X
-  done to…", "give me an overview…"), ``reason`` (why), ``manner`` (how), ``yesno``,
+  done to…", "give me an overview…"; summary requests such as "sum up", "walk me through", "a
+  timeline"; several things asked for by a plural, "what roles…", "in what areas…"; a manner in
+  the perfect, "how has X affected…"; two questions in one), ``reason`` (why), ``manner`` (how), ``yesno``,
   ``comparison``, or ``factoid``; the factoid's ``answer_type`` comes from its wh-phrase
   (``sentences.expected_type``).
 * ``names``: runs of capitalised words the question writes mid-sentence (or in capitals),
