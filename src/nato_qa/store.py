@@ -77,6 +77,10 @@ class VectorStore:
         self._chunks: Any = None
         self._articles: Any = None
         self._client: Any = None
+        # SQLite keeps a connection it opened while the folder could not be written read-only
+        # after the folder is writable again: a write that failed so opens the store afresh
+        # before the next write.
+        self._reopen = False
         with self._errors("open"):
             try:
                 self._client = self._connect()
@@ -134,6 +138,17 @@ class VectorStore:
         )
 
     @contextmanager
+    def _writing(self, action: str) -> Iterator[None]:
+        """A write, on a store opened afresh when an earlier write found it unwritable."""
+        with self._errors(action):
+            if self._reopen:
+                self._discard()
+                self._client = self._connect()
+                self._open_collections()
+                self._reopen = False
+            yield
+
+    @contextmanager
     def _errors(self, action: str) -> Iterator[None]:
         """Turn Chroma's failures into errors that say what to do."""
         try:
@@ -166,6 +181,7 @@ class VectorStore:
                     f"the Chroma server at {self.settings.chroma_url} failed to {action}: {text}"
                 ) from exc
             if _is_write_failure(exc):
+                self._reopen = True
                 raise StoreNotWritableError(
                     f"the store in {self.settings.store_dir} cannot be written ({name}: {text}); "
                     "make the folder writable and free some disk space, then try again; "
@@ -230,7 +246,7 @@ class VectorStore:
             )
             for r in records
         ]
-        with self._errors("write an article"):
+        with self._writing("write an article"):
             self._articles.upsert(
                 ids=[r.article.doc_id for r in records],
                 documents=[r.article.text for r in records],
@@ -240,7 +256,7 @@ class VectorStore:
 
     def delete_article(self, doc_id: str) -> None:
         """Remove an article's record first, then its chunks."""
-        with self._errors("delete an article"):
+        with self._writing("delete an article"):
             self._articles.delete(ids=[doc_id])
             self._chunks.delete(where={"doc_id": doc_id})
 
@@ -267,7 +283,7 @@ class VectorStore:
     def upsert_chunks(self, chunks: Sequence[Chunk], vectors: np.ndarray) -> None:
         if not chunks:
             return
-        with self._errors("write chunks"):
+        with self._writing("write chunks"):
             self._chunks.upsert(
                 ids=[c.chunk_id for c in chunks],
                 embeddings=vectors,
@@ -277,7 +293,7 @@ class VectorStore:
 
     def delete_chunks(self, ids: Sequence[str]) -> None:
         if ids:
-            with self._errors("delete chunks"):
+            with self._writing("delete chunks"):
                 self._chunks.delete(ids=list(ids))
 
     def all_chunks(self, with_embeddings: bool = False) -> tuple[list[Chunk], np.ndarray | None]:
@@ -357,7 +373,7 @@ class VectorStore:
                 f"{recorded}"
             )
         if claim and recorded is None:
-            with self._errors("record the store's embedder"):
+            with self._writing("record the store's embedder"):
                 self._chunks.modify(metadata={EMBEDDER_KEY: name})
 
     def query(self, vector: np.ndarray, n: int) -> list[DenseMatch]:
@@ -390,7 +406,7 @@ class VectorStore:
 
     def reset(self) -> None:
         """Drop both collections and create them empty."""
-        with self._errors("reset"):
+        with self._writing("reset"):
             for name in (self.settings.collection, f"{self.settings.collection}__articles"):
                 with contextlib.suppress(Exception):  # absent collection: nothing to drop
                     self._client.delete_collection(name)
