@@ -15,7 +15,7 @@ from nato_qa.answering.followup import needs_context, standalone_question
 from nato_qa.errors import BackendUnavailableError, IndexNotFoundError, InvalidQuestionError
 from nato_qa.lcel import NatoQARetriever, answer_chain
 from nato_qa.retrieval import reciprocal_rank_fusion
-from nato_qa.sentences import expected_type, measured_phrase, required_entities
+from nato_qa.sentences import expected_type, measured_phrase, required_entities, split_entities
 
 HEAD_TURN = [
     {"role": "user", "content": "Who heads Japan's independent mission to NATO?"},
@@ -198,6 +198,24 @@ def test_answer_type_and_entities() -> None:
     # a post is not a name the answer must repeat ("Rutte urged …" answers this)
     assert required_entities("What did the alliance's Secretary General urge?") == []
     assert required_entities("Did NATO Secretary General Mark Rutte visit?") == [["rutte"]]
+
+
+def test_setting_names_and_years_are_left_to_the_passage() -> None:
+    # the thing asked about stays with the sentence; a year, or a place after "in"/"at", is the
+    # setting, which news sentences leave to the sentences around them
+    asked, setting = split_entities("Who opened the Harbour Museum in Port Ellis in 2019?")
+    assert asked == [["museum"]] and setting == [["ellis"], ["2019"]]
+    asked, setting = split_entities("How many Red Kites nest at the Dunmore Estate?")
+    assert asked == [["kites"]] and setting == [["estate"]]
+    asked, setting = split_entities("How much of the 40 million fund goes to Green Street?")
+    assert asked == [["street"], ["40"]] and not setting
+
+
+def test_a_year_the_answering_sentence_leaves_out_is_no_refusal(service: QAService) -> None:
+    answer = service.ask("Which city hosted the NATO summit Kishida attended in July 2023?")
+    assert not answer.refused and "Vilnius" in answer.text
+    # a name of the thing asked about must still be in the sentence itself
+    assert service.ask("How much of the USD 320 billion plan goes to F-35 fighters?").refused
 
 
 def test_answer_names_a_person_with_exact_citations(service: QAService) -> None:

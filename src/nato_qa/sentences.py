@@ -217,19 +217,44 @@ def required_entities(question: str) -> list[list[str]]:
     A name is reduced to its head word ("Mark Rutte" -> rutte), keeping a qualifier that
     changes the place ("South Korea" -> south korea).
     """
-    found: list[list[str]] = []
+    return [entity for entity, _ in _entities(question)]
+
+
+def split_entities(question: str) -> tuple[list[list[str]], list[list[str]]]:
+    """The question's names and numbers in two lists: those of the thing asked about, which
+    the answering sentence must mention, and those of its setting, which its passage may:
+    a year ("the July 2023 summit") and a place or body after "in" or "at" ("dead fish in
+    the River Tessel"), which news sentences leave to the sentences around them."""
+    asked: list[list[str]] = []
+    setting: list[list[str]] = []
+    for entity, is_setting in _entities(question):
+        (setting if is_setting else asked).append(entity)
+    return asked, setting
+
+
+_SETTING_BEFORE = re.compile(r"\b(?:in|at)\s+(?:the\s+)?$", re.I)
+_YEAR = re.compile(r"(?:1[89]|20)\d\d")
+
+
+def _entities(question: str) -> list[tuple[list[str], bool]]:
+    """Each name and number of the question, and whether it is part of the setting."""
+    found: list[tuple[list[str], bool]] = []
     question = core_question(question)
-    body = re.sub(r"^\s*\w+", "", question)  # the first word is capitalised anyway
-    for run in _ENTITY_RUN.findall(body):
-        words = [re.sub(r"[’']s$", "", w).lower() for w in run.split()]
+    opening = re.match(r"^\s*\w+", question)
+    skip = opening.end() if opening else 0  # the first word is capitalised anyway
+    for run in _ENTITY_RUN.finditer(question, skip):
+        words = [re.sub(r"[’']s$", "", w).lower() for w in run.group(0).split()]
         parts = [part for w in words for part in w.split("-") if part]
         if _TITLE.fullmatch(parts[-1]):
             continue  # a post ("Secretary General", "Japan's Defense Minister"), not a name
         head = [parts[-1]]
         if len(parts) >= 2 and parts[-2] in _QUALIFIERS:
             head.insert(0, parts[-2])
-        found.append(head)
-    found.extend([n.rstrip(".,")] for n in _NUMBER_TOKEN.findall(question))
+        found.append((head, bool(_SETTING_BEFORE.search(question[: run.start()]))))
+    found.extend(
+        ([n.rstrip(".,")], bool(_YEAR.fullmatch(n.rstrip(".,"))))
+        for n in _NUMBER_TOKEN.findall(question)
+    )
     return found
 
 

@@ -30,7 +30,7 @@ from nato_qa.sentences import (
     answer_cue,
     measured_phrase,
     mentions,
-    required_entities,
+    split_entities,
 )
 from nato_qa.types import Hit
 
@@ -81,8 +81,14 @@ class ExtractiveBackend:
             answer = self._summary(scored, threshold, evidence.question)
             if answer is not None:
                 return answer
-        entities = required_entities(evidence.question)
-        scored = [s for s in scored if s.type_ok and mentions(entities, s.text)]
+        # the names and numbers of what is asked are in the sentence; those of the setting (a
+        # year, a place after "in" or "at") at least in its passage
+        asked, setting = split_entities(evidence.question)
+        scored = [
+            s
+            for s in scored
+            if s.type_ok and mentions(asked, s.text) and mentions(setting, s.hit.text)
+        ]
         unit = asked_unit(evidence.question)  # "…, in pence?": the answer is written in pence
         if unit is not None:
             scored = [s for s in scored if unit.search(s.text)]
