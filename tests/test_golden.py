@@ -91,6 +91,10 @@ NOT_MET_BLIND_R11 = {"hit@1", "hit@5", "mrr@5", "accuracy", "*/accuracy", "key_p
                      "refusal_accuracy"}  # fmt: skip
 NOT_MET_TESSEL_R8 = {"hit@1", "mrr@5", "accuracy", "*/accuracy", "key_point_coverage",
                      "refusal_accuracy"}  # fmt: skip
+NOT_MET_BLIND_R12 = {"hit@1", "hit@5", "mrr@5", "peer-gap/hit@1", "accuracy", "*/accuracy",
+                     "key_point_coverage", "refusal_accuracy", "false_refusal_rate"}  # fmt: skip
+NOT_MET_TESSEL_R9 = {"hit@1", "mrr@5", "peer-gap/hit@1", "accuracy", "*/accuracy",
+                     "key_point_coverage", "refusal_accuracy", "false_refusal_rate"}  # fmt: skip
 NOT_MET_TESSEL_R3 = {"hit@1", "hit@5", "mrr@5", "peer-gap/hit@1", "paraphrase/hit@5", "accuracy",
                      "*/accuracy", "key_point_coverage", "refusal_accuracy",
                      "false_refusal_rate"}  # fmt: skip
@@ -145,6 +149,10 @@ SETS = [
     GoldenSet(
         "blind-r11", GOLDEN.with_name("blind-r11.jsonl"), GENERAL, frozenset(NOT_MET_BLIND_R11)
     ),
+    # The twelfth: written after round 10, measured before and after round 11 (the setting).
+    GoldenSet(
+        "blind-r12", GOLDEN.with_name("blind-r12.jsonl"), GENERAL, frozenset(NOT_MET_BLIND_R12)
+    ),
     # The second corpus: five scraped-style pages on an unrelated story, and its questions.
     GoldenSet(
         "tessel-spill",
@@ -170,7 +178,7 @@ SETS = [
         CORPORA / "tessel-spill" / "articles",
     ),
     # Its fourth and fifth, written and measured like blind r7 and r8; its sixth like r9, its
-    # seventh like r10, its eighth like r11.
+    # seventh like r10, its eighth like r11, its ninth like r12.
     *(
         GoldenSet(
             f"tessel-spill-r{n}",
@@ -185,6 +193,7 @@ SETS = [
             (6, NOT_MET_TESSEL_R6),
             (7, NOT_MET_TESSEL_R7),
             (8, NOT_MET_TESSEL_R8),
+            (9, NOT_MET_TESSEL_R9),
         )
     ),
 ]
