@@ -82,15 +82,20 @@ class VectorStore:
         # before the next write.
         self._reopen = False
         with self._errors("open"):
-            try:
-                self._client = self._connect()
-                self._open_collections()
-            except BaseException:
-                self._discard()
-                raise
+            self._open()
+
+    def _open(self) -> None:
+        """Connect and open both collections; a client that fails to open is dropped."""
+        try:
+            self._client = self._connect()
+            self._open_collections()
+        except BaseException:
+            self._discard()
+            raise
 
     def _discard(self) -> None:
-        """Drop a client that failed to open, so that the next attempt starts afresh.
+        """Drop a client that failed to open or was left read-only, so that the next attempt
+        starts afresh.
 
         chromadb caches one System per path and keeps it even when it failed to start.
         """
@@ -143,8 +148,7 @@ class VectorStore:
         with self._errors(action):
             if self._reopen:
                 self._discard()
-                self._client = self._connect()
-                self._open_collections()
+                self._open()
                 self._reopen = False
             yield
 
