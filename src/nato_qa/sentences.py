@@ -51,11 +51,12 @@ _TIME = re.compile(
     r"after)\b",
     re.I,
 )
+_YEAR_DIGITS = r"(?:1[89]|20)\d\d"  # a year, as news writes one
 # A count, for "how many": a cardinal number that is not part of a date ("January 16",
 # "16 January", a year) and not an ordinal ("first", "3rd"), nor "many" or "several".
 _NOT_AFTER_A_MONTH = "".join(f"(?<!{m} )" for m in _MONTHS.split("|"))
 _COUNT = re.compile(
-    rf"{_NOT_AFTER_A_MONTH}(?<![\w.,])(?!(?:1[89]|20)\d\ds?\b)\d[\d,.]*(?!\d)"
+    rf"{_NOT_AFTER_A_MONTH}(?<![\w.,])(?!{_YEAR_DIGITS}s?\b)\d[\d,.]*(?!\d)"
     rf"(?!\s*(?:st|nd|rd|th)\b)(?!\s+(?:of\s+)?(?:{_MONTHS})\b)"
     r"|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|"
     r"thirty|forty|fifty|hundreds?|thousands?|millions?|billions?|dozens?)\b",
@@ -233,7 +234,7 @@ def split_entities(question: str) -> tuple[list[list[str]], list[list[str]]]:
 
 
 _SETTING_BEFORE = re.compile(r"\b(?:in|at)\s+(?:the\s+)?$", re.I)
-_YEAR = re.compile(r"(?:1[89]|20)\d\d")
+_YEAR = re.compile(_YEAR_DIGITS)
 
 
 def _entities(question: str) -> list[tuple[list[str], bool]]:

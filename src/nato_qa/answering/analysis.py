@@ -1,10 +1,10 @@
 """Question analysis: what a question asks for, found by general means, in one result.
 
 * ``kind``: ``broad`` ("what do the articles say about…", "how has … developed", "what has X
-  done to…", "give me an overview…"; summary requests such as "sum up", "walk me through", "a
-  timeline"; several things asked for by a plural, "what roles…", "in what areas…"; a manner in
-  the perfect, "how has X affected…"; two questions in one), ``reason`` (why), ``manner`` (how), ``yesno``,
-  ``comparison``, or ``factoid``; the factoid's ``answer_type`` comes from its wh-phrase
+  done to…", "give me an overview…"; summary requests such as "sum up", "walk me through",
+  "a timeline"; several things asked for by a plural, "what roles…", "in what areas…"; a
+  manner in the perfect, "how has X affected…"; two questions in one), ``reason`` (why),
+  ``manner`` (how), ``yesno``, ``comparison``, or ``factoid``; the factoid's ``answer_type`` comes from its wh-phrase
   (``sentences.expected_type``).
 * ``names``: runs of capitalised words the question writes mid-sentence (or in capitals),
   as written; ``key_terms``: its content words.
@@ -32,10 +32,10 @@ _BROAD = re.compile(
     r"^\s*(?:and\s+)?(?:"
     r"what\s+(?:do|does|did)\s+(?:the\s+)?(?:articles?|sources?|reports?|texts?|pages?|stories)"
     r"\s+(?:say|report|tell|write|mention)"
-    r"|(?:can\s+you\s+)?(?:tell\s+me|give\s+me|write)\s+(?:about|an?\s+(?:overview|summary))"
+    r"|(?:can\s+you\s+)?(?:tell\s+me|give\s+me|write)\s+about"
     r"|(?:(?:can|could)\s+you\s+)?(?:please\s+)?(?:summari[sz]e|sum\s+up|recap|describe|outline|"
-    r"explain|overview|list|put\s+together|walk\s+me\s+through|run\s+me\s+through|"
-    r"give\s+me\s+(?:a|an|the)\s+(?:\w+\s+)?(?:overview|summary|rundown|timeline|picture|range))\b"
+    r"explain|list|put\s+together|walk\s+me\s+through|run\s+me\s+through|"
+    r"give\s+me\s+(?:a|an|the)\s+(?:\w+\s+)?(?:picture|range))\b"
     r"|how\s+(?:has|have|did|is|are|was|were)\b.*\b(?:develop|evolv|chang|grow|grown|deepen|"
     r"progress|shift|expand|unfold)"
     # "how has Japan supported …", "how have they reacted": a manner over time, in the perfect
@@ -50,6 +50,7 @@ _BROAD = re.compile(
     r"|what\s+(?:are|were)\s+the\s+(?:\w+\s+)?\w+[^s\W]s\b"
     r"|(?:what|which)\s+(?:\w+\s+)?\w+[^s\W]s\s+(?:do|does|did|have|has|had|are|were|is|was)\b"
     r"|what\s+roles?\b"
+    # anywhere: "give me an overview of…", "a timeline of…", "everything the reports say"
     r")|\b(?:overview|summary|timeline|everything|all\s+in\s+all|overall|rundown)\b"
     r"|\b(?:across|according\s+to|in)\s+(?:the|these|all\s+the)\s+(?:\w+\s+)?"
     r"(?:articles|reports|coverage|stories|sources)\b"
