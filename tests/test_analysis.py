@@ -188,7 +188,18 @@ def test_a_post_asked_about_must_be_named_by_the_answer() -> None:
         # an irregular past ("met") is the planned verb ("plans to meet")
         ("What did the two leaders agree when they met on Wednesday?",
          "His visit marks his first, with plans to meet the prime minister on Wednesday.", True),
+        # a demand is not the event ("calls on … to revoke")
+        ("Did the council end up closing the bridge?",
+         "Residents have called on the council to close the bridge to lorries.", True),
+        # asked for an outcome; the sentence has the same event still to come
+        ("What was the verdict at the appeal hearing?",
+         "The appeal hearing will take place in May.", True),
+        ("How much was the firm fined in the end?",
+         "The firm is expected to be sentenced at a later hearing.", True),
         # the sentence says it happened, or the question asks about the plan itself
+        ("What was the verdict at the appeal hearing?",
+         "At the appeal hearing the judges upheld the conviction.", False),
+        ("What was the outcome of the vote?", "The motion was carried by 12 votes to 3.", False),
         ("When did Japan open its mission?", "Japan opened its mission on 16 January.", False),
         ("When did Japan open its mission?",
          "Japan, which planned to open it in 2024, opened its mission on 16 January.", False),

@@ -28,7 +28,15 @@ _ASKS_PLAN = re.compile(
 _MODAL = r"(?:will|would|could|may|might|shall|should|due\s+to\s+be)(?:\s+not)?(?:\s+(?:be|have\s+been))?"
 _PLAN_HEAD = (
     r"(?:expect\w*|plan\w*|set|aim\w*|hop(?:e|es|ed|ing)|seek\w*|intend\w*|negotiat\w*|talks"
-    r"|propos\w*|likely|wants?|going|scheduled|poised|ready|bid|effort\w*|attempt\w*)"
+    r"|propos\w*|likely|wants?|going|scheduled|poised|ready|bid|effort\w*|attempt\w*"
+    # a demand is not the event either: "calls on the authority to revoke the permit"
+    r"|call(?:s|ed|ing)?\s+(?:on|for)|urg(?:e|es|ed|ing)|demand\w*)"
+)
+# A question after the result of an event: "what was the verdict", "fined in the end".
+_OUTCOME = re.compile(
+    r"\b(?:outcome|verdict|results?|in\s+the\s+end|eventually|ultimately|end(?:ed)?\s+up"
+    r"|found\s+guilty|convicted|acquitted)\b",
+    re.I,
 )
 _PLANNED = re.compile(
     rf"\b(?:{_MODAL}|{_PLAN_HEAD}\s+(?:[\w’'-]+\s+){{0,3}}?to(?:\s+be)?)\s+([\w’'-]+)", re.I
@@ -71,8 +79,13 @@ def _planned_and_stated(text: str) -> tuple[frozenset[str], frozenset[str]]:
 
 
 def only_planned(question: str, text: str) -> bool:
-    """``text`` has a word of the question only as something planned, never as done."""
+    """``text`` has a word of the question only as something planned, never as done; or the
+    question asks for an outcome ("what was the verdict of the June trial?") and ``text``
+    speaks of the same thing ("the trial") only as something still to come ("will take
+    place on 9 June")."""
     planned, stated = _planned_and_stated(text)
     core = core_question(question)
     asked = {t for w in _WORD.findall(core) for t in _terms(w)} - _planned_and_stated(core)[0]
-    return bool(asked & (planned - stated))
+    if asked & (planned - stated):
+        return True
+    return bool(_OUTCOME.search(core) and planned and asked & stated)
