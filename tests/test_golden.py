@@ -95,6 +95,10 @@ NOT_MET_BLIND_R12 = {"hit@1", "hit@5", "mrr@5", "peer-gap/hit@1", "accuracy", "*
                      "key_point_coverage", "refusal_accuracy", "false_refusal_rate"}  # fmt: skip
 NOT_MET_TESSEL_R9 = {"hit@1", "mrr@5", "peer-gap/hit@1", "accuracy", "*/accuracy",
                      "key_point_coverage", "refusal_accuracy", "false_refusal_rate"}  # fmt: skip
+NOT_MET_BLIND_R13 = {"hit@1", "mrr@5", "accuracy", "*/accuracy", "key_point_coverage",
+                     "refusal_accuracy", "false_refusal_rate"}  # fmt: skip
+NOT_MET_TESSEL_R10 = {"hit@1", "hit@5", "mrr@5", "paraphrase/hit@5", "accuracy", "*/accuracy",
+                      "key_point_coverage", "refusal_accuracy", "false_refusal_rate"}  # fmt: skip
 NOT_MET_TESSEL_R3 = {"hit@1", "hit@5", "mrr@5", "peer-gap/hit@1", "paraphrase/hit@5", "accuracy",
                      "*/accuracy", "key_point_coverage", "refusal_accuracy",
                      "false_refusal_rate"}  # fmt: skip
@@ -153,6 +157,10 @@ SETS = [
     GoldenSet(
         "blind-r12", GOLDEN.with_name("blind-r12.jsonl"), GENERAL, frozenset(NOT_MET_BLIND_R12)
     ),
+    # The thirteenth: written after round 11, measured before and after round 12 (outcomes).
+    GoldenSet(
+        "blind-r13", GOLDEN.with_name("blind-r13.jsonl"), GENERAL, frozenset(NOT_MET_BLIND_R13)
+    ),
     # The second corpus: five scraped-style pages on an unrelated story, and its questions.
     GoldenSet(
         "tessel-spill",
@@ -178,7 +186,7 @@ SETS = [
         CORPORA / "tessel-spill" / "articles",
     ),
     # Its fourth and fifth, written and measured like blind r7 and r8; its sixth like r9, its
-    # seventh like r10, its eighth like r11, its ninth like r12.
+    # seventh like r10, its eighth like r11, its ninth like r12, its tenth like r13.
     *(
         GoldenSet(
             f"tessel-spill-r{n}",
@@ -194,6 +202,7 @@ SETS = [
             (7, NOT_MET_TESSEL_R7),
             (8, NOT_MET_TESSEL_R8),
             (9, NOT_MET_TESSEL_R9),
+            (10, NOT_MET_TESSEL_R10),
         )
     ),
 ]
