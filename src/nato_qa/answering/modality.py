@@ -7,7 +7,10 @@ it as one is the commonest way a tempting unanswerable question gets answered.
 
 Plain English only: the question is in the past (did, was, has…) and does not itself ask
 about a plan; the sentence carries one of the question's words only as the verb of a modal
-("will open") or of a plan ("expected to be signed", "plans to visit").
+("will open") or of a plan ("expected to be signed", "plans to visit"), a demand counting as
+one ("calls on the authority to revoke"). A question after an outcome ("what was the verdict",
+"fined in the end") is not answered by a sentence that has the same thing still to come ("a
+trial will take place on 9 June").
 """
 
 from __future__ import annotations
