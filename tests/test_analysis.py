@@ -57,6 +57,9 @@ def test_names_are_capitalised_runs_not_the_opening_word() -> None:
     assert question_names("Who won the 2018 FIFA World Cup?") == ["FIFA World Cup"]
     assert question_names("What did the PM say about Tokyo's plans?") == ["PM", "Tokyo"]
     assert question_names("why did the council delay the tram line?") == []
+    # the first person is nobody's name: such a question is not about something unknown
+    assert question_names("How many ships sank? I've read different figures") == []
+    assert question_names("When did the Brenner Pass reopen? I'm curious") == ["Brenner Pass"]
 
 
 @pytest.fixture(scope="module")

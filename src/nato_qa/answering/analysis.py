@@ -70,6 +70,7 @@ _NAME_RUN = re.compile(
     r"\b(?:[A-Z][\w’'&.-]*[A-Za-z0-9])(?:\s+(?:of\s+the\s+|of\s+)?[A-Z][\w’'&.-]*[A-Za-z0-9])*"
 )
 _PLAIN_WORD = re.compile(r"\w+")
+_FIRST_PERSON = re.compile(r"I(?:[’'](?:ve|m|d|ll))?")  # "I've seen different numbers": no name
 _QUESTION_WORDS = {
     "what", "who", "whom", "whose", "which", "when", "where", "why", "how", "is", "are", "was",
     "were", "do", "does", "did", "can", "could", "will", "would", "should", "has", "have",
@@ -129,7 +130,9 @@ def question_names(question: str) -> list[str]:
     names = []
     for match in _NAME_RUN.finditer(question):
         words = match.group(0).split()
-        while words and words[0].lower().strip("’'") in _QUESTION_WORDS:
+        while words and (
+            words[0].lower().strip("’'") in _QUESTION_WORDS or _FIRST_PERSON.fullmatch(words[0])
+        ):
             words.pop(0)
         if not words:
             continue
