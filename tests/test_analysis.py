@@ -87,6 +87,11 @@ def test_what_the_corpus_never_mentions_is_found_from_its_own_text(analysed) -> 
     # one unknown name beside a known one: on topic (the answer check decides)
     mixed = analysed("What did Angela Merkel say about NATO?")
     assert mixed.unknown_names == ("Angela Merkel",) and not mixed.off_corpus
+    # a short abbreviation the articles spell out ("PM" for Prime Minister) is no unknown name
+    abbreviated = analysed("what city was the japanese PM travelling to for the summit?")
+    assert abbreviated.unknown_names == () and not abbreviated.off_corpus
+    # but a long one, or a name, the articles never write still is
+    assert analysed("What does UNESCO say about Kyoto's temples?").off_corpus
 
 
 def test_off_corpus_questions_are_refused_with_nothing_cited(service: QAService) -> None:

@@ -12,7 +12,8 @@
   when no article writes it; a term is unknown when no article has it and none of the
   articles' words is close to it (the query expansion's vectors, at its similarity). A
   question whose every name is unknown, or most of whose terms are, is about something the
-  articles never mention: it is refused outright (``off_corpus``).
+  articles never mention: it is refused outright (``off_corpus``). A short abbreviation the
+  articles never write ("PM", "NZ") counts as neither: they most likely spell it out.
 
 Nothing here lists words of one corpus: the same rules read any articles.
 """
@@ -70,6 +71,7 @@ _NAME_RUN = re.compile(
     r"\b(?:[A-Z][\w’'&.-]*[A-Za-z0-9])(?:\s+(?:of\s+the\s+|of\s+)?[A-Z][\w’'&.-]*[A-Za-z0-9])*"
 )
 _PLAIN_WORD = re.compile(r"\w+")
+_ABBREVIATION = re.compile(r"[A-Z][A-Z0-9]{1,2}")
 _FIRST_PERSON = re.compile(r"I(?:[’'](?:ve|m|d|ll))?")  # "I've seen different numbers": no name
 _QUESTION_WORDS = {
     "what", "who", "whom", "whose", "which", "when", "where", "why", "how", "is", "are", "was",
@@ -179,6 +181,9 @@ def analyse(
     wants = expected_type(core)
     names = question_names(core)
     text, text_words = keyword.text()
+    # A short abbreviation the articles never write ("PM", "NZ", "O2") is most likely one they
+    # spell out ("Prime Minister"): it counts as neither a known nor an unknown name.
+    names = [n for n in names if not _ABBREVIATION.fullmatch(n) or _name_known(n, text, text_words)]
     unknown_names = tuple(n for n in names if not _name_known(n, text, text_words))
     key_terms = tuple(w for w in vocabulary([core]) if w not in _QUESTION_WORDS)
     words, matrix, row_of = keyword.word_matrix()
