@@ -4,8 +4,8 @@
   done to…", "give me an overview…"; summary requests such as "sum up", "walk me through",
   "a timeline"; several things asked for by a plural, "what roles…", "in what areas…"; a
   manner in the perfect, "how has X affected…"; two questions in one), ``reason`` (why),
-  ``manner`` (how), ``yesno``, ``comparison``, or ``factoid``; the factoid's ``answer_type`` comes from its wh-phrase
-  (``sentences.expected_type``).
+  ``manner`` (how), ``yesno``, ``comparison``, or ``factoid``; the factoid's ``answer_type``
+  comes from its wh-phrase (``sentences.expected_type``).
 * ``names``: runs of capitalised words the question writes mid-sentence (or in capitals),
   as written; ``key_terms``: its content words.
 * what the corpus does not know, from the corpus's own statistics: a name is **unknown**
@@ -183,8 +183,9 @@ def analyse(
     text, text_words = keyword.text()
     # A short abbreviation the articles never write ("PM", "NZ", "O2") is most likely one they
     # spell out ("Prime Minister"): it counts as neither a known nor an unknown name.
-    names = [n for n in names if not _ABBREVIATION.fullmatch(n) or _name_known(n, text, text_words)]
-    unknown_names = tuple(n for n in names if not _name_known(n, text, text_words))
+    known = {n: _name_known(n, text, text_words) for n in names}
+    names = [n for n in names if known[n] or not _ABBREVIATION.fullmatch(n)]
+    unknown_names = tuple(n for n in names if not known[n])
     key_terms = tuple(w for w in vocabulary([core]) if w not in _QUESTION_WORDS)
     words, matrix, row_of = keyword.word_matrix()
     missing = [w for w in key_terms if w not in row_of and not keyword.knows(w)]
