@@ -160,6 +160,22 @@ def test_answer_types_want_what_the_question_does_not_give() -> None:
     assert not fits("How much did Japan give to the fund?", "Japan gave 30 helmets.")
     assert not fits("When did Japan open its mission in 2024?", "It opened in 2024.")
     assert fits("When did Japan open its mission in 2024?", "It opened in January 2024.")
+    # a year, a date, an age: not any number or any word of time
+    staff = "Kim, who has worked at the mill for 11 years, said the staff were upset."
+    assert fits("When did the mill open?", staff)  # "when" takes any time …
+    assert not fits("What year did the mill first open?", staff)  # … "what year" a year
+    assert fits("In which year did the mill open?", "The mill opened in 1998.")
+    assert not fits("On what date did the firm reopen it?", "The firm may reopen it soon.")
+    assert fits("On what date did the firm reopen it?", "The firm reopened it on 3 May.")
+    assert not fits("How old is Kim?", "Kim, 11 years at the mill, spoke.")
+    assert fits("How old is Kim?", "Kim, 54-year-old mill worker, spoke.")
+    # profits and turnover are sums, asked for by the firm's name too
+    firm = "Mill Group plc employs around 1,900 people across eight sites."
+    assert not fits("What is Mill Group's annual turnover?", firm)
+    assert not fits("How much profit did Mill Group make last year?", firm)
+    assert fits("What are Mill Group's annual profits?", "It made a profit of £3m.")
+    # "the purpose of Japan's defence budget" asks for no sum
+    assert expected_type("What is the purpose of Japan's huge defence budget plan?") is None
 
 
 def test_what_a_quantity_question_measures() -> None:

@@ -166,9 +166,23 @@ _GIVING = (
     r"spen[dt]|giv\w*|gave|put|pa(?:y|id)|contribut\w*|invest\w*|pledg\w*|donat\w*|fined?|"
     r"earn\w*|charg\w*|rais\w*|award\w*|owe[sd]?"
 )
-_MONEY_NOUNS = r"budget|cost|price|salary|fine|fee|wage|pay|compensation|damages|penalty"
-# "What is the (annual) budget …": the quantity a question asks for by name.
-_WHAT_IS_THE = r"\b(what|how much) (is|was|were|are|will be|would be) the (?:[\w-]+ ){0,2}"
+_MONEY_NOUNS = (
+    r"budget|cost|price|salary|fine|fee|wage|pay|compensation|damages|penalty|profits?|"
+    r"turnover|revenues?|income|earnings"
+)
+# "What is the (annual) budget …", "what are the firm's annual profits": the quantity a
+# question asks for by name.
+_WHAT_IS_THE = (
+    r"\b(what|how much) (is|was|were|are|will be|would be) "
+    r"(?:the |(?:(?-i:[A-Z])[\w-]* ){0,2}(?-i:[A-Z])[\w-]*[’']s )(?:[\w-]+ ){0,2}"
+)
+# A year as news writes one; a date (a month or a day of the week); an age.
+_A_YEAR = re.compile(rf"\b{_YEAR_DIGITS}\b")
+_NAMED_TIMES = "|".join(w.capitalize() for w in f"{_MONTHS}|{_DAYS}".split("|"))
+_A_DATE = re.compile(
+    rf"\b(?:{_NAMED_TIMES})\b|\b\d{{1,2}}[/.]\d{{1,2}}[/.]\d{{2,4}}\b"
+)  # "May", not "may"
+_AN_AGE = re.compile(r"\b\d+[\s-]years?[\s-]old\b|\baged\s+\d+|\bage\s+(?:of\s+)?\d+", re.I)
 _TYPES: tuple[tuple[re.Pattern[str], AnswerType], ...] = (
     (re.compile(r"^\s*what (did|does|do|has|have|had|will|would) .+? "
                 r"(say|tell|state|announce|declare|claim|comment|remark|write)\b", re.I),
@@ -178,7 +192,9 @@ _TYPES: tuple[tuple[re.Pattern[str], AnswerType], ...] = (
      AnswerType("post", _TITLE, attributed=True)),
     (re.compile(r"\bwhat (percentage|percent|proportion|share)\b|\bhow many per ?cent\b", re.I),
      AnswerType("percentage", _PERCENT)),
+    (re.compile(r"\bhow old\b|\bwhat age\b|\bat what age\b", re.I), AnswerType("age", _AN_AGE)),
     (re.compile(rf"^\s*(?:and )?how much\b.*\b({_GIVING}|cost|worth)\b|\bwhat sum\b"
+                rf"|^\s*(?:and )?how much (?:\w+ )?({_MONEY_NOUNS})\b"
                 rf"|{_WHAT_IS_THE}({_MONEY_NOUNS})\b|^\s*(?:and )?what (?:\w+ )?({_MONEY_NOUNS})\b",
                 re.I),
      AnswerType("money", _MONEY)),
@@ -190,10 +206,11 @@ _TYPES: tuple[tuple[re.Pattern[str], AnswerType], ...] = (
                 rf"|{_WHAT_IS_THE}(population|displacement|tonnage|length|height|weight|"
                 r"(total |land |surface )?area)\b", re.I),
      AnswerType("number", _NUMBER)),
-    (re.compile(r"^\s*when\b|\bwhat (year|date|day|month)\b|\bin which year\b", re.I),
+    (re.compile(r"\b(?:what|which) year\b", re.I), AnswerType("year", _A_YEAR)),
+    (re.compile(r"\b(?:what|which) (?:date|day)\b", re.I), AnswerType("date", _A_DATE)),
+    (re.compile(r"^\s*when\b|\bwhat month\b", re.I),
      AnswerType("time", _TIME)),
-    (re.compile(r"^\s*(who|whom|whose)\b|\bwhat (is|was|were|are) the names? of\b", re.I),
-     AnswerType("name", _PROPER)),
+    (re.compile(r"^\s*(who|whom|whose)\b|\bnames? of\b", re.I), AnswerType("name", _PROPER)),
     (re.compile(r"^\s*where\b|\bwhich (city|town|country|place)\b|\bin which (city|country)\b", re.I),
      AnswerType("place", _PROPER)),
 )  # fmt: skip
