@@ -3,6 +3,8 @@ with questions written for the test, on the real corpus."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from nato_qa import QAService
@@ -11,6 +13,10 @@ from nato_qa.answering.modality import asks_what_happened, only_planned
 from nato_qa.answering.summary import informative
 from nato_qa.evaluation import normalise
 from nato_qa.sentences import expected_type, measured_phrase, mentions, required_entities
+
+from .conftest import make_settings
+
+SECOND_CORPUS = Path(__file__).parent / "corpora" / "tessel-spill" / "articles"
 
 
 @pytest.mark.parametrize(
@@ -74,9 +80,10 @@ def analysed(service: QAService):  # type: ignore[no-untyped-def]
 
 def test_what_the_corpus_never_mentions_is_found_from_its_own_text(analysed) -> None:  # type: ignore[no-untyped-def]
     sport = analysed("Who won the 2018 FIFA World Cup?")
-    assert sport.unknown_names == ("FIFA World Cup",) and sport.off_corpus
+    assert sport.unknown_names == ("FIFA World Cup",) and sport.unknown_subject
     cooking = analysed("whats a good ramen recipe")
-    assert {"ramen", "recipe"} <= set(cooking.unknown_terms) and cooking.off_corpus
+    assert {"ramen", "recipe"} <= set(cooking.unknown_terms) and cooking.unfamiliar
+    assert not cooking.unknown_subject and cooking.off_corpus
     # on-topic: names the articles write, even inside a longer capitalised run
     for question in ("Who heads Japan's independent mission to NATO?",
                      "Why is an Asian NATO-like framework unlikely soon?",
@@ -97,7 +104,21 @@ def test_what_the_corpus_never_mentions_is_found_from_its_own_text(analysed) -> 
 def test_off_corpus_questions_are_refused_with_nothing_cited(service: QAService) -> None:
     for question in ("Who won the 2018 FIFA World Cup?", "whats a good ramen recipe"):
         answer = service.ask(question)
-        assert answer.refused and answer.citations == ()
+        assert answer.refused and answer.citations == () and answer.related == ()
+
+
+def test_a_paraphrase_in_unfamiliar_words_is_still_answered(tmp_path: Path, embedder) -> None:  # type: ignore[no-untyped-def]
+    """Most of its words are none of the articles' (nor close to theirs), yet a sentence
+    answers it: unfamiliar words alone refuse nothing (on the second corpus)."""
+    service = QAService(make_settings(tmp_path).with_overrides(corpus_dir=SECOND_CORPUS))
+    service.__dict__["embedder"] = embedder
+    with service:
+        assert service.ingest().ok
+        question = "By what proportion has the parent company's stock-market valuation dropped?"
+        retriever = service.retriever
+        assert analyse(question, retriever.keyword, retriever.scorer.vectors).unfamiliar
+        answer = service.ask(question)
+        assert not answer.refused and "6%" in answer.text
 
 
 def test_broad_question_gets_a_grouped_diverse_summary(service: QAService) -> None:

@@ -11,9 +11,11 @@
 * what the corpus does not know, from the corpus's own statistics: a name is **unknown**
   when no article writes it; a term is unknown when no article has it and none of the
   articles' words is close to it (the query expansion's vectors, at its similarity). A
-  question whose every name is unknown, or most of whose terms are, is about something the
-  articles never mention: it is refused outright (``off_corpus``). A short abbreviation the
-  articles never write ("PM", "NZ") counts as neither: they most likely spell it out.
+  question whose every name is unknown (``unknown_subject``) is about something the articles
+  never mention: it is refused outright. One most of whose terms are unknown
+  (``unfamiliar``) is still answered when a sentence clears the bar (a paraphrase uses words
+  the articles don't); refused, it offers only close passages as reading. A short abbreviation the articles never write ("PM",
+  "NZ") counts as neither: they most likely spell it out.
 
 Nothing here lists words of one corpus: the same rules read any articles.
 """
@@ -98,14 +100,24 @@ class QuestionAnalysis:
         return self.kind == "broad"
 
     @property
-    def off_corpus(self) -> bool:
-        """About something the articles never mention: every name it gives is unknown, or
-        (with no known name) most of its terms are."""
-        if self.names and len(self.unknown_names) == len(self.names):
-            return True
+    def unknown_subject(self) -> bool:
+        """Every name the question gives is one no article writes."""
+        return bool(self.names) and len(self.unknown_names) == len(self.names)
+
+    @property
+    def unfamiliar(self) -> bool:
+        """No name the articles write, and most of its terms none of theirs is close to. A
+        paraphrase can be so too ("the parent firm's stock market value dropped"), so this
+        refuses nothing by itself: when the answer is refused, it offers related reading only
+        from close passages (``ExtractiveBackend.draft``)."""
         known_names = len(self.names) - len(self.unknown_names)
         terms = len(self.key_terms)
         return not known_names and terms >= 3 and len(self.unknown_terms) * 2 > terms
+
+    @property
+    def off_corpus(self) -> bool:
+        """About something the articles may never mention: an unknown subject, or unfamiliar."""
+        return self.unknown_subject or self.unfamiliar
 
 
 def question_kind(question: str) -> str:

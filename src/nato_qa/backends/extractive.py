@@ -71,11 +71,14 @@ class ExtractiveBackend:
     def draft(self, evidence: Evidence) -> Draft:
         threshold = self.settings.refusal_threshold
         analysis = self.analyse(evidence.question)
-        if analysis.off_corpus:
+        floor = self.context.related_similarity
+        close = [h for h in evidence.hits if h.dense_similarity >= floor]
+        if analysis.unknown_subject:
             # about something no article mentions: related reading only if a passage is close
-            floor = self.context.related_similarity
-            close = [h for h in evidence.hits if h.dense_similarity >= floor]
             return refusal(close)
+        # most of its words the articles have nothing close to: perhaps a paraphrase, so it is
+        # answered if a sentence clears the bar; if refused, related reading only if close
+        related = close if analysis.unfamiliar else evidence.hits
         scored = self.score_sentences(evidence.question, evidence.hits)
         if analysis.broad:
             answer = self._summary(scored, threshold, evidence.question)
@@ -97,7 +100,7 @@ class ExtractiveBackend:
             and asks_what_happened(evidence.question)
             and only_planned(evidence.question, scored[0].text)
         ):
-            return refusal(evidence.hits)  # the closest evidence has it planned, not done
+            return refusal(related)  # the closest evidence has it planned, not done
         measured = measured_phrase(evidence.question)
         if measured:
             scored = self._naming(measured, scored, threshold)
@@ -107,7 +110,7 @@ class ExtractiveBackend:
             # paraphrase that shares no word with it needs.
             threshold *= self.typed_threshold_ratio
         if not scored or scored[0].score < threshold:
-            return refusal(evidence.hits)
+            return refusal(related)
         best = scored[0]
         chosen = [best]
         if re.match(r"^\s*(why|how)\b", evidence.question, re.I):
