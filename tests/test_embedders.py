@@ -53,6 +53,42 @@ def test_every_embedder_gives_unit_vectors_of_its_dimension(any_embedder: Embedd
     assert all(np.allclose(np.linalg.norm(rows, axis=1), 1.0, atol=1e-4) for rows in sentences)
 
 
+def test_a_question_runs_on_one_thread_and_gets_the_same_vector(any_embedder: Embedder) -> None:
+    import threading
+
+    import torch
+
+    from nato_qa.embedders.base import SMALL_INPUT_CHARS, one_thread_if_small
+
+    before = torch.get_num_threads()
+    with one_thread_if_small(len(TEXTS[0])):
+        assert torch.get_num_threads() == 1
+        alone = any_embedder.encode_queries(TEXTS[:1])
+    assert torch.get_num_threads() == before  # restored
+    with one_thread_if_small(SMALL_INPUT_CHARS + 1):
+        assert torch.get_num_threads() == before  # a passage batch keeps every thread
+    if before > 1:  # the same vector either way (only the sums' order may differ)
+        assert np.allclose(alone, any_embedder.encode_queries(TEXTS[:1]), atol=1e-5)
+    # set in a worker thread (where the UI answers), the count is that thread's alone
+    inside, done = threading.Event(), threading.Event()
+    seen: list[int] = []
+
+    def answer_in_a_worker() -> None:
+        with one_thread_if_small(10):
+            seen.append(torch.get_num_threads())
+            inside.set()
+            done.wait(10)
+        seen.append(torch.get_num_threads())
+
+    worker = threading.Thread(target=answer_in_a_worker)
+    worker.start()
+    inside.wait(10)
+    assert torch.get_num_threads() == before  # this thread's count did not move
+    done.set()
+    worker.join()
+    assert seen == [1, before] or before == 1
+
+
 def test_prefixes_where_the_model_wants_them(embedder: Embedder, e5: E5Embedder) -> None:
     # MiniLM is symmetric; e5 reads "query: " and "passage: " differently
     assert np.allclose(embedder.encode_queries(TEXTS[:1]), embedder.encode_passages(TEXTS[:1]))

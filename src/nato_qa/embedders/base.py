@@ -7,10 +7,43 @@ extended by another (``EmbedderMismatchError``): vectors of two models are never
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import sys
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from typing import Protocol, runtime_checkable
 
 import numpy as np
+
+# Inputs up to this many characters (a question and its words) run on one torch thread.
+SMALL_INPUT_CHARS = 512
+
+
+@contextmanager
+def one_thread_if_small(chars: int) -> Iterator[None]:
+    """Run a model on one torch thread when its input is small (``SMALL_INPUT_CHARS``).
+
+    A question's model run takes the same 12 ms on one thread as on two when the cores are
+    idle, but on a shared machine the second thread waits for a core at every layer: with
+    another process busy, ``ask()`` took p50 / p95 43 / 129 ms on two threads against 24 /
+    43 on one (docs/benchmarks.md). Larger inputs (passages at ingestion) keep every thread.
+    The count is set and put back in the calling thread. Set from any thread but the main
+    one it holds for that thread alone (OpenMP's count is per thread; threads that never set
+    one follow the main thread's), so the UI's answers, each in a worker thread, keep their
+    own; the CLI asks from the main thread, alone.
+    """
+    torch = sys.modules.get("torch")
+    if torch is None or chars > SMALL_INPUT_CHARS:
+        yield
+        return
+    previous = torch.get_num_threads()
+    if previous == 1:
+        yield
+        return
+    torch.set_num_threads(1)
+    try:
+        yield
+    finally:
+        torch.set_num_threads(previous)
 
 
 @runtime_checkable

@@ -25,7 +25,7 @@ from typing import Any
 import numpy as np
 
 from nato_qa.config import make_offline
-from nato_qa.embedders.base import late_chunk, unit_rows
+from nato_qa.embedders.base import late_chunk, one_thread_if_small, unit_rows
 from nato_qa.errors import ConfigError
 
 QUERY, PASSAGE = "query: ", "passage: "
@@ -264,7 +264,8 @@ class E5Embedder:
 
         out: list[np.ndarray] = [np.zeros((0, self.dimension), np.float32)] * len(windows)
         order = sorted(range(len(windows)), key=lambda i: -len(windows[i]))
-        with torch.inference_mode():
+        tokens = sum(map(len, windows))  # about 4 characters each
+        with torch.inference_mode(), one_thread_if_small(4 * tokens):
             for lo in range(0, len(order), self.batch_size):
                 group = order[lo : lo + self.batch_size]
                 width = max(len(windows[i]) for i in group) + 2

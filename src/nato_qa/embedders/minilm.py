@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 
 from nato_qa.config import make_offline
-from nato_qa.embedders.base import late_chunk, unit_rows
+from nato_qa.embedders.base import late_chunk, one_thread_if_small, unit_rows
 from nato_qa.errors import ConfigError
 
 WORDS_PER_RUN = 128  # single words (query expansion's vocabulary) per model run
@@ -67,13 +67,14 @@ class MiniLMEmbedder:
         """Unit-length float32 vectors, one row per text."""
         if not texts:
             return np.zeros((0, self.dimension), dtype=np.float32)
-        vectors = self._model.encode(
-            list(texts),
-            batch_size=self.batch_size,
-            normalize_embeddings=True,
-            convert_to_numpy=True,
-            show_progress_bar=progress,
-        )
+        with one_thread_if_small(sum(map(len, texts))):
+            vectors = self._model.encode(
+                list(texts),
+                batch_size=self.batch_size,
+                normalize_embeddings=True,
+                convert_to_numpy=True,
+                show_progress_bar=progress,
+            )
         return np.asarray(vectors, dtype=np.float32)
 
     def encode_queries(self, texts: Sequence[str]) -> np.ndarray:
@@ -160,7 +161,7 @@ class MiniLMEmbedder:
         positions = [p for piece in pieces for p in range(len(piece))]
         owner = torch.tensor([n for n, piece in enumerate(pieces) for _ in piece])
         mask = owner[:, None] == owner[None, :]
-        with torch.inference_mode():
+        with torch.inference_mode(), one_thread_if_small(sum(map(len, texts))):
             tokens = (
                 model[0]
                 .auto_model(
