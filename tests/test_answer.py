@@ -165,8 +165,6 @@ def test_answer_types_want_what_the_question_does_not_give() -> None:
     assert fits("When did the mill open?", staff)  # "when" takes any time …
     assert not fits("What year did the mill first open?", staff)  # … "what year" a year
     assert fits("In which year did the mill open?", "The mill opened in 1998.")
-    assert not fits("On what date did the firm reopen it?", "The firm may reopen it soon.")
-    assert fits("On what date did the firm reopen it?", "The firm reopened it on 3 May.")
     assert not fits("How old is Kim?", "Kim, 11 years at the mill, spoke.")
     assert fits("How old is Kim?", "Kim, 54-year-old mill worker, spoke.")
     # profits and turnover are sums, asked for by the firm's name too

@@ -176,12 +176,8 @@ _WHAT_IS_THE = (
     r"\b(what|how much) (is|was|were|are|will be|would be) "
     r"(?:the |(?:(?-i:[A-Z])[\w-]* ){0,2}(?-i:[A-Z])[\w-]*[’']s )(?:[\w-]+ ){0,2}"
 )
-# A year as news writes one; a date (a month or a day of the week); an age.
+# A year as news writes one; an age.
 _A_YEAR = re.compile(rf"\b{_YEAR_DIGITS}\b")
-_NAMED_TIMES = "|".join(w.capitalize() for w in f"{_MONTHS}|{_DAYS}".split("|"))
-_A_DATE = re.compile(
-    rf"\b(?:{_NAMED_TIMES})\b|\b\d{{1,2}}[/.]\d{{1,2}}[/.]\d{{2,4}}\b"
-)  # "May", not "may"
 _AN_AGE = re.compile(r"\b\d+[\s-]years?[\s-]old\b|\baged\s+\d+|\bage\s+(?:of\s+)?\d+", re.I)
 _TYPES: tuple[tuple[re.Pattern[str], AnswerType], ...] = (
     (re.compile(r"^\s*what (did|does|do|has|have|had|will|would) .+? "
@@ -207,8 +203,7 @@ _TYPES: tuple[tuple[re.Pattern[str], AnswerType], ...] = (
                 r"(total |land |surface )?area)\b", re.I),
      AnswerType("number", _NUMBER)),
     (re.compile(r"\b(?:what|which) year\b", re.I), AnswerType("year", _A_YEAR)),
-    (re.compile(r"\b(?:what|which) (?:date|day)\b", re.I), AnswerType("date", _A_DATE)),
-    (re.compile(r"^\s*when\b|\bwhat month\b", re.I),
+    (re.compile(r"^\s*when\b|\bwhat (date|day|month)\b", re.I),
      AnswerType("time", _TIME)),
     (re.compile(r"^\s*(who|whom|whose)\b|\bnames? of\b", re.I), AnswerType("name", _PROPER)),
     (re.compile(r"^\s*where\b|\bwhich (city|town|country|place)\b|\bin which (city|country)\b", re.I),
