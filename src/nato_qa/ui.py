@@ -440,7 +440,7 @@ def build_app(service: QAService) -> gr.Blocks:
         return f'<div class="nqa-msg">{head}{render_article(article)}</div>'
 
     with gr.Blocks(title="nato-qa", analytics_enabled=False) as app:
-        gr.Markdown("## Japan & NATO: cited answers from the articles")
+        gr.Markdown("## nato-qa: cited answers from the articles")
         turns = gr.State([])
         with gr.Tabs():
             with gr.Tab("Chat", id="chat"), gr.Row():
@@ -449,8 +449,8 @@ def build_app(service: QAService) -> gr.Blocks:
                         label="Conversation", show_label=False, elem_id="nqa-chat", height="calc(100vh - 260px)",
                         layout="panel", latex_delimiters=[], buttons=[],
                         sanitize_html=True, group_consecutive_messages=False,
-                        placeholder="Ask about Japan and NATO. Every answer quotes the "
-                        "articles; its sources are listed under it.",
+                        placeholder="Ask about the articles. Every answer quotes them; "
+                        "its sources are listed under it.",
                     )  # fmt: skip
                     with gr.Row():
                         box = gr.Textbox(
