@@ -14,8 +14,9 @@
   question whose every name is unknown (``unknown_subject``) is about something the articles
   never mention: it is refused outright. One most of whose terms are unknown
   (``unfamiliar``) is still answered when a sentence clears the bar (a paraphrase uses words
-  the articles don't); refused, it offers only close passages as reading. A short abbreviation the articles never write ("PM",
-  "NZ") counts as neither: they most likely spell it out.
+  the articles don't); refused, it offers only close passages as reading. A short
+  abbreviation the articles never write ("PM", "NZ") counts as neither: they most likely
+  spell it out.
 
 Nothing here lists words of one corpus: the same rules read any articles.
 """
