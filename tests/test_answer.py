@@ -172,6 +172,16 @@ def test_answer_types_want_what_the_question_does_not_give() -> None:
     assert not fits("What is Mill Group's annual turnover?", firm)
     assert not fits("How much profit did Mill Group make last year?", firm)
     assert fits("What are Mill Group's annual profits?", "It made a profit of £3m.")
+    # a response: what the actor said or did, with the actor named ("Moscow", not Tokyo's
+    # minister speaking of Russia)
+    moscow = "How did Moscow officially respond to the launch of the mission?"
+    assert not fits(moscow, "Minister Aoki expressed concern about Russia's incursion.")
+    assert not fits(moscow, "The mission was launched amid tensions with Moscow.")  # no reply
+    assert fits(moscow, "Moscow condemned the launch as a provocation.")
+    seoul = "What was South Korea's official response to the proposal?"
+    assert fits(seoul, "South Korea said it would study the proposal.")
+    assert not fits(seoul, "Ties with South Korea have grown.")
+    assert fits("How did she react to the ruling?", "She welcomed the ruling.")  # no name given
     # "the purpose of Japan's defence budget" asks for no sum
     assert expected_type("What is the purpose of Japan's huge defence budget plan?") is None
 

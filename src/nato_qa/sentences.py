@@ -81,6 +81,12 @@ _SPEECH = re.compile(
     r"emphasi[sz]ed|expressed|voiced|acknowledged|highlighted|according to)\b",
     re.I,
 )
+# A response: reported speech, or a verb of reacting ("welcomed", "condemned", "rejected").
+_RESPONSE = re.compile(
+    _SPEECH.pattern + r"|\b(?:respond|react|repl(?:y|i)|welcom|condemn|criticis|criticiz|"
+    r"denounc|prais|protest|reject|object|oppos|retaliat|summon)\w*",
+    re.I,
+)
 # A post someone holds.
 _TITLE = re.compile(
     r"\b(ambassador|envoy|minister|secretary|director|chief|head|leader(?:ship)?|president|"
@@ -98,12 +104,15 @@ class AnswerType:
     Ishiba become prime minister?" is not answered by the date the question gives), and, for a
     post (``attributed``), when the post's holder (``_holder``) is the person asked about:
     "Izawa takes over the position previously filled by Masahiro Mikami, the ambassador to
-    Belgium" does not say which post Izawa held.
+    Belgium" does not say which post Izawa held. For a response (``by_actor``: "How did Moscow
+    respond to …?"), the sentence also names the actor: Tokyo's minister speaking of Russia
+    is not Moscow's response.
     """
 
     name: str
     pattern: re.Pattern[str]
     attributed: bool = False
+    by_actor: bool = False
 
     def search(self, text: str) -> re.Match[str] | None:
         """The first match in ``text``, new or not."""
@@ -113,6 +122,8 @@ class AnswerType:
         """Whether ``text`` holds an answer of this kind that ``question`` does not give
         (``common``: the corpus's common names, ``KeywordIndex.common_names``)."""
         asked = question.lower()
+        if self.by_actor and not _actor_named(text, question):
+            return False
         for match in self.pattern.finditer(text):
             if match.group(0).rstrip(".,").lower() in asked:
                 continue
@@ -122,6 +133,33 @@ class AnswerType:
                     continue
             return True
         return False
+
+
+_ACTOR = re.compile(
+    r"^\s*(?:and )?how (?:did|does|do|has|have|had|will|would) (?P<a>.+?) "
+    r"(?:respond|react|reply|answer)\b|^\s*(?:and )?what (?:was|is|were|has been) "
+    r"(?P<b>.+?)(?:[’']s)? (?:\w+ )?(?:response|reaction|reply)\b",
+    re.I,
+)
+_ACTOR_FILLER = re.compile(r"the|an?|its|their|his|her|he|she|it|they|we|you|\w+ly", re.I)
+
+
+@lru_cache(maxsize=1024)
+def _actor(question: str) -> frozenset[str]:
+    """The words that name who responds in "How did Moscow respond …", "what was Seoul's
+    official response …": its capitalised words, or its words when none is capitalised."""
+    found = _ACTOR.search(core_question(question))
+    if not found:
+        return frozenset()
+    words = [re.sub(r"[’']s$", "", w) for w in (found.group("a") or found.group("b")).split()]
+    words = [w for w in words if not _ACTOR_FILLER.fullmatch(w)]
+    named = [w for w in words if w[:1].isupper()] or words
+    return frozenset(w.lower() for w in named)
+
+
+def _actor_named(text: str, question: str) -> bool:
+    actor = _actor(question)
+    return not actor or bool(actor & set(re.findall(r"\w+", text.lower())))
 
 
 @lru_cache(maxsize=1024)
@@ -183,6 +221,11 @@ _TYPES: tuple[tuple[re.Pattern[str], AnswerType], ...] = (
     (re.compile(r"^\s*what (did|does|do|has|have|had|will|would) .+? "
                 r"(say|tell|state|announce|declare|claim|comment|remark|write)\b", re.I),
      AnswerType("statement", _SPEECH)),
+    # "How did Moscow respond to …", "what was Seoul's reaction …": what the actor said or did
+    (re.compile(r"^\s*(?:and )?how (?:did|does|do|has|have|had|will|would) .+? "
+                r"(?:respond|react|reply|answer)\b|^\s*(?:and )?what (?:was|is|were|has been) "
+                r".+?(?:response|reaction|reply)\b", re.I),
+     AnswerType("response", _RESPONSE, by_actor=True)),
     (re.compile(r"\b(what|which) (\w+ ){0,2}(post|position|title|job|rank)s? "
                 r"(did|does|do|has|had|will|was|is)\b", re.I),
      AnswerType("post", _TITLE, attributed=True)),
