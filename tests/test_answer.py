@@ -182,6 +182,7 @@ def test_answer_types_want_what_the_question_does_not_give() -> None:
     assert fits(seoul, "South Korea said it would study the proposal.")
     assert not fits(seoul, "Ties with South Korea have grown.")
     assert fits("How did she react to the ruling?", "She welcomed the ruling.")  # no name given
+    assert fits("How did China respond to the plan?", "A Chinese spokesman said it was unwise.")
     # "the purpose of Japan's defence budget" asks for no sum
     assert expected_type("What is the purpose of Japan's huge defence budget plan?") is None
 

@@ -172,7 +172,7 @@ def _names_and_numbers(sentence: str) -> list[str]:
     return [w for w in found if w[0].isdigit() or w[0].isupper()]
 
 
-def _mentioned(word: str, vocabulary: set[str]) -> bool:
+def mentioned(word: str, vocabulary: set[str] | frozenset[str]) -> bool:
     """Whether ``word`` (or a close form: Japanese/Japan, Chinese/China) is in ``vocabulary``."""
     w = word.lower()
     if w[0].isdigit():
@@ -273,7 +273,7 @@ class Verifier:
                         semantic=round(semantic, 4),
                         lexical=round(lexical, 4),
                         score=round(w * semantic + (1 - w) * lexical, 4),
-                        novel=tuple(dict.fromkeys(x for x in names if not _mentioned(x, words))),
+                        novel=tuple(dict.fromkeys(x for x in names if not mentioned(x, words))),
                     )
                 )
             out.append(row)

@@ -27,6 +27,7 @@ from typing import Any
 import numpy as np
 
 from nato_qa.chunking import is_heading, sentence_spans
+from nato_qa.citations import mentioned
 from nato_qa.embedders import Embedder
 from nato_qa.keyword import SENTENCE_DTYPE, KeywordIndex, terms
 from nato_qa.types import Hit
@@ -158,8 +159,12 @@ def _actor(question: str) -> frozenset[str]:
 
 
 def _actor_named(text: str, question: str) -> bool:
+    """Whether ``text`` names the actor, or a close form of it ("Chinese" for "China")."""
     actor = _actor(question)
-    return not actor or bool(actor & set(re.findall(r"\w+", text.lower())))
+    if not actor:
+        return True
+    words = set(re.findall(r"\w+", text.lower()))
+    return any(mentioned(word, words) for word in actor)
 
 
 @lru_cache(maxsize=1024)
