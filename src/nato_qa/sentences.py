@@ -136,6 +136,7 @@ class AnswerType:
         return False
 
 
+# A question after a response, and its actor ("How did Moscow respond …"): the response type.
 _ACTOR = re.compile(
     r"^\s*(?:and )?how (?:did|does|do|has|have|had|will|would) (?P<a>.+?) "
     r"(?:respond|react|reply|answer)\b|^\s*(?:and )?what (?:was|is|were|has been) "
@@ -227,10 +228,7 @@ _TYPES: tuple[tuple[re.Pattern[str], AnswerType], ...] = (
                 r"(say|tell|state|announce|declare|claim|comment|remark|write)\b", re.I),
      AnswerType("statement", _SPEECH)),
     # "How did Moscow respond to …", "what was Seoul's reaction …": what the actor said or did
-    (re.compile(r"^\s*(?:and )?how (?:did|does|do|has|have|had|will|would) .+? "
-                r"(?:respond|react|reply|answer)\b|^\s*(?:and )?what (?:was|is|were|has been) "
-                r".+?(?:response|reaction|reply)\b", re.I),
-     AnswerType("response", _RESPONSE, by_actor=True)),
+    (_ACTOR, AnswerType("response", _RESPONSE, by_actor=True)),
     (re.compile(r"\b(what|which) (\w+ ){0,2}(post|position|title|job|rank)s? "
                 r"(did|does|do|has|had|will|was|is)\b", re.I),
      AnswerType("post", _TITLE, attributed=True)),
