@@ -70,8 +70,15 @@ MID_CAPITAL = re.compile(rf"{_AFTER_A_WORD}[A-Z][\w’'-]+")
 _PROPER = re.compile(rf"{_AFTER_A_WORD}(?!(?i:{_MONTHS}|{_DAYS})\b)[A-Z][\w’'-]+")
 _UNITS = r"(?:second|minute|hour|day|night|week|fortnight|month|year|decade|century|centurie)s?"
 _DURATION = re.compile(
-    rf"\b(?:\d[\d,.]*|an?|one|two|three|four|five|six|seven|eight|nine|ten|twelve|several|"
-    rf"few|many|some)[\s-]+{_UNITS}\b|\b(?:until|since|through|throughout)\b",
+    rf"\b(?:\d[\d,.]*|an?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
+    rf"(?:thir|four|fif|six|seven|eigh|nine)teen|(?:twenty|thirty|forty|fifty)(?:-\w+)?|"
+    rf"several|few|many|some)[\s-]+{_UNITS}\b|\b(?:until|since|through|throughout)\b",
+    re.I,
+)
+# How often: "once a week", "twice a year", "every month", "daily", "three times".
+_FREQUENCY = re.compile(
+    rf"\b(?:once|twice|thrice|every|each|daily|weekly|monthly|yearly|annually|hourly|"
+    rf"fortnightly|nightly)\b|\btimes\s+(?:a|an|per|each)\b|\bper\s+{_UNITS}\b",
     re.I,
 )
 # Reported speech: a verb of saying, or a quotation closed by a comma (“…,” she said). Quote
@@ -244,6 +251,7 @@ _TYPES: tuple[tuple[re.Pattern[str], AnswerType], ...] = (
                 r"|\bfor how long\b", re.I),
      AnswerType("duration", _DURATION)),
     (re.compile(r"^\s*(?:and )?how many\b", re.I), AnswerType("count", _COUNT)),
+    (re.compile(r"^\s*(?:and )?how often\b", re.I), AnswerType("frequency", _FREQUENCY)),
     (re.compile(r"^\s*how (many|much|large|big|long|old)\b|\bwhat (amount|sum)\b"
                 rf"|{_WHAT_IS_THE}(population|displacement|tonnage|length|height|weight|"
                 r"(total |land |surface )?area)\b", re.I),
@@ -457,12 +465,25 @@ def measured_phrase(question: str) -> str | None:
     return None
 
 
+_WH_WORD = r"(?:how|what|which|who|whom|whose|when|where|why)\b"
+# What comes before a question's wh-phrase when it does not open it: a clause closed by a
+# comma ("Now the plant is running again, how often …", "when inspectors tested the brook,
+# how much oxygen …": the question is what follows), or a word or two ("roughly how many …",
+# "by how much …", "do you know when …").
+_CLAUSE_BEFORE_WH = re.compile(rf"^[^,;:?]*[,;:]\s*(?={_WH_WORD})", re.I)
+_WORDS_BEFORE_WH = re.compile(rf"^(?:(?!{_WH_WORD})\w+\s+){{1,3}}(?={_WH_WORD})", re.I)
+
+
 def expected_type(question: str) -> AnswerType | None:
-    """The kind of answer the question asks for, from its wh-phrase (None: any)."""
-    question = core_question(question)
-    for asks, wants in _TYPES:
-        if asks.search(question):
-            return wants
+    """The kind of answer the question asks for, from its wh-phrase (None: any); read from
+    where the wh-phrase starts when a clause or a word or two come before it."""
+    question = core_question(question).strip()
+    after_clause = _CLAUSE_BEFORE_WH.sub("", question, count=1)
+    after_words = _WORDS_BEFORE_WH.sub("", question, count=1)
+    for text in dict.fromkeys((after_clause, question, after_words)):
+        for asks, wants in _TYPES:
+            if asks.search(text):
+                return wants
     return None
 
 
