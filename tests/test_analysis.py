@@ -49,6 +49,11 @@ SECOND_CORPUS = Path(__file__).parent / "corpora" / "tessel-spill" / "articles"
         ("How does the first report differ from the second?", "comparison"),
         ("Who heads the new mission?", "factoid"),
         ("and why was that?", "reason"),
+        # a word that widens a question ("overall", "across the reports") does not make a
+        # question after one value a summary request
+        ("how big is the museum's staff overall?", "factoid"),
+        ("According to the reports, how many trees came down?", "factoid"),
+        ("What do the reports say overall about the strike?", "broad"),
     ],
 )
 def test_question_kinds(question: str, kind: str) -> None:
@@ -121,6 +126,35 @@ def test_a_paraphrase_in_unfamiliar_words_is_still_answered(tmp_path: Path, embe
         assert not answer.refused and "6%" in answer.text
 
 
+def test_event_terms_are_what_happened_not_names_or_the_question_form(analysed) -> None:  # type: ignore[no-untyped-def]
+    assert analysed("How much was the bakery fined in the end?").event_terms == (
+        "bakery", "end", "fined",
+    )  # fmt: skip
+    # names, "when did … become" and "what date" are the question's form, not its event
+    assert analysed("When did Mark Rutte become NATO secretary general?").event_terms == (
+        "general", "secretary",
+    )  # fmt: skip
+    assert analysed("On what date did the museum reopen?").event_terms == ("museum", "reopen")
+
+
+def test_a_value_of_another_event_does_not_answer(tmp_path: Path, embedder) -> None:  # type: ignore[no-untyped-def]
+    """A sum or a date is not enough: the sentence must tell of what is asked about (on the
+    second corpus, which gives what the firm spent but no fine, and when the plant stopped but
+    not when the water company reopened its intake)."""
+    service = QAService(make_settings(tmp_path).with_overrides(corpus_dir=SECOND_CORPUS))
+    service.__dict__["embedder"] = embedder
+    with service:
+        assert service.ingest().ok
+        for question in ("How much was Brightwell Textiles fined in the end?",
+                         "On what date did Tessel Water reopen the Longford intake?"):  # fmt: skip
+            answer = service.ask(question)
+            assert answer.refused and answer.citations == (), question
+        spent = service.ask("How much has Brightwell spent on improvements at the site?")
+        assert not spent.refused and "£600,000" in spent.text
+        halted = service.ask("On what date did Brightwell halt production at the site?")
+        assert not halted.refused and "16 February" in halted.text
+
+
 def test_broad_question_gets_a_grouped_diverse_summary(service: QAService) -> None:
     answer = service.ask("What do the articles say about Japan's support for Ukraine?")
     assert not answer.refused
@@ -164,6 +198,18 @@ def test_factoid_answers_stay_short(service: QAService) -> None:
         # a name: a day or a month written with a capital is not one
         ("What is the name of the angler who found the fish?", "name",
          "The angler, Tom Briggs, raised the alarm.", "Anglers raised the alarm on Friday."),
+        # how often: a frequency, not any number
+        ("How often will inspectors visit the depot?", "frequency",
+         "Inspectors will visit at least once a week.", "Two inspectors visited the depot."),
+        # the wh-phrase read where it starts: after a word or two, or a clause and a comma
+        ("roughly how many volunteers turned up?", "count",
+         "About 40 volunteers gathered.", "Volunteers gathered outside the hall."),
+        ("by how much have the shares fallen?", "number",
+         "Shares have fallen by 6%.", "Shares have fallen sharply."),
+        ("Now the pool has reopened, how often will it be tested?", "frequency",
+         "The water will be tested twice a day.", "The water was tested in 2023."),
+        ("According to the club, how long had the trees stood there?", "duration",
+         "Some had stood for fifteen years.", "The trees stood near the gate."),
     ],
 )  # fmt: skip
 def test_answer_types_from_the_wording_of_the_question(

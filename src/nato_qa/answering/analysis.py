@@ -54,14 +54,24 @@ _BROAD = re.compile(
     r"|what\s+(?:are|were)\s+the\s+(?:\w+\s+)?\w+[^s\W]s\b"
     r"|(?:what|which)\s+(?:\w+\s+)?\w+[^s\W]s\s+(?:do|does|did|have|has|had|are|were|is|was)\b"
     r"|what\s+roles?\b"
-    # anywhere: "give me an overview of…", "a timeline of…", "everything the reports say"
-    r")|\b(?:overview|summary|timeline|everything|all\s+in\s+all|overall|rundown)\b"
-    r"|\b(?:across|according\s+to|in)\s+(?:the|these|all\s+the)\s+(?:\w+\s+)?"
-    r"(?:articles|reports|coverage|stories|sources)\b"
+    r")"
     # two questions in one: "what is X, and what is it meant to do?"
     r"|\w.*\band\s+(?:what|how|who|why|where|when|which)\b.+",
     re.I,
 )
+# Anywhere: "give me an overview of…", "a timeline of…", "everything the reports say", "across
+# the articles". Not in a question after one value ("how big is the workforce overall?",
+# "according to the reports, how many fish died?"): there it only widens the search.
+_BROAD_ANYWHERE = re.compile(
+    r"\b(?:overview|summary|timeline|everything|all\s+in\s+all|overall|rundown)\b"
+    r"|\b(?:across|according\s+to|in)\s+(?:the|these|all\s+the)\s+(?:\w+\s+)?"
+    r"(?:articles|reports|coverage|stories|sources)\b",
+    re.I,
+)
+# The answer types whose answer is one value (a number, a sum, a date, a name, a place, a
+# post); not a statement or a response, which are about their subject without naming it.
+VALUE_TYPES = frozenset({"percentage", "age", "money", "duration", "count", "frequency",
+                         "number", "year", "time", "name", "place", "post"})  # fmt: skip
 _REASON = re.compile(
     r"^\s*(?:and\s+)?(?:why|what\s+(?:is|was)\s+the\s+reason|for\s+what\s+reason)\b", re.I
 )
@@ -84,6 +94,17 @@ _QUESTION_WORDS = {
 }  # fmt: skip
 
 
+# General English, not any corpus's: the words of a question's form and the light verbs.
+_FORM_WORDS = frozenset({
+    "much", "many", "long", "often", "old", "big", "large", "far", "name", "named", "called",
+    "date", "year", "day", "month", "time", "number", "kind", "type", "exactly", "roughly",
+    "approximately", "actually", "first", "last", "over", "part", "going",
+    "say", "said", "says", "tell", "told", "want", "wanted", "become", "became",
+    "take", "took", "taken", "make", "made", "get", "got", "give", "gave", "keep", "kept",
+    "put", "come", "came",
+})  # fmt: skip
+
+
 @dataclass(frozen=True)
 class QuestionAnalysis:
     """What one question asks for, and what of it the corpus does not know."""
@@ -99,6 +120,15 @@ class QuestionAnalysis:
     @property
     def broad(self) -> bool:
         return self.kind == "broad"
+
+    @property
+    def event_terms(self) -> tuple[str, ...]:
+        """The key terms that say what happened or what is meant ("fined", "reopen", "chief
+        executive"): not the names, not the words of the question's form ("how much", "what
+        date", "the name of") and not the light verbs that carry no event by themselves
+        ("take part", "say", "become")."""
+        name_words = {w.lower() for n in self.names for w in re.split(r"\W+", n)}
+        return tuple(t for t in self.key_terms if t not in name_words and t not in _FORM_WORDS)
 
     @property
     def unknown_subject(self) -> bool:
@@ -126,6 +156,10 @@ def question_kind(question: str) -> str:
     question = core_question(question)
     if _BROAD.search(question):
         return "broad"
+    if _BROAD_ANYWHERE.search(question):
+        wants = expected_type(question)
+        if wants is None or wants.name not in VALUE_TYPES:
+            return "broad"
     if _REASON.search(question):
         return "reason"
     if _COMPARISON.search(question):
