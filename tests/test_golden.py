@@ -74,7 +74,7 @@ NOT_MET_BLIND_R6 = {"hit@1", "hit@5", "mrr@5", "accuracy", "*/accuracy", "key_po
 NOT_MET_BLIND_R7 = {"hit@1", "hit@5", "mrr@5", "paraphrase/hit@5", "accuracy", "*/accuracy",
                     "key_point_coverage", "refusal_accuracy"}  # fmt: skip
 NOT_MET_BLIND_R8 = {"hit@1", "hit@5", "mrr@5", "accuracy", "*/accuracy", "key_point_coverage",
-                    "refusal_accuracy", "false_refusal_rate"}  # fmt: skip
+                    "false_refusal_rate"}  # fmt: skip
 NOT_MET_TESSEL_R4 = {"hit@1", "hit@5", "mrr@5", "peer-gap/hit@1", "paraphrase/hit@5", "accuracy",
                      "*/accuracy", "key_point_coverage", "refusal_accuracy"}  # fmt: skip
 NOT_MET_TESSEL_R5 = {"hit@1", "hit@5", "mrr@5", "paraphrase/hit@5", "accuracy", "*/accuracy",
@@ -97,11 +97,16 @@ NOT_MET_TESSEL_R9 = {"hit@1", "mrr@5", "peer-gap/hit@1", "accuracy", "*/accuracy
 NOT_MET_BLIND_R13 = {"hit@1", "mrr@5", "accuracy", "*/accuracy", "key_point_coverage",
                      "refusal_accuracy", "false_refusal_rate"}  # fmt: skip
 NOT_MET_TESSEL_R10 = {"hit@1", "hit@5", "mrr@5", "paraphrase/hit@5", "accuracy", "*/accuracy",
-                      "key_point_coverage", "refusal_accuracy", "false_refusal_rate"}  # fmt: skip
+                      "key_point_coverage", "refusal_accuracy"}  # fmt: skip
 NOT_MET_BLIND_R14 = {"hit@1", "hit@5", "mrr@5", "peer-gap/hit@1", "accuracy", "*/accuracy",
                      "key_point_coverage", "refusal_accuracy"}  # fmt: skip
 NOT_MET_TESSEL_R11 = {"hit@1", "mrr@5", "accuracy", "*/accuracy", "key_point_coverage",
                       "refusal_accuracy", "false_refusal_rate"}  # fmt: skip
+NOT_MET_BLIND_R15 = {"hit@1", "hit@5", "mrr@5", "peer-gap/hit@1", "paraphrase/hit@5", "accuracy",
+                     "*/accuracy", "key_point_coverage", "refusal_accuracy"}  # fmt: skip
+NOT_MET_TESSEL_R12 = {"hit@1", "hit@5", "mrr@5", "peer-gap/hit@1", "accuracy",
+                      "*/accuracy", "key_point_coverage", "refusal_accuracy",
+                      "false_refusal_rate"}  # fmt: skip
 NOT_MET_TESSEL_R3 = {"hit@1", "hit@5", "mrr@5", "peer-gap/hit@1", "paraphrase/hit@5", "accuracy",
                      "*/accuracy", "key_point_coverage", "refusal_accuracy",
                      "false_refusal_rate"}  # fmt: skip
@@ -167,6 +172,10 @@ SETS = [
     GoldenSet(
         "blind-r14", GOLDEN.with_name("blind-r14.jsonl"), GENERAL, frozenset(NOT_MET_BLIND_R14)
     ),
+    # The fifteenth: written after round 13, measured before and after round 14 (events).
+    GoldenSet(
+        "blind-r15", GOLDEN.with_name("blind-r15.jsonl"), GENERAL, frozenset(NOT_MET_BLIND_R15)
+    ),
     # The second corpus: five scraped-style pages on an unrelated story, and its questions.
     GoldenSet(
         "tessel-spill",
@@ -193,7 +202,7 @@ SETS = [
     ),
     # Its fourth and fifth, written and measured like blind r7 and r8; its sixth like r9, its
     # seventh like r10, its eighth like r11, its ninth like r12, its tenth like r13,
-    # its eleventh like r14.
+    # its eleventh like r14, its twelfth like r15.
     *(
         GoldenSet(
             f"tessel-spill-r{n}",
@@ -211,6 +220,7 @@ SETS = [
             (9, NOT_MET_TESSEL_R9),
             (10, NOT_MET_TESSEL_R10),
             (11, NOT_MET_TESSEL_R11),
+            (12, NOT_MET_TESSEL_R12),
         )
     ),
 ]
