@@ -54,18 +54,12 @@ _BROAD = re.compile(
     r"|what\s+(?:are|were)\s+the\s+(?:\w+\s+)?\w+[^s\W]s\b"
     r"|(?:what|which)\s+(?:\w+\s+)?\w+[^s\W]s\s+(?:do|does|did|have|has|had|are|were|is|was)\b"
     r"|what\s+roles?\b"
-    r")"
+    # anywhere: "give me an overview of…", "a timeline of…", "everything the reports say"
+    r")|\b(?:overview|summary|timeline|everything|all\s+in\s+all|overall|rundown)\b"
+    r"|\b(?:across|according\s+to|in)\s+(?:the|these|all\s+the)\s+(?:\w+\s+)?"
+    r"(?:articles|reports|coverage|stories|sources)\b"
     # two questions in one: "what is X, and what is it meant to do?"
     r"|\w.*\band\s+(?:what|how|who|why|where|when|which)\b.+",
-    re.I,
-)
-# Anywhere: "give me an overview of…", "a timeline of…", "everything the reports say", "across
-# the articles". Not in a question after one value ("how big is the workforce overall?",
-# "according to the reports, how many fish died?"): there it only widens the search.
-_BROAD_ANYWHERE = re.compile(
-    r"\b(?:overview|summary|timeline|everything|all\s+in\s+all|overall|rundown)\b"
-    r"|\b(?:across|according\s+to|in)\s+(?:the|these|all\s+the)\s+(?:\w+\s+)?"
-    r"(?:articles|reports|coverage|stories|sources)\b",
     re.I,
 )
 # The answer types whose answer is one value (a number, a sum, a date, a name, a place, a
@@ -156,10 +150,6 @@ def question_kind(question: str) -> str:
     question = core_question(question)
     if _BROAD.search(question):
         return "broad"
-    if _BROAD_ANYWHERE.search(question):
-        wants = expected_type(question)
-        if wants is None or wants.name not in VALUE_TYPES:
-            return "broad"
     if _REASON.search(question):
         return "reason"
     if _COMPARISON.search(question):
