@@ -88,8 +88,12 @@ _QUESTION_WORDS = {
 }  # fmt: skip
 
 
-# General English, not any corpus's: the words of a question's form and the light verbs.
+# General English, not any corpus's: the words of a question's form, the light verbs, and the
+# function words the index's short stop list keeps ("its", "been", "would").
 _FORM_WORDS = frozenset({
+    "its", "been", "being", "did", "does", "were", "has", "have", "had", "would", "could",
+    "should", "can", "may", "might", "must", "also", "just", "still", "ever", "any", "anyone",
+    "anything", "them", "those", "than", "very", "which", "whose",
     "much", "many", "long", "often", "old", "big", "large", "far", "name", "named", "called",
     "date", "year", "day", "month", "time", "number", "kind", "type", "exactly", "roughly",
     "approximately", "actually", "first", "last", "over", "part", "going",
