@@ -101,7 +101,9 @@ class ExtractiveBackend:
         if analysis.kind == "factoid" and analysis.answer_type in VALUE_TYPES and len(event) >= 2:
             # a value of the kind asked for is not enough: the sentence tells of the event
             # asked about ("how much was the firm fined?" is not answered by what it spent)
-            scored = [s for s in scored if self._tells_of(event, s.text)]
+            # (only those that can clear the bar are read: a word's vector costs a model run)
+            floor = threshold * self.typed_threshold_ratio
+            scored = [s for s in scored if s.score >= floor and self._tells_of(event, s.text)]
         unit = asked_unit(evidence.question)  # "…, in pence?": the answer is written in pence
         if unit is not None:
             scored = [s for s in scored if unit.search(s.text)]
