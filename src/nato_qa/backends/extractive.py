@@ -166,15 +166,18 @@ class ExtractiveBackend:
 
     def _tells_of(self, event: Sequence[str], text: str) -> bool:
         """Whether the sentence has one of the event's words, as the index stems it, or a word
-        at least ``event_similarity`` close to one ("restarted" for "reopen")."""
+        at least ``event_similarity`` close to one ("restarted" for "reopen"). The sentence's
+        words are read from the vectors saved at ingestion (``KeywordIndex.word_matrix``): no
+        model run but the question's own words, which the cache mostly holds already."""
         stems = set(terms(text))
         if any(stems.intersection(terms(t)) for t in event):
             return True
-        words = sorted(set(re.findall(r"[a-z]{3,}", text.lower())))
-        if not words:
+        _, matrix, row_of = self.scorer.keyword.word_matrix()
+        rows = sorted({row_of[w] for w in re.findall(r"[a-z]+", text.lower()) if w in row_of})
+        if not rows:
             return False
-        vectors = self.scorer.vectors
-        return float((vectors(list(event)) @ vectors(words).T).max()) >= self.event_similarity
+        close = self.scorer.vectors(list(event)) @ matrix[rows].T
+        return float(close.max()) >= self.event_similarity
 
     def _naming(
         self, measured: str, scored: list[ScoredSentence], threshold: float
