@@ -263,6 +263,9 @@ _TYPES: tuple[tuple[re.Pattern[str], AnswerType], ...] = (
     (re.compile(r"^\s*where\b|\bwhich (city|town|country|place)\b|\bin which (city|country)\b", re.I),
      AnswerType("place", _PROPER)),
 )  # fmt: skip
+# The answer types whose answer is one value (a number, a sum, a date, a name, a place, a
+# post); not a statement or a response, which are about their subject without naming it.
+VALUE_TYPES = frozenset(wants.name for _, wants in _TYPES) - {"statement", "response"}
 
 
 _ENTITY_RUN = re.compile(r"\b[A-Z][\w-]*(?:[’']s)?(?:\s+[A-Z][\w-]*(?:[’']s)?)+")

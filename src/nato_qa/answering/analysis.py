@@ -62,10 +62,6 @@ _BROAD = re.compile(
     r"|\w.*\band\s+(?:what|how|who|why|where|when|which)\b.+",
     re.I,
 )
-# The answer types whose answer is one value (a number, a sum, a date, a name, a place, a
-# post); not a statement or a response, which are about their subject without naming it.
-VALUE_TYPES = frozenset({"percentage", "age", "money", "duration", "count", "frequency",
-                         "number", "year", "time", "name", "place", "post"})  # fmt: skip
 _REASON = re.compile(
     r"^\s*(?:and\s+)?(?:why|what\s+(?:is|was)\s+the\s+reason|for\s+what\s+reason)\b", re.I
 )

@@ -4,9 +4,9 @@ Every sentence of the retrieved passages is scored against the question (``sente
 semantic + lexical similarity, answer type). The best sentence that holds the kind of answer
 asked for, whose passage mentions the question's names and numbers, which (for a quantity)
 names what is measured and which tells of the event asked about (one of the question's event
-words, ``QuestionAnalysis.event_terms``, or a close one), answers when its score clears ``refusal_threshold`` (0.8 of it when
-the question asks for a type of answer, such as a sum or a date, and the sentence holds one the
-question does not give); a second one joins when it scores nearly as well. Otherwise the answer
+words, ``QuestionAnalysis.event_terms``, or a close one), answers when its score clears
+``refusal_threshold`` (0.8 of it when the question asks for a type of answer, such as a sum or
+a date, and the sentence holds one the question does not give); a second one joins when it scores nearly as well. Otherwise the answer
 is an honest refusal, as it is when the question asks whether or when something happened and
 the best sentence only has it planned (``answering.modality``). Broad questions get a summary
 (``answering.summary``); the text is made in ``answering.compose``.
@@ -21,12 +21,13 @@ from typing import ClassVar
 import numpy as np
 
 from nato_qa.answering import summary
-from nato_qa.answering.analysis import VALUE_TYPES, QuestionAnalysis, analyse, asked_unit
+from nato_qa.answering.analysis import QuestionAnalysis, analyse, asked_unit
 from nato_qa.answering.compose import compose, compose_summary, refusal
 from nato_qa.answering.modality import asks_what_happened, only_planned
 from nato_qa.backends.base import BackendContext, Draft, Evidence, register
 from nato_qa.keyword import terms
 from nato_qa.sentences import (
+    VALUE_TYPES,
     ScoredSentence,
     SentenceScorer,
     answer_cue,
@@ -101,8 +102,8 @@ class ExtractiveBackend:
         event = analysis.event_terms
         if analysis.kind == "factoid" and analysis.answer_type in VALUE_TYPES and len(event) >= 2:
             # a value of the kind asked for is not enough: the sentence tells of the event
-            # asked about ("how much was the firm fined?" is not answered by what it spent)
-            # (only those that can clear the bar are read: a word's vector costs a model run)
+            # asked about ("how much was the firm fined?" is not answered by what it spent);
+            # only the sentences that can clear the bar are read
             floor = threshold * self.typed_threshold_ratio
             scored = [s for s in scored if s.score >= floor and self._tells_of(event, s.text)]
         unit = asked_unit(evidence.question)  # "…, in pence?": the answer is written in pence
@@ -168,8 +169,9 @@ class ExtractiveBackend:
     def _tells_of(self, event: Sequence[str], text: str) -> bool:
         """Whether the sentence has one of the event's words, as the index stems it, or a word
         at least ``event_similarity`` close to one ("restarted" for "reopen"). The sentence's
-        words are read from the vectors saved at ingestion (``KeywordIndex.word_matrix``): no
-        model run but the question's own words, which the cache mostly holds already."""
+        words are read from the vectors saved at ingestion (``KeywordIndex.word_matrix``); the
+        event words' come through the scorer's cache, encoded at most once per question and
+        only when no stem matches."""
         stems = set(terms(text))
         if any(stems.intersection(terms(t)) for t in event):
             return True
