@@ -183,6 +183,12 @@ def test_answer_types_want_what_the_question_does_not_give() -> None:
     assert not fits(seoul, "Ties with South Korea have grown.")
     assert fits("How did she react to the ruling?", "She welcomed the ruling.")  # no name given
     assert fits("How did China respond to the plan?", "A Chinese spokesman said it was unwise.")
+    # a statement: what the speaker the question names said, not what anyone said
+    kremlin = "What did the Kremlin say about the new mission?"
+    assert not fits(kremlin, "“We face severe challenges,” Minister Aoki said of the mission.")
+    assert fits(kremlin, "The Kremlin said the mission “threatens stability”.")
+    assert fits("what did aoki say about it?", "“It is a turning point,” Aoki said.")
+    assert fits("What did he say next?", "“It is a turning point,” Aoki said.")  # no name given
     # "the purpose of Japan's defence budget" asks for no sum
     assert expected_type("What is the purpose of Japan's huge defence budget plan?") is None
 

@@ -150,6 +150,13 @@ _ACTOR = re.compile(
     r"(?P<b>.+?)(?:[’']s)? (?:\w+ )?(?:response|reaction|reply)\b",
     re.I,
 )
+# A question after what someone said, and its speaker ("What did the Kremlin say about …"):
+# the statement type.
+_SPEAKER = re.compile(
+    r"^\s*(?:and )?what (?:did|does|do|has|have|had|will|would) (?P<s>.+?) "
+    r"(?:say|tell|state|announce|declare|claim|comment|remark|write)\b",
+    re.I,
+)
 _ACTOR_FILLER = re.compile(r"the|an?|its|their|his|her|he|she|it|they|we|you|\w+ly", re.I)
 
 
@@ -157,10 +164,12 @@ _ACTOR_FILLER = re.compile(r"the|an?|its|their|his|her|he|she|it|they|we|you|\w+
 def _actor(question: str) -> frozenset[str]:
     """The words that name who responds in "How did Moscow respond …", "what was Seoul's
     official response …": its capitalised words, or its words when none is capitalised."""
-    found = _ACTOR.search(core_question(question))
+    asked = core_question(question)
+    found = _ACTOR.search(asked) or _SPEAKER.search(asked)
     if not found:
         return frozenset()
-    words = [re.sub(r"[’']s$", "", w) for w in (found.group("a") or found.group("b")).split()]
+    who = next(g for g in found.groups() if g)
+    words = [re.sub(r"[’']s$", "", w) for w in who.split()]
     words = [w for w in words if not _ACTOR_FILLER.fullmatch(w)]
     named = [w for w in words if w[:1].isupper()] or words
     return frozenset(w.lower() for w in named)
@@ -231,9 +240,7 @@ _WHAT_IS_THE = (
 _A_YEAR = re.compile(rf"\b{_YEAR_DIGITS}\b")
 _AN_AGE = re.compile(r"\b\d+[\s-]years?[\s-]old\b|\baged\s+\d+|\bage\s+(?:of\s+)?\d+", re.I)
 _TYPES: tuple[tuple[re.Pattern[str], AnswerType], ...] = (
-    (re.compile(r"^\s*what (did|does|do|has|have|had|will|would) .+? "
-                r"(say|tell|state|announce|declare|claim|comment|remark|write)\b", re.I),
-     AnswerType("statement", _SPEECH)),
+    (_SPEAKER, AnswerType("statement", _SPEECH, by_actor=True)),
     # "How did Moscow respond to …", "what was Seoul's reaction …": what the actor said or did
     (_ACTOR, AnswerType("response", _RESPONSE, by_actor=True)),
     (re.compile(r"\b(what|which) (\w+ ){0,2}(post|position|title|job|rank)s? "
