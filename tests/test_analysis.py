@@ -208,6 +208,11 @@ def test_factoid_answers_stay_short(service: QAService) -> None:
          "The water will be tested twice a day.", "The water was tested in 2023."),
         ("According to the club, how long had the trees stood there?", "duration",
          "Some had stood for fifteen years.", "The trees stood near the gate."),
+        # "what's", "who's": the wh-word and "is"
+        ("what's the population of the village?", "number",
+         "The village has 2,400 residents.", "The village is on the river."),
+        ("what’s Mill Group's annual turnover", "money",
+         "Its turnover was £40m last year.", "The firm employs 1,900 people."),
     ],
 )  # fmt: skip
 def test_answer_types_from_the_wording_of_the_question(

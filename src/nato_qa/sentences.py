@@ -484,10 +484,14 @@ _CLAUSE_BEFORE_WH = re.compile(rf"^[^,;:?]*[,;:]\s*(?={_WH_WORD})", re.I)
 _WORDS_BEFORE_WH = re.compile(rf"^(?:(?!{_WH_WORD})\w+\s+){{1,3}}(?={_WH_WORD})", re.I)
 
 
+# "what's the population …", "who's running …": the wh-word and "is", as the types read them
+_WH_IS = re.compile(r"\b(what|who|where|when|how)[’']s\b", re.I)
+
+
 def expected_type(question: str) -> AnswerType | None:
     """The kind of answer the question asks for, from its wh-phrase (None: any); read from
     where the wh-phrase starts when a clause or a word or two come before it."""
-    question = core_question(question).strip()
+    question = _WH_IS.sub(r"\1 is", core_question(question).strip())
     after_clause = _CLAUSE_BEFORE_WH.sub("", question, count=1)
     after_words = _WORDS_BEFORE_WH.sub("", question, count=1)
     for text in dict.fromkeys((after_clause, question, after_words)):
