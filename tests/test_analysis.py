@@ -208,6 +208,11 @@ def test_factoid_answers_stay_short(service: QAService) -> None:
          "The water will be tested twice a day.", "The water was tested in 2023."),
         ("According to the club, how long had the trees stood there?", "duration",
          "Some had stood for fifteen years.", "The trees stood near the gate."),
+        # "which organisation", "what lawyer": a kind of thing that has a name
+        ("Which outside organisation will look after the fund?", "name",
+         "The fund will be run by the Ashdale Trust.", "She said the fund was a first step."),
+        ("what lawyer spoke for the club at the hearing?", "name",
+         "Jo Lee, for the club, said it was sorry.", "The club's lawyer said it was sorry."),
         # "what's", "who's": the wh-word and "is"
         ("what's the population of the village?", "number",
          "The village has 2,400 residents.", "The village is on the river."),

@@ -191,6 +191,8 @@ def test_answer_types_want_what_the_question_does_not_give() -> None:
     assert fits("What did he say next?", "“It is a turning point,” Aoki said.")  # no name given
     # "the purpose of Japan's defence budget" asks for no sum
     assert expected_type("What is the purpose of Japan's huge defence budget plan?") is None
+    # "what did the court hear" asks for what was heard, not the name of a court
+    assert expected_type("What did the court hear about the alarm?") is None
 
 
 def test_what_a_quantity_question_measures() -> None:

@@ -239,6 +239,16 @@ _WHAT_IS_THE = (
 # A year as news writes one; an age.
 _A_YEAR = re.compile(rf"\b{_YEAR_DIGITS}\b")
 _AN_AGE = re.compile(r"\b\d+[\s-]years?[\s-]old\b|\baged\s+\d+|\bage\s+(?:of\s+)?\d+", re.I)
+_NAMED_KINDS = (
+    r"organi[sz]ation|company|compan(?:y|ie)|firm|group|body|agency|authority|utility|charity|"
+    r"foundation|institution|institute|association|society|union|party|bank|newspaper|"
+    r"court|university|school|hospital|building|hall|base|port|river|stream|brook|lake|sea|"
+    r"island|mountain|street|road|bridge|"
+    r"lawyer|barrister|solicitor|judge|person|man|woman|official|politician|contractor|"
+    r"manufacturer|supplier|campaigner|expert|scientist|spokes(?:man|woman|person)"
+)
+# Words that end a wh-phrase ("what did the court hear" asks for no name of a court)
+_NOT_A_MODIFIER = r"(?:is|was|were|are|be|do|did|does|has|have|had|will|would|can|could|the|an?)"
 _TYPES: tuple[tuple[re.Pattern[str], AnswerType], ...] = (
     (_SPEAKER, AnswerType("statement", _SPEECH, by_actor=True)),
     # "How did Moscow respond to …", "what was Seoul's reaction …": what the actor said or did
@@ -269,6 +279,11 @@ _TYPES: tuple[tuple[re.Pattern[str], AnswerType], ...] = (
     (re.compile(r"^\s*(who|whom|whose)\b|\bnames? of\b", re.I), AnswerType("name", _PROPER)),
     (re.compile(r"^\s*where\b|\bwhich (city|town|country|place)\b|\bin which (city|country)\b", re.I),
      AnswerType("place", _PROPER)),
+    # "Which organisation will manage the fund?", "what lawyer spoke for the firm?": one of a
+    # kind of thing that has a name (general English: bodies, firms, people of a calling)
+    (re.compile(rf"\b(?:which|what) (?:(?!{_NOT_A_MODIFIER}\b)[\w-]+ ){{0,2}}?(?:{_NAMED_KINDS})s?\b",
+                re.I),
+     AnswerType("name", _PROPER)),
 )  # fmt: skip
 # The answer types whose answer is one value (a number, a sum, a date, a name, a place, a
 # post); not a statement or a response, which are about their subject without naming it.
