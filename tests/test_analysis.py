@@ -208,6 +208,11 @@ def test_factoid_answers_stay_short(service: QAService) -> None:
          "The water will be tested twice a day.", "The water was tested in 2023."),
         ("According to the club, how long had the trees stood there?", "duration",
          "Some had stood for fifteen years.", "The trees stood near the gate."),
+        # a count is not a time of day, a sum or a percentage
+        ("How many workers were on shift when the leak was found?", "count",
+         "Four workers were on shift.", "Workers found the leak at 5.30am, not at 9.15 a.m."),
+        ("How many shares did the fund sell?", "count",
+         "The fund sold 2,000 shares.", "It sold shares worth £600,000, or 6% of them."),
         # "which organisation", "what lawyer": a kind of thing that has a name
         ("Which outside organisation will look after the fund?", "name",
          "The fund will be run by the Ashdale Trust.", "She said the fund was a first step."),

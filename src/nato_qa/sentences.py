@@ -54,11 +54,12 @@ _TIME = re.compile(
 )
 _YEAR_DIGITS = r"(?:1[89]|20)\d\d"  # a year, as news writes one
 # A count, for "how many": a cardinal number that is not part of a date ("January 16",
-# "16 January", a year) and not an ordinal ("first", "3rd"), nor "many" or "several".
+# "16 January", a year), not an ordinal ("first", "3rd"), a time of day ("5.30am"), a sum
+# ("£600,000") or a percentage, nor "many" or "several".
 _NOT_AFTER_A_MONTH = "".join(f"(?<!{m} )" for m in _MONTHS.split("|"))
 _COUNT = re.compile(
-    rf"{_NOT_AFTER_A_MONTH}(?<![\w.,])(?!{_YEAR_DIGITS}s?\b)\d[\d,.]*(?!\d)"
-    rf"(?!\s*(?:st|nd|rd|th)\b)(?!\s+(?:of\s+)?(?:{_MONTHS})\b)"
+    rf"{_NOT_AFTER_A_MONTH}(?<![\w.,£$€¥])(?!{_YEAR_DIGITS}s?\b)\d[\d,.]*(?![\d.,]*\d)"
+    rf"(?!\s*(?:st|nd|rd|th|am|pm|a\.m\.|p\.m\.|%|per ?cent)(?!\w))(?!\s+(?:of\s+)?(?:{_MONTHS})\b)"
     r"|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|"
     r"thirty|forty|fifty|hundreds?|thousands?|millions?|billions?|dozens?)\b",
     re.I,
