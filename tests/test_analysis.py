@@ -9,6 +9,7 @@ import pytest
 
 from nato_qa import QAService
 from nato_qa.answering.analysis import analyse, asked_unit, question_kind, question_names
+from nato_qa.answering.compose import opens_quote
 from nato_qa.answering.modality import asks_what_happened, only_planned
 from nato_qa.answering.summary import informative
 from nato_qa.evaluation import normalise
@@ -151,6 +152,23 @@ def test_a_value_of_another_event_does_not_answer(tmp_path: Path, embedder) -> N
         assert not spent.refused and "£600,000" in spent.text
         halted = service.ask("On what date did Brightwell halt production at the site?")
         assert not halted.refused and "16 February" in halted.text
+
+
+def test_a_quotation_is_given_whole(tmp_path: Path, embedder) -> None:  # type: ignore[no-untyped-def]
+    """An answer that opens a quotation goes on to its end (on the second corpus, where a
+    campaigner's three-sentence quote closes with its point)."""
+    assert opens_quote('He said: "Four weeks ago we were told it was water.')
+    assert opens_quote("“We have found very low oxygen levels.")
+    assert not opens_quote('He said: "Trust is earned."')
+    assert not opens_quote('Trust is earned."')  # the end of one, not an opening
+    service = QAService(make_settings(tmp_path).with_overrides(corpus_dir=SECOND_CORPUS))
+    service.__dict__["embedder"] = embedder
+    with service:
+        assert service.ingest().ok
+        answer = service.ask("What did Martin Hollis say about the plant restarting?")
+        assert not answer.refused
+        assert "Four weeks ago" in answer.text and 'Trust is earned."' in answer.text
+        assert len(answer.citations) >= 3  # each sentence of the quote cited
 
 
 def test_broad_question_gets_a_grouped_diverse_summary(service: QAService) -> None:

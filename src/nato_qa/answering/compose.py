@@ -6,6 +6,8 @@ Every answer the extractive backend gives is made here, beside question analysis
 * ``compose``: a factoid, reason or manner answer, verbatim sentences each with its [n];
   attributed to their article (publisher and date) when the cited articles' dates differ;
 * ``compose_summary``: a broad question's bullets, one per article, led by publisher and date;
+* ``quotes_closed``: a quotation a chosen sentence opens, followed to its end, so that a
+  quote is never cut after its first sentence;
 * ``refusal``: the honest "the articles don't say", with related reading beside it.
 
 Attributions stay short (publisher, else the headline's first words, and the date): the
@@ -96,3 +98,38 @@ def refusal(hits: Sequence[Hit], note: str | None = None) -> Draft:
         notes=(note,) if note else (),
         related=related_reading(hits),
     )
+
+
+def opens_quote(text: str) -> bool:
+    """Whether the sentence opens a quotation it does not close (it goes on in the next)."""
+    if text.count("“") > text.count("”"):
+        return True
+    marks = [i for i, ch in enumerate(text) if ch == '"']
+    return len(marks) % 2 == 1 and (marks[-1] == 0 or text[marks[-1] - 1] in " :(—–-\n")
+
+
+def quotes_closed(
+    chosen: list[ScoredSentence], every: Sequence[ScoredSentence], most: int = 2
+) -> list[ScoredSentence]:
+    """The chosen sentences, each quotation they open followed to its end (at most ``most``
+    sentences more): a quote is given whole, not cut after its first sentence."""
+    out: list[ScoredSentence] = []
+    for sentence in chosen:
+        out.append(sentence)
+        last, added = sentence, 0
+        inside = opens_quote(sentence.text)
+        while inside and added < most:
+            doc = last.hit.source.doc_id
+            nxt = min(
+                (s for s in every if s.hit.source.doc_id == doc and 0 <= s.start - last.end <= 2),
+                key=lambda s: s.start,
+                default=None,
+            )
+            if nxt is None or any(
+                o.start == nxt.start and o.hit.source.doc_id == doc for o in (*out, *chosen)
+            ):
+                break
+            out.append(nxt)
+            last, added = nxt, added + 1
+            inside = '"' not in nxt.text and "”" not in nxt.text
+    return out

@@ -22,7 +22,7 @@ import numpy as np
 
 from nato_qa.answering import summary
 from nato_qa.answering.analysis import QuestionAnalysis, analyse, asked_unit
-from nato_qa.answering.compose import compose, compose_summary, refusal
+from nato_qa.answering.compose import compose, compose_summary, quotes_closed, refusal
 from nato_qa.answering.modality import asks_what_happened, only_planned
 from nato_qa.backends.base import BackendContext, Draft, Evidence, register
 from nato_qa.keyword import terms
@@ -87,6 +87,7 @@ class ExtractiveBackend:
         # answered if a sentence clears the bar; if refused, related reading only if close
         related = close if analysis.unfamiliar else evidence.hits
         scored = self.score_sentences(evidence.question, evidence.hits)
+        every = scored  # before the filters: a quotation's next sentence may fail them
         if analysis.broad:
             answer = self._summary(scored, threshold, evidence.question)
             if answer is not None:
@@ -148,6 +149,7 @@ class ExtractiveBackend:
                 break
             if cand.text != best.text:
                 chosen.append(cand)
+        chosen = quotes_closed(chosen, every)  # a quotation given whole
         # Read in the order the sources tell it: by article, then by position.
         chosen.sort(key=lambda s: (s.hit_rank, s.start))
         return compose(chosen)
