@@ -62,9 +62,9 @@ GENERAL = [
 ]
 
 # Targets not met yet, per set (figures in docs/evaluation.md).
-NOT_MET_PROJECT = {"hit@1", "mrr@5", "answer_accuracy", "refusal_accuracy"}
+NOT_MET_PROJECT = {"hit@1", "mrr@5", "refusal_accuracy"}
 NOT_MET_HELDOUT = {"refusal_accuracy"}
-NOT_MET_BLIND_R1 = {"hit@1", "hit@5", "mrr@5", "peer-gap/hit@1", "paraphrase/hit@5", "accuracy",
+NOT_MET_BLIND_R1 = {"hit@1", "mrr@5", "peer-gap/hit@1", "paraphrase/hit@5", "accuracy",
                     "*/accuracy", "key_point_coverage", "refusal_accuracy"}  # fmt: skip
 NOT_MET_BLIND_R4 = {"hit@1", "mrr@5", "peer-gap/hit@1", "paraphrase/hit@5", "accuracy", "*/accuracy",
                     "key_point_coverage", "refusal_accuracy"}  # fmt: skip
@@ -105,6 +105,11 @@ NOT_MET_TESSEL_R11 = {"hit@1", "mrr@5", "accuracy", "*/accuracy", "key_point_cov
 NOT_MET_BLIND_R15 = {"hit@1", "hit@5", "mrr@5", "peer-gap/hit@1", "paraphrase/hit@5", "accuracy",
                      "*/accuracy", "key_point_coverage", "refusal_accuracy"}  # fmt: skip
 NOT_MET_TESSEL_R12 = {"hit@1", "hit@5", "mrr@5", "peer-gap/hit@1", "accuracy",
+                      "*/accuracy", "key_point_coverage", "refusal_accuracy",
+                      "false_refusal_rate"}  # fmt: skip
+NOT_MET_BLIND_R16 = {"hit@1", "hit@5", "mrr@5", "peer-gap/hit@1", "accuracy", "*/accuracy",
+                     "refusal_accuracy"}  # fmt: skip
+NOT_MET_TESSEL_R13 = {"hit@1", "hit@5", "mrr@5", "peer-gap/hit@1", "paraphrase/hit@5", "accuracy",
                       "*/accuracy", "key_point_coverage", "refusal_accuracy",
                       "false_refusal_rate"}  # fmt: skip
 NOT_MET_TESSEL_R3 = {"hit@1", "hit@5", "mrr@5", "peer-gap/hit@1", "paraphrase/hit@5", "accuracy",
@@ -176,6 +181,10 @@ SETS = [
     GoldenSet(
         "blind-r15", GOLDEN.with_name("blind-r15.jsonl"), GENERAL, frozenset(NOT_MET_BLIND_R15)
     ),
+    # The sixteenth: written after round 14, measured before and after round 15 (quotes, kinds).
+    GoldenSet(
+        "blind-r16", GOLDEN.with_name("blind-r16.jsonl"), GENERAL, frozenset(NOT_MET_BLIND_R16)
+    ),
     # The second corpus: five scraped-style pages on an unrelated story, and its questions.
     GoldenSet(
         "tessel-spill",
@@ -202,7 +211,7 @@ SETS = [
     ),
     # Its fourth and fifth, written and measured like blind r7 and r8; its sixth like r9, its
     # seventh like r10, its eighth like r11, its ninth like r12, its tenth like r13,
-    # its eleventh like r14, its twelfth like r15.
+    # its eleventh like r14, its twelfth like r15, its thirteenth like r16.
     *(
         GoldenSet(
             f"tessel-spill-r{n}",
@@ -221,6 +230,7 @@ SETS = [
             (10, NOT_MET_TESSEL_R10),
             (11, NOT_MET_TESSEL_R11),
             (12, NOT_MET_TESSEL_R12),
+            (13, NOT_MET_TESSEL_R13),
         )
     ),
 ]
