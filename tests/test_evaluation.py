@@ -16,6 +16,7 @@ from nato_qa.evaluation import (
     GoldenQuestion,
     QuestionResult,
     compute_metrics,
+    evaluate,
     key_point_coverage,
     load_golden,
     metrics_by_kind,
@@ -154,3 +155,19 @@ def test_eval_cli_peer_and_kinds_match_a_hand_count(service: QAService, tmp_path
     assert "by kind: extractive" in run.stdout and "ours and the peer" in run.stdout
     # --corpus ingested into a temporary store: the default store folder was never made
     assert not (tmp_path / "vectorstore").exists() and not (tmp_path / "data").exists()
+
+
+def test_chained_follow_ups_follow_our_own_answers(service: QAService) -> None:
+    """With ``chained``, a follow-up follows the system's answer to the history's question,
+    not the file's assistant turn (here one that names nobody)."""
+    follow_up = GoldenQuestion(
+        "c1", "Whom did he succeed?", ("Masahiro Mikami", "Mikami"),
+        ("japan-launches-independent-mission-to-nato",), True, kind="follow_up",
+        history=({"role": "user", "content": "Who heads Japan's independent mission to NATO?"},
+                 {"role": "assistant", "content": "I would rather not say."}),
+    )  # fmt: skip
+    as_written = evaluate(service, [follow_up]).results[0].answer
+    chained = evaluate(service, [follow_up], chained=True).results[0].answer
+    assert as_written is not None and chained is not None
+    assert "Izawa" not in as_written.standalone_question
+    assert "Izawa" in chained.standalone_question  # our first answer named him

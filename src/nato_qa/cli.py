@@ -55,6 +55,8 @@ def _parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--corpus", type=Path, metavar="DIR",
                    help="ingest DIR into a temporary store and evaluate there")  # fmt: skip
+    p.add_argument("--chained", action="store_true",
+                   help="follow-ups follow the system's own earlier answers, not the file's")  # fmt: skip
 
     p = sub.add_parser("serve", parents=[common], help="start the web UI")
     p.add_argument("--host", help="address to bind (default 127.0.0.1)")
@@ -212,7 +214,9 @@ def cmd_eval(args: argparse.Namespace) -> int:
         reports = []
         for spec in backends:
             with tqdm(total=len(questions), desc=f"eval {spec}", unit="q", file=sys.stderr) as bar:
-                reports.append(evaluate(service, questions, spec, args.k, lambda: bar.update(1)))
+                reports.append(
+                    evaluate(service, questions, spec, args.k, lambda: bar.update(1), args.chained)
+                )
         peer = None
         if args.peer:
             folder = settings.corpus_dir

@@ -189,8 +189,14 @@ def evaluate(
     backend: str | None = None,
     k: int = 5,
     on_progress: Callable[[], None] | None = None,
+    chained: bool = False,
 ) -> BackendReport:
-    """Ask every golden question and compute the metrics (see the README for definitions)."""
+    """Ask every golden question and compute the metrics (see the README for definitions).
+
+    ``chained``: a follow-up's history is replayed as the chat would have it: each earlier
+    user turn is asked in order, and the system's own answer, not the golden file's
+    assistant turn, is what the next question follows (``chained_history``).
+    """
     spec = backend or service.settings.model
     results: list[QuestionResult] = []
     articles = service.articles
@@ -198,7 +204,8 @@ def evaluate(
         service.warm_up(spec)  # latency figures are of warm answers
     for q in questions:
         try:
-            answer = service.ask(q.question, list(q.history), k=k, model=spec)
+            history = chained_history(service, q.history, k, spec) if chained else list(q.history)
+            answer = service.ask(q.question, history, k=k, model=spec)
             hits = service.search(answer.standalone_question, k) if q.answerable else []
             error = None
         except NatoQAError as exc:
@@ -218,6 +225,20 @@ def evaluate(
         if on_progress:
             on_progress()
     return BackendReport(spec, compute_metrics(results, k), results, metrics_by_kind(results, k))
+
+
+def chained_history(
+    service: QAService, history: Sequence[dict[str, str]], k: int, spec: str
+) -> list[dict[str, str]]:
+    """The history as the chat would have built it: each user turn of ``history`` asked in
+    order, each followed by the system's own answer (the file's assistant turns dropped)."""
+    built: list[dict[str, str]] = []
+    for turn in history:
+        if turn.get("role") != "user":
+            continue
+        answer = service.ask(turn["content"], list(built), k=k, model=spec)
+        built += [turn, {"role": "assistant", "content": answer.text}]
+    return built
 
 
 def metrics_by_kind(results: Sequence[QuestionResult], k: int = 5) -> dict[str, dict[str, float]]:
