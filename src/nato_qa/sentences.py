@@ -113,9 +113,9 @@ class AnswerType:
     Ishiba become prime minister?" is not answered by the date the question gives), and, for a
     post (``attributed``), when the post's holder (``_holder``) is the person asked about:
     "Izawa takes over the position previously filled by Masahiro Mikami, the ambassador to
-    Belgium" does not say which post Izawa held. For a response (``by_actor``: "How did Moscow
-    respond to …?"), the sentence also names the actor: Tokyo's minister speaking of Russia
-    is not Moscow's response.
+    Belgium" does not say which post Izawa held. For a response or a statement (``by_actor``:
+    "How did Moscow respond to …?", "What did the Kremlin say …?"), the sentence also names
+    the actor: Tokyo's minister speaking of Russia is not Moscow's response.
     """
 
     name: str
@@ -241,7 +241,7 @@ _WHAT_IS_THE = (
 _A_YEAR = re.compile(rf"\b{_YEAR_DIGITS}\b")
 _AN_AGE = re.compile(r"\b\d+[\s-]years?[\s-]old\b|\baged\s+\d+|\bage\s+(?:of\s+)?\d+", re.I)
 _NAMED_KINDS = (
-    r"organi[sz]ation|company|compan(?:y|ie)|firm|group|body|agency|authority|utility|charity|"
+    r"organi[sz]ation|compan(?:y|ie)|firm|group|body|agency|authority|utility|charity|"
     r"foundation|institution|institute|association|society|union|party|bank|newspaper|"
     r"court|university|school|hospital|building|hall|base|port|river|stream|brook|lake|sea|"
     r"island|mountain|street|road|bridge|"
