@@ -108,6 +108,17 @@ def opens_quote(text: str) -> bool:
     return len(marks) % 2 == 1 and (marks[-1] == 0 or text[marks[-1] - 1] in " :(—–-\n")
 
 
+def following(sentence: ScoredSentence, pool: Sequence[ScoredSentence]) -> ScoredSentence | None:
+    """The sentence right after ``sentence`` in its article, the first copy of it in ``pool``
+    (sentences are split at white space, so the next one starts 1–2 characters on), or None
+    when ``pool`` does not hold it."""
+    doc = sentence.hit.source.doc_id
+    return next(
+        (s for s in pool if s.hit.source.doc_id == doc and 0 < s.start - sentence.end <= 2),
+        None,
+    )
+
+
 def quotes_closed(
     chosen: list[ScoredSentence], every: Sequence[ScoredSentence], most: int = 2
 ) -> list[ScoredSentence]:
@@ -119,12 +130,8 @@ def quotes_closed(
         last, added = sentence, 0
         inside = opens_quote(sentence.text)
         while inside and added < most:
+            nxt = following(last, every)
             doc = last.hit.source.doc_id
-            nxt = min(
-                (s for s in every if s.hit.source.doc_id == doc and 0 <= s.start - last.end <= 2),
-                key=lambda s: s.start,
-                default=None,
-            )
             if nxt is None or any(
                 o.start == nxt.start and o.hit.source.doc_id == doc for o in (*out, *chosen)
             ):

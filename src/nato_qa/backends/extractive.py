@@ -22,7 +22,13 @@ import numpy as np
 
 from nato_qa.answering import summary
 from nato_qa.answering.analysis import QuestionAnalysis, analyse, asked_unit
-from nato_qa.answering.compose import compose, compose_summary, quotes_closed, refusal
+from nato_qa.answering.compose import (
+    compose,
+    compose_summary,
+    following,
+    quotes_closed,
+    refusal,
+)
 from nato_qa.answering.modality import asks_what_happened, only_planned
 from nato_qa.backends.base import BackendContext, Draft, Evidence, register
 from nato_qa.keyword import terms
@@ -131,11 +137,7 @@ class ExtractiveBackend:
         if re.match(r"^\s*(why|how)\b", evidence.question, re.I):
             # A reason or a manner often follows in the next sentence ("This aligns with…"),
             # after a sentence that only restates what happened.
-            follower = next(
-                (s for s in scored
-                 if s.hit.source.doc_id == best.hit.source.doc_id and 0 < s.start - best.end <= 2),
-                None,
-            )  # fmt: skip
+            follower = following(best, scored)
             cue = answer_cue(evidence.question, self.scorer.keyword.common_names())
             gives_reason = bool(cue and cue.search(best.text))
             if follower and (
