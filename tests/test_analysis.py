@@ -231,6 +231,17 @@ def test_factoid_answers_stay_short(service: QAService) -> None:
          "Four workers were on shift.", "Workers found the leak at 5.30am, not at 9.15 a.m."),
         ("How many shares did the fund sell?", "count",
          "The fund sold 2,000 shares.", "It sold shares worth £600,000, or 6% of them."),
+        # a count is not a duration; "how many years" asks for one
+        ("How many of the trees were oaks?", "count",
+         "Twelve of the trees were oaks.", "Some oaks had stood for fifteen years or more."),
+        ("How many years has she run the club?", "duration",
+         "She has run the club for 11 years.", "The club has 40 members."),
+        # "when": a point in time, not a duration
+        ("When did the depot first open?", "time",
+         "The depot opened in 1998.", "Kim Ward, who has worked at the depot for 11 years, "
+         "said 140 staff lived nearby."),
+        ("When did the inspectors arrive?", "time",
+         "They arrived two days later.", "Two inspectors visited the depot."),
         # "which organisation", "what lawyer": a kind of thing that has a name
         ("Which outside organisation will look after the fund?", "name",
          "The fund will be run by the Ashdale Trust.", "She said the fund was a first step."),

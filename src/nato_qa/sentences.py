@@ -46,30 +46,37 @@ _MONEY = re.compile(
 _PERCENT = re.compile(r"\d[\d,.]*\s*(%|per ?cent\b)|\bpercent\b", re.I)
 _MONTHS = "january|february|march|april|may|june|july|august|september|october|november|december"
 _DAYS = "monday|tuesday|wednesday|thursday|friday|saturday|sunday"
-_TIME = re.compile(
-    rf"\d[\d,.]*|\b({_MONTHS}|{_DAYS}|year|"
-    r"years|century|decade|since|until|ago|war|recent|today|tomorrow|yesterday|later|before|"
-    r"after)\b",
-    re.I,
-)
 _YEAR_DIGITS = r"(?:1[89]|20)\d\d"  # a year, as news writes one
-# A count, for "how many": a cardinal number that is not part of a date ("January 16",
-# "16 January", a year), not an ordinal ("first", "3rd"), a time of day ("5.30am"), a sum
-# ("£600,000") or a percentage, nor "many" or "several".
-_NOT_AFTER_A_MONTH = "".join(f"(?<!{m} )" for m in _MONTHS.split("|"))
-_COUNT = re.compile(
-    rf"{_NOT_AFTER_A_MONTH}(?<![\w.,£$€¥])(?!{_YEAR_DIGITS}s?\b)\d[\d,.]*(?![\d.,]*\d)"
-    rf"(?!\s*(?:st|nd|rd|th|am|pm|a\.m\.|p\.m\.|%|per ?cent)(?!\w))(?!\s+(?:of\s+)?(?:{_MONTHS})\b)"
-    r"|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|"
-    r"thirty|forty|fifty|hundreds?|thousands?|millions?|billions?|dozens?)\b",
-    re.I,
-)
 # A word capitalised mid-sentence (after a word or a comma): a name, or a day or a month.
 _AFTER_A_WORD = r"(?<=[\w,;:’'] )"
 MID_CAPITAL = re.compile(rf"{_AFTER_A_WORD}[A-Z][\w’'-]+")
 # One that is not a day or a month (those are times, not names).
 _PROPER = re.compile(rf"{_AFTER_A_WORD}(?!(?i:{_MONTHS}|{_DAYS})\b)[A-Z][\w’'-]+")
 _UNITS = r"(?:second|minute|hour|day|night|week|fortnight|month|year|decade|century|centurie)s?"
+# A count, for "how many": a cardinal number that is not part of a date ("January 16",
+# "16 January", a year), not an ordinal ("first", "3rd"), a time of day ("5.30am"), a sum
+# ("£600,000"), a percentage or a duration ("fifteen years": "how many years" is asked as a
+# duration), nor "many" or "several".
+_NOT_AFTER_A_MONTH = "".join(f"(?<!{m} )" for m in _MONTHS.split("|"))
+_COUNT = re.compile(
+    rf"(?:{_NOT_AFTER_A_MONTH}(?<![\w.,£$€¥])(?!{_YEAR_DIGITS}s?\b)\d[\d,.]*(?![\d.,]*\d)"
+    rf"(?!\s*(?:st|nd|rd|th|am|pm|a\.m\.|p\.m\.|%|per ?cent)(?!\w))(?!\s+(?:of\s+)?(?:{_MONTHS})\b)"
+    r"|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|"
+    rf"thirty|forty|fifty|hundreds?|thousands?|millions?|billions?|dozens?)\b)(?![\s-]+{_UNITS}\b)",
+    re.I,
+)
+# A point in time, for "when": a date, a day, a month, a year, a time of day, or a time told
+# relative to another ("two days later", "since 2021", "last month"). Not a duration alone:
+# "who has worked there for 11 years" does not say when the works opened.
+_TIME = re.compile(
+    rf"\b(?:{_MONTHS}|{_DAYS})\b|\b{_YEAR_DIGITS}s?\b|\b\d{{1,2}}(?:st|nd|rd|th)\b"
+    r"|\b\d{1,2}(?:[.:]\d\d)?\s*(?:am|pm|a\.m\.|p\.m\.)"
+    r"|\b(?:since|until|till|ago|recent(?:ly)?|today|tonight|tomorrow|yesterday|later|earlier|"
+    r"before|after|previously|formerly|war)\b"
+    rf"|\b(?:last|next|this|that|past|coming|same|following|previous|early|late|mid)[\s-]+"
+    rf"(?:{_UNITS}|spring|summer|autumn|winter|morning|afternoon|evening)\b",
+    re.I,
+)
 _DURATION = re.compile(
     rf"\b(?:\d[\d,.]*|an?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
     rf"(?:thir|four|fif|six|seven|eigh|nine)teen|(?:twenty|thirty|forty|fifty)(?:-\w+)?|"
@@ -266,7 +273,7 @@ _TYPES: tuple[tuple[re.Pattern[str], AnswerType], ...] = (
                 re.I),
      AnswerType("money", _MONEY)),
     (re.compile(r"^\s*(?:and )?how long (did|does|do|has|have|had|will|would|can|could)\b"
-                r"|\bfor how long\b", re.I),
+                rf"|\bfor how long\b|^\s*(?:and )?how many (?:more )?{_UNITS}\b", re.I),
      AnswerType("duration", _DURATION)),
     (re.compile(r"^\s*(?:and )?how many\b", re.I), AnswerType("count", _COUNT)),
     (re.compile(r"^\s*(?:and )?how often\b", re.I), AnswerType("frequency", _FREQUENCY)),
