@@ -99,6 +99,13 @@ def test_he_is_the_person_the_last_answer_is_about() -> None:
     )
 
 
+def test_a_yes_no_question_opening_is_not_a_person() -> None:
+    # "Did Japan …" opens a question; the capital of "Did" names no one
+    asked = turn("Did Japan set up its own mission to NATO?", "Yes, in January.")
+    rewritten = standalone_question("who had the job before him?", asked)
+    assert "Did" not in rewritten and rewritten.startswith("who had the job before him?")
+
+
 def test_it_is_the_thing_the_last_answer_named() -> None:
     history = turn(
         "Which company is blamed for the spill?", "Brightwell Textiles, which runs a dye works."

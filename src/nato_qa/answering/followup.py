@@ -25,6 +25,8 @@ _NAME_RUN = re.compile(r"\b([A-Z][a-zà-ÿ’'-]+(?:\s+[A-Z][a-zà-ÿ’'-]+)+)\
 # General English only: what opens or closes a capitalised run that is not a person's name.
 _NOT_NAMES = {
     "The", "A", "An", "Yes", "No", "Who", "What", "When", "Where", "Which", "Why", "How",
+    "Is", "Are", "Was", "Were", "Do", "Does", "Did", "Has", "Have", "Had", "Can", "Could",
+    "Will", "Would", "Should",
     "North", "South", "East", "West", "Security", "Ministry", "Foreign", "Defense", "Defence",
     "Island", "Islands", "Alliance", "Sea", "Union", "Treaty", "Initiative", "Force", "Forces",
     "Government", "Council", "Republic", "Kingdom", "Office", "Agency", "Authority",
