@@ -189,6 +189,13 @@ def test_broad_question_gets_a_grouped_diverse_summary(service: QAService) -> No
         assert f"[{c.n}]" in answer.text and "ukrain" in normalise(answer.text)
 
 
+def test_a_year_the_question_gives_may_be_the_articles_date(service: QAService) -> None:
+    # the sentence says "On January 16"; the year is in its article's dateline only
+    answer = service.ask("On what day in January 2025 did Japan and NATO meet for talks in Tokyo?")
+    assert not answer.refused and "January 16" in answer.text
+    assert answer.citations[0].date and answer.citations[0].date.startswith("2025")
+
+
 def test_factoid_answers_stay_short(service: QAService) -> None:
     answer = service.ask("Who heads Japan's independent mission to NATO?")
     assert "\n" not in answer.text and len(answer.citations) <= 2 and "Izawa" in answer.text
@@ -242,6 +249,9 @@ def test_factoid_answers_stay_short(service: QAService) -> None:
          "said 140 staff lived nearby."),
         ("When did the inspectors arrive?", "time",
          "They arrived two days later.", "Two inspectors visited the depot."),
+        # a date read whole: "June 9" tells more than the question's "in June 2024"
+        ("What date in June 2024 did the trial start?", "time",
+         "The trial started on June 9.", "The trial started in June 2024."),
         # "which organisation", "what lawyer": a kind of thing that has a name
         ("Which outside organisation will look after the fund?", "name",
          "The fund will be run by the Ashdale Trust.", "She said the fund was a first step."),

@@ -65,11 +65,13 @@ _COUNT = re.compile(
     rf"thirty|forty|fifty|hundreds?|thousands?|millions?|billions?|dozens?)\b)(?![\s-]+{_UNITS}\b)",
     re.I,
 )
-# A point in time, for "when": a date, a day, a month, a year, a time of day, or a time told
-# relative to another ("two days later", "since 2021", "last month"). Not a duration alone:
-# "who has worked there for 11 years" does not say when the works opened.
+# A point in time, for "when": a date (read whole: "January 16" tells more than a question's
+# "in January 2025"), a day, a month, a year, a time of day, or a time told relative to
+# another ("two days later", "since 2021", "last month"). Not a duration alone: "who has
+# worked there for 11 years" does not say when the works opened.
 _TIME = re.compile(
-    rf"\b(?:{_MONTHS}|{_DAYS})\b|\b{_YEAR_DIGITS}s?\b|\b\d{{1,2}}(?:st|nd|rd|th)\b"
+    rf"\b(?:\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?)?(?:{_MONTHS})\b(?:\s+\d{{1,2}}(?:st|nd|rd|th)?\b)?"
+    rf"(?:,?\s+{_YEAR_DIGITS}\b)?|\b(?:{_DAYS})\b|\b{_YEAR_DIGITS}s?\b|\b\d{{1,2}}(?:st|nd|rd|th)\b"
     r"|\b\d{1,2}(?:[.:]\d\d)?\s*(?:am|pm|a\.m\.|p\.m\.)"
     r"|\b(?:since|until|till|ago|recent(?:ly)?|today|tonight|tomorrow|yesterday|later|earlier|"
     r"before|after|previously|formerly|war)\b"

@@ -99,12 +99,15 @@ class ExtractiveBackend:
             if answer is not None:
                 return answer
         # the names and numbers of what is asked are in the sentence; those of the setting (a
-        # year, a place after "in" or "at") at least in its passage
+        # year, a place after "in" or "at") at least in its passage, or its article's date
+        # (news leaves the year to the dateline)
         asked, setting = split_entities(evidence.question)
         scored = [
             s
             for s in scored
-            if s.type_ok and mentions(asked, s.text) and mentions(setting, s.hit.text)
+            if s.type_ok
+            and mentions(asked, s.text)
+            and mentions(setting, f"{s.hit.text} {s.hit.source.date or ''}")
         ]
         event = analysis.event_terms
         if analysis.kind == "factoid" and analysis.answer_type in VALUE_TYPES and len(event) >= 2:
