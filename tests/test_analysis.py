@@ -13,7 +13,13 @@ from nato_qa.answering.compose import opens_quote
 from nato_qa.answering.modality import asks_what_happened, only_planned
 from nato_qa.answering.summary import informative
 from nato_qa.evaluation import normalise
-from nato_qa.sentences import expected_type, measured_phrase, mentions, required_entities
+from nato_qa.sentences import (
+    expected_type,
+    measured_phrase,
+    mentions,
+    required_entities,
+    split_entities,
+)
 
 from .conftest import make_settings
 
@@ -194,6 +200,18 @@ def test_a_year_the_question_gives_may_be_the_articles_date(service: QAService) 
     answer = service.ask("On what day in January 2025 did Japan and NATO meet for talks in Tokyo?")
     assert not answer.refused and "January 16" in answer.text
     assert answer.citations[0].date and answer.citations[0].date.startswith("2025")
+
+
+def test_a_name_no_article_writes_is_not_required_of_the_answer(service: QAService) -> None:
+    # the articles say "U.S. Defense Secretary", never "Pentagon": no sentence could mention it
+    answer = service.ask("Whose trip to Japan as America's Pentagon chief did Rutte commend?")
+    assert not answer.refused and "Hegseth" in answer.text
+
+
+def test_a_year_written_short_is_the_year() -> None:
+    # "spring '23" sets the scene in 2023; it does not ask for the number 23
+    assert split_entities("By spring '23, how much aid had Tokyo pledged?") == ([], [["2023"]])
+    assert split_entities("Were the 23 ships sold in 2023?") == ([["23"]], [["2023"]])
 
 
 def test_factoid_answers_stay_short(service: QAService) -> None:

@@ -353,10 +353,11 @@ def _entities(question: str) -> list[tuple[list[str], bool]]:
         if len(parts) >= 2 and parts[-2] in _QUALIFIERS:
             head.insert(0, parts[-2])
         found.append((head, bool(_SETTING_BEFORE.search(question[: run.start()]))))
-    found.extend(
-        ([n.rstrip(".,")], bool(_YEAR.fullmatch(n.rstrip(".,"))))
-        for n in _NUMBER_TOKEN.findall(question)
-    )
+    for match in _NUMBER_TOKEN.finditer(question):
+        number = match.group(0).rstrip(".,")
+        if len(number) == 2 and question[max(0, match.start() - 1) : match.start()] in "'’":
+            number = f"{20 if int(number) <= 50 else 19}{number}"  # a year written short: '23
+        found.append(([number], bool(_YEAR.fullmatch(number))))
     return found
 
 

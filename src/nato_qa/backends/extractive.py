@@ -102,6 +102,10 @@ class ExtractiveBackend:
         # year, a place after "in" or "at") at least in its passage, or its article's date
         # (news leaves the year to the dateline)
         asked, setting = split_entities(evidence.question)
+        # a name no article writes ("America's Pentagon", "FM") no sentence can mention: it is
+        # not required (a question about nothing but such names was refused above)
+        _, written = self.scorer.keyword.text()
+        asked = [e for e in asked if any(w in written or not w.isalpha() for w in e)]
         scored = [
             s
             for s in scored
