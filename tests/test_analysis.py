@@ -267,6 +267,9 @@ def test_factoid_answers_stay_short(service: QAService) -> None:
          "said 140 staff lived nearby."),
         ("When did the inspectors arrive?", "time",
          "They arrived two days later.", "Two inspectors visited the depot."),
+        # a frequency read whole: "once a week" tells more than the question's "once"
+        ("Once the pool reopened, how often was the water tested?", "frequency",
+         "The water is tested at least once a week.", "Once the pool reopened, tests began."),
         # a date read whole: "June 9" tells more than the question's "in June 2024"
         ("What date in June 2024 did the trial start?", "time",
          "The trial started on June 9.", "The trial started in June 2024."),

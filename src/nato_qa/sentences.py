@@ -85,9 +85,12 @@ _DURATION = re.compile(
     rf"several|few|many|some)[\s-]+{_UNITS}\b|\b(?:until|since|through|throughout)\b",
     re.I,
 )
-# How often: "once a week", "twice a year", "every month", "daily", "three times".
+# How often: "once a week", "twice a year", "every month", "daily", "three times". Read whole,
+# so that "once a week" tells more than a question's "once the plant reopened".
 _FREQUENCY = re.compile(
-    rf"\b(?:once|twice|thrice|every|each|daily|weekly|monthly|yearly|annually|hourly|"
+    rf"\b(?:once|twice|thrice|(?:\w+\s+)?times)\s+(?:a|an|per|every|each)\s+(?:\w+\s+)?{_UNITS}\b"
+    rf"|\b(?:every|each)\s+(?:other\s+|\w+\s+)?{_UNITS}\b"
+    rf"|\b(?:once|twice|thrice|every|each|daily|weekly|monthly|yearly|annually|hourly|"
     rf"fortnightly|nightly)\b|\btimes\s+(?:a|an|per|each)\b|\bper\s+{_UNITS}\b",
     re.I,
 )
