@@ -116,6 +116,11 @@ NOT_MET_BLIND_R17 = {"hit@1", "mrr@5", "peer-gap/hit@1", "accuracy", "*/accuracy
                      "key_point_coverage", "refusal_accuracy"}  # fmt: skip
 NOT_MET_TESSEL_R14 = {"hit@1", "hit@5", "mrr@5", "peer-gap/hit@1", "paraphrase/hit@5", "accuracy",
                       "*/accuracy", "key_point_coverage", "refusal_accuracy"}  # fmt: skip
+NOT_MET_BLIND_R18 = {"hit@1", "hit@5", "mrr@5", "paraphrase/hit@5", "accuracy", "*/accuracy",
+                     "refusal_accuracy"}  # fmt: skip
+NOT_MET_TESSEL_R15 = {"hit@1", "hit@5", "mrr@5", "peer-gap/hit@1", "paraphrase/hit@5", "accuracy",
+                      "*/accuracy", "key_point_coverage", "refusal_accuracy",
+                      "false_refusal_rate"}  # fmt: skip
 NOT_MET_TESSEL_R3 = {"hit@1", "hit@5", "mrr@5", "peer-gap/hit@1", "paraphrase/hit@5", "accuracy",
                      "*/accuracy", "key_point_coverage", "refusal_accuracy",
                      "false_refusal_rate"}  # fmt: skip
@@ -193,6 +198,10 @@ SETS = [
     GoldenSet(
         "blind-r17", GOLDEN.with_name("blind-r17.jsonl"), GENERAL, frozenset(NOT_MET_BLIND_R17)
     ),
+    # The eighteenth: written during round 16, measured before and after its second half.
+    GoldenSet(
+        "blind-r18", GOLDEN.with_name("blind-r18.jsonl"), GENERAL, frozenset(NOT_MET_BLIND_R18)
+    ),
     # The second corpus: five scraped-style pages on an unrelated story, and its questions.
     GoldenSet(
         "tessel-spill",
@@ -220,7 +229,7 @@ SETS = [
     # Its fourth and fifth, written and measured like blind r7 and r8; its sixth like r9, its
     # seventh like r10, its eighth like r11, its ninth like r12, its tenth like r13,
     # its eleventh like r14, its twelfth like r15, its thirteenth like r16, its fourteenth
-    # like r17.
+    # like r17, its fifteenth like r18.
     *(
         GoldenSet(
             f"tessel-spill-r{n}",
@@ -241,6 +250,7 @@ SETS = [
             (12, NOT_MET_TESSEL_R12),
             (13, NOT_MET_TESSEL_R13),
             (14, NOT_MET_TESSEL_R14),
+            (15, NOT_MET_TESSEL_R15),
         )
     ),
 ]
