@@ -169,7 +169,8 @@ def test_answer_types_want_what_the_question_does_not_give() -> None:
     assert fits("When did Japan open its mission in 2024?", "It opened in January 2024.")
     # a year, a date, an age: not any number or any word of time
     staff = "Kim, who has worked at the mill for 11 years, said the staff were upset."
-    assert fits("When did the mill open?", staff)  # "when" takes any time …
+    assert not fits("When did the mill open?", staff)  # "when" takes a point in time, …
+    assert fits("When did the mill open?", "The mill opened two days later.")
     assert not fits("What year did the mill first open?", staff)  # … "what year" a year
     assert fits("In which year did the mill open?", "The mill opened in 1998.")
     assert not fits("How old is Kim?", "Kim, 11 years at the mill, spoke.")

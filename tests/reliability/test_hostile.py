@@ -24,6 +24,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from nato_qa import QAService, cli
+from nato_qa.answering.compose import attribution
 from nato_qa.embedders.minilm import MiniLMEmbedder as Embedder
 from nato_qa.errors import IngestError, InvalidQuestionError, NatoQAError
 from nato_qa.types import Answer
@@ -364,10 +365,7 @@ The drill was led by Commander Keiko Arata of the Japan Self-Defense Forces cybe
 def verbatim(answer: Answer) -> bool:
     """The extractive answer is nothing but its citations' quotes (with attributions)."""
     plain = " ".join(f"{c.quote} [{c.n}]" for c in answer.citations)
-    attributed = " ".join(
-        f"{c.publisher or c.title} ({c.date or 'undated'}): {c.quote} [{c.n}]"
-        for c in answer.citations
-    )
+    attributed = " ".join(f"{attribution(c)}: {c.quote} [{c.n}]" for c in answer.citations)
     return answer.text in (plain, attributed)
 
 
