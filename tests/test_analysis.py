@@ -212,6 +212,7 @@ def test_a_year_written_short_is_the_year() -> None:
     # "spring '23" sets the scene in 2023; it does not ask for the number 23
     assert split_entities("By spring '23, how much aid had Tokyo pledged?") == ([], [["2023"]])
     assert split_entities("Were the 23 ships sold in 2023?") == ([["23"]], [["2023"]])
+    assert split_entities("23 ships were sold in 2023?") == ([["23"]], [["2023"]])
 
 
 def test_factoid_answers_stay_short(service: QAService) -> None:

@@ -358,7 +358,7 @@ def _entities(question: str) -> list[tuple[list[str], bool]]:
         found.append((head, bool(_SETTING_BEFORE.search(question[: run.start()]))))
     for match in _NUMBER_TOKEN.finditer(question):
         number = match.group(0).rstrip(".,")
-        if len(number) == 2 and question[max(0, match.start() - 1) : match.start()] in "'’":
+        if len(number) == 2 and match.start() > 0 and question[match.start() - 1] in "'’":
             number = f"{20 if int(number) <= 50 else 19}{number}"  # a year written short: '23
         found.append(([number], bool(_YEAR.fullmatch(number))))
     return found
