@@ -67,6 +67,10 @@ class Settings(BaseSettings):
         None,
         description="Embedder for passage search only (e.g. e5-small); unset = the embedder.",
     )
+    second_reader: str | None = Field(
+        "e5-small",
+        description="Embedder whose view of each sentence is averaged into its score (none = off).",
+    )
     embedding_model: str | None = Field(
         None, description="Path of a sentence-transformers model for minilm; unset = packaged."
     )
@@ -117,7 +121,12 @@ class Settings(BaseSettings):
     max_upload_bytes: int = Field(2_000_000, ge=1, description="Largest upload accepted.")
 
     @field_validator(
-        "chroma_url", "openai_base_url", "rerank_model", "embedding_model", "search_embedder"
+        "chroma_url",
+        "openai_base_url",
+        "rerank_model",
+        "embedding_model",
+        "search_embedder",
+        "second_reader",
     )
     @classmethod
     def _blank_is_none(cls, value: str | None) -> str | None:

@@ -25,6 +25,7 @@ from typing import Any
 
 import numpy as np
 
+from nato_qa.chunking import is_heading, sentence_spans
 from nato_qa.errors import IndexCorruptError
 from nato_qa.types import Chunk
 
@@ -199,6 +200,15 @@ class KeywordIndex:
         n = max(len(self.chunks), 1)
         df = self._document_frequencies().get(term, 0)
         return float(np.log(1.0 + (n - df + 0.5) / (df + 0.5)))
+
+    def sentences(self) -> list[str]:
+        """Every sentence of the chunks that may answer (subheadings are structure)."""
+        return [
+            text[s:e]
+            for text in (kc.chunk.text for kc in self.chunks)
+            for s, e in sentence_spans(text)
+            if not is_heading(text[s:e])
+        ]
 
     def near_duplicates(self, chunk_id: str) -> list[Chunk]:
         """The other chunks (of other articles) in the same near-duplicate group."""

@@ -16,6 +16,7 @@ from nato_qa.config import Settings
 from nato_qa.embedders import Embedder, reader_of
 from nato_qa.expansion import QueryExpander
 from nato_qa.keyword import KeywordIndex
+from nato_qa.second_reader import SecondReader
 from nato_qa.sentences import SentenceScorer, VectorCache, expected_type
 from nato_qa.store import VectorStore
 from nato_qa.types import Article, Chunk, Hit, Source
@@ -76,6 +77,7 @@ class Retriever:
         articles: Mapping[str, Article],
         reranker: Any | None = None,
         cache: VectorCache | None = None,
+        second: SecondReader | None = None,
     ) -> None:
         self.settings = settings
         self.store = store
@@ -83,7 +85,7 @@ class Retriever:
         self.keyword = keyword
         self.articles = articles
         self.reranker = reranker
-        self.scorer = SentenceScorer(reader_of(embedder), keyword, cache or VectorCache())
+        self.scorer = SentenceScorer(reader_of(embedder), keyword, cache or VectorCache(), second)
         # passages searched in another model's space (PairedEmbedder): its question vectors
         self._search_vectors = VectorCache(2_000) if embedder is not self.scorer.embedder else None
         self.expander = QueryExpander(

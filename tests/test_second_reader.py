@@ -1,0 +1,158 @@
+"""The second reader: e5-small's view of each sentence, on MiniLM's scale, saved by text."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from nato_qa import QAService
+from nato_qa.embedders import Embedder, shared_embedder
+from nato_qa.second_reader import (
+    CALIBRATION,
+    VECTORS_FILE,
+    SecondReader,
+    create_second_reader,
+)
+
+from .conftest import copy_corpus, make_settings
+
+ANSWER = "The frigate Mogami docked at the naval base after a week of exercises."
+OTHER = "Ticket prices for the autumn concert series went up by five euros."
+QUESTION = "Which warship came into port once the drills were over?"
+
+
+class Counting:
+    """The real e5 model, counting the passages it is asked to embed."""
+
+    def __init__(self, model: Embedder) -> None:
+        self.model = model
+        self.name = model.name
+        self.batch_size = model.batch_size
+        self.passages = 0
+
+    def encode_queries(self, texts: Sequence[str]) -> np.ndarray:
+        return self.model.encode_queries(texts)
+
+    def encode_passages(self, texts: Sequence[str]) -> np.ndarray:
+        self.passages += len(texts)
+        return self.model.encode_passages(texts)
+
+
+@pytest.fixture(scope="module")
+def e5() -> Embedder:
+    return shared_embedder("e5-small")
+
+
+def reader(e5: Embedder, folder: Path | None) -> tuple[SecondReader, Counting]:
+    counting = Counting(e5)
+    return SecondReader("e5-small", lambda _: counting, CALIBRATION[("e5-small", "minilm")], folder), counting  # type: ignore[arg-type,return-value]  # fmt: skip
+
+
+def test_cosines_are_mapped_onto_the_readers_scale(e5: Embedder) -> None:
+    second, _ = reader(e5, None)
+    mapped = second.similarities(QUESTION, [ANSWER, OTHER])
+    cosines = e5.encode_passages([ANSWER, OTHER]) @ e5.encode_queries([QUESTION])[0]
+    offset, slope = CALIBRATION[("e5-small", "minilm")]
+    assert np.allclose(mapped, (cosines - offset) * slope, atol=1e-3)
+    assert mapped[0] > mapped[1]
+    # e5's cosines crowd between about 0.75 and 0.9; mapped, the two are far apart
+    assert mapped[0] - mapped[1] > 2 * (cosines[0] - cosines[1]) > 0
+
+
+def test_vectors_are_saved_by_text_reused_and_forgotten(e5: Embedder, tmp_path: Path) -> None:
+    first, counting = reader(e5, tmp_path)
+    assert first.update([ANSWER, OTHER]) == 2
+    assert (tmp_path / VECTORS_FILE).exists()
+    before = first.similarities(QUESTION, [ANSWER])
+
+    again, counting = reader(e5, tmp_path)  # a new process: read from the file
+    assert again.update([ANSWER, OTHER]) == 0
+    assert np.allclose(again.similarities(QUESTION, [ANSWER]), before, atol=1e-2)
+    assert counting.passages == 0
+
+    assert again.update([ANSWER]) == 0  # OTHER's article is gone
+    with np.load(tmp_path / VECTORS_FILE) as saved:
+        assert len(saved["keys"]) == 1
+    again.similarities(QUESTION, [OTHER])  # not saved: embedded when first reached
+    assert counting.passages == 1
+
+
+@pytest.mark.parametrize("damage", ["garbage", "other model"])
+def test_an_unreadable_or_foreign_file_is_made_again(
+    e5: Embedder, tmp_path: Path, damage: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    first, _ = reader(e5, tmp_path)
+    first.update([ANSWER])
+    path = tmp_path / VECTORS_FILE
+    if damage == "garbage":
+        path.write_bytes(b"not a numpy file")
+    else:
+        with np.load(path) as saved:
+            np.savez(path, keys=saved["keys"], vectors=saved["vectors"], model=np.array("minilm"))
+    again, counting = reader(e5, tmp_path)
+    with caplog.at_level(logging.WARNING, logger="nato_qa.second_reader"):
+        assert again.update([ANSWER]) == 1
+    assert "unreadable" in caplog.text
+    assert counting.passages == 1
+
+
+def test_off_when_unset_none_the_reader_itself_or_not_calibrated(
+    embedder: Embedder, e5: Embedder, caplog: pytest.LogCaptureFixture
+) -> None:
+    def make(name: str) -> Embedder:
+        return shared_embedder(name)
+
+    assert create_second_reader(None, embedder, None, make) is None
+    assert create_second_reader("None", embedder, None, make) is None
+    assert create_second_reader("e5-small", e5, None, make) is None  # the reader itself
+    with caplog.at_level(logging.WARNING, logger="nato_qa.second_reader"):
+        assert create_second_reader("minilm", e5, None, make) is None
+    assert "not calibrated" in caplog.text
+    second = create_second_reader(" E5-Small ", embedder, None, make)
+    assert second is not None and second.name == "e5-small"
+
+
+def test_ingestion_saves_every_sentence_and_an_unchanged_corpus_embeds_none(
+    tmp_path: Path, embedder: Embedder
+) -> None:
+    copy_corpus(tmp_path / "corpus")
+    service = QAService(make_settings(tmp_path))
+    service.__dict__["embedder"] = embedder
+    service.ingest()
+    second = service.second_reader
+    assert second is not None and second.folder is not None
+    assert second.folder.parent == service.settings.keyword_dir.parent  # beside the index
+    with np.load(second.folder / VECTORS_FILE) as saved:
+        assert len(saved["keys"]) == len(set(service.keyword.sentences())) > 100
+    assert second.update(service.keyword.sentences()) == 0
+
+    off = QAService(make_settings(tmp_path, second_reader="none"))
+    assert off.second_reader is None
+
+
+def test_the_second_reader_finds_a_paraphrases_answer(fresh_service: QAService) -> None:
+    """A question in other words than its answer's: "spending surge", "military outlay" and
+    "rank among all countries" for "third largest" defence budget. MiniLM alone ranks
+    another sentence first; with e5-small's view averaged in, the answer is chosen."""
+    question = (
+        "Once Tokyo's spending surge is in place, where will its military outlay rank "
+        "among all countries?"
+    )
+    fresh_service.ingest()
+    answer = fresh_service.ask(question)
+    assert not answer.refused
+    assert "third largest" in answer.text.lower()
+    assert answer.citations
+
+    scorer = fresh_service.retriever.scorer
+    hits = fresh_service.search(question, 5)
+    second, scorer.second = scorer.second, None
+    try:
+        alone = scorer.score(question, hits)[0].text
+    finally:
+        scorer.second = second
+    assert "third largest" not in alone.lower()
