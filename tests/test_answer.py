@@ -197,6 +197,11 @@ def test_answer_types_want_what_the_question_does_not_give() -> None:
     assert fits(kremlin, "The Kremlin said the mission “threatens stability”.")
     assert fits("what did aoki say about it?", "“It is a turning point,” Aoki said.")
     assert fits("What did he say next?", "“It is a turning point,” Aoki said.")  # no name given
+    # what the texts themselves say is anything they write: no statement asked for, but a
+    # report's author is a speaker like any other
+    for texts in ("the articles", "these reports", "the coverage", "the article"):
+        assert expected_type(f"What does {texts} say about the mill?") is None, texts
+    assert expected_type("What did the report's author say?") is not None
     # "the purpose of Japan's defence budget" asks for no sum
     assert expected_type("What is the purpose of Japan's huge defence budget plan?") is None
     # "what did the court hear" asks for what was heard, not the name of a court

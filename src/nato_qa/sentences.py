@@ -166,9 +166,12 @@ _ACTOR = re.compile(
     re.I,
 )
 # A question after what someone said, and its speaker ("What did the Kremlin say about …"):
-# the statement type.
+# the statement type. Not when the speaker is the texts themselves ("what do the articles
+# say about …" asks what is written, in any sentence: a broad question).
 _SPEAKER = re.compile(
-    r"^\s*(?:and )?what (?:did|does|do|has|have|had|will|would) (?P<s>.+?) "
+    r"^\s*(?:and )?what (?:did|does|do|has|have|had|will|would) "
+    r"(?!(?:the |these |all the )?(?:articles?|sources?|reports?|texts?|pages?|stories|"
+    r"coverage)\b(?![’']))(?P<s>.+?) "
     r"(?:say|tell|state|announce|declare|claim|comment|remark|write)\b",
     re.I,
 )
