@@ -77,8 +77,21 @@ def test_vectors_are_saved_by_text_reused_and_forgotten(e5: Embedder, tmp_path: 
     assert again.update([ANSWER]) == 0  # OTHER's article is gone
     with np.load(tmp_path / VECTORS_FILE) as saved:
         assert len(saved["keys"]) == 1
-    again.similarities(QUESTION, [OTHER])  # not saved: embedded when first reached
-    assert counting.passages == 1
+    fresh = "A sentence no store of this process has held before: " + str(tmp_path)
+    again.similarities(QUESTION, [OTHER, fresh])  # not saved: embedded when first reached
+    assert counting.passages == 1  # OTHER this process made already
+
+
+def test_a_process_embeds_a_sentence_once_whatever_the_store(e5: Embedder, tmp_path: Path) -> None:
+    texts = [ANSWER, "Another sentence, seen first in " + str(tmp_path)]
+    first, counting = reader(e5, tmp_path / "one")
+    assert first.update(texts) == 2
+    assert counting.passages <= 1  # ANSWER was made by an earlier test
+    other, counting = reader(e5, tmp_path / "two")  # another store, same process
+    assert other.update(texts) == 2  # its own file holds both ...
+    assert counting.passages == 0  # ... and the model was not asked again
+    with np.load(tmp_path / "two" / VECTORS_FILE) as saved:
+        assert len(saved["keys"]) == 2
 
 
 @pytest.mark.parametrize("damage", ["garbage", "other model"])
@@ -93,11 +106,12 @@ def test_an_unreadable_or_foreign_file_is_made_again(
     else:
         with np.load(path) as saved:
             np.savez(path, keys=saved["keys"], vectors=saved["vectors"], model=np.array("minilm"))
-    again, counting = reader(e5, tmp_path)
+    again, _ = reader(e5, tmp_path)
     with caplog.at_level(logging.WARNING, logger="nato_qa.second_reader"):
-        assert again.update([ANSWER]) == 1
+        assert again.update([ANSWER]) == 1  # made again (from this process's memory)
     assert "unreadable" in caplog.text
-    assert counting.passages == 1
+    with np.load(path) as saved:  # and the file is whole again
+        assert saved["model"].item() == "e5-small" and len(saved["keys"]) == 1
 
 
 def test_off_when_unset_none_the_reader_itself_or_not_calibrated(

@@ -39,6 +39,11 @@ CALIBRATION: dict[tuple[str, str], tuple[float, float]] = {
     ("e5-small", "minilm"): (0.648, 3.0),
 }
 VECTORS_FILE = "sentences.npz"
+# Every sentence vector this process has made, by (model, key): the stores of one process
+# (an evaluation's temporary ones, a test suite's) never embed the same sentence twice.
+_MADE: dict[tuple[str, str], np.ndarray] = {}
+_MADE_LOCK = threading.Lock()
+MADE_LIMIT = 200_000  # about 300 MB of float32 rows at 384 dimensions
 
 
 def sentence_key(text: str) -> str:
@@ -110,7 +115,7 @@ class SecondReader:
             vectors = self._loaded()
             missing = {k: t for k, t in zip(keys, texts, strict=True) if k not in vectors}
         if missing:
-            fresh = self.embedder.encode_passages(list(missing.values()))
+            fresh = self._encode(list(missing.values()), None)
             with self._lock:
                 vectors.update(zip(missing, fresh.astype(np.float32), strict=True))
         return np.stack([vectors[k] for k in keys]).astype(np.float32)
@@ -138,6 +143,20 @@ class SecondReader:
         return len(missing)
 
     def _encode(self, texts: list[str], progress: Callable[[int], object] | None) -> np.ndarray:
+        """The texts' vectors: those this process made already, and the rest from the model."""
+        keys = [(self.name, sentence_key(t)) for t in texts]
+        with _MADE_LOCK:
+            known = [_MADE.get(k) for k in keys]
+        todo = [t for t, v in zip(texts, known, strict=True) if v is None]
+        fresh = iter(self._embed(todo, progress) if todo else [])
+        rows = [v if v is not None else next(fresh) for v in known]
+        with _MADE_LOCK:
+            if len(_MADE) + len(keys) > MADE_LIMIT:
+                _MADE.clear()
+            _MADE.update(zip(keys, rows, strict=True))
+        return np.stack(rows)
+
+    def _embed(self, texts: list[str], progress: Callable[[int], object] | None) -> np.ndarray:
         bar: object = progress(len(texts)) if progress else None
         step = max(self.embedder.batch_size * 4, 1)
         parts = []
