@@ -31,6 +31,8 @@ from pathlib import Path
 import numpy as np
 
 from nato_qa.embedders.base import Embedder
+from nato_qa.ingest import ProgressFactory
+from nato_qa.sentences import VectorCache
 
 log = logging.getLogger(__name__)
 
@@ -39,11 +41,16 @@ CALIBRATION: dict[tuple[str, str], tuple[float, float]] = {
     ("e5-small", "minilm"): (0.648, 3.0),
 }
 VECTORS_FILE = "sentences.npz"
-# Every sentence vector this process has made, by (model, key): the stores of one process
-# (an evaluation's temporary ones, a test suite's) never embed the same sentence twice.
-_MADE: dict[tuple[str, str], np.ndarray] = {}
-_MADE_LOCK = threading.Lock()
+# Every sentence vector this process has made, by model: the stores of one process (an
+# evaluation's temporary ones, a test suite's) never embed the same sentence twice.
 MADE_LIMIT = 200_000  # about 300 MB of float32 rows at 384 dimensions
+_MADE: dict[str, VectorCache] = {}
+_MADE_LOCK = threading.Lock()
+
+
+def _made(name: str) -> VectorCache:
+    with _MADE_LOCK:
+        return _MADE.setdefault(name, VectorCache(MADE_LIMIT))
 
 
 def sentence_key(text: str) -> str:
@@ -77,7 +84,7 @@ class SecondReader:
         self.folder = folder
         self._lock = threading.Lock()
         self._vectors: dict[str, np.ndarray] | None = None
-        self._questions: dict[str, np.ndarray] = {}
+        self._questions = VectorCache(2_000)
         self._embedder: Embedder | None = None
         self._loading = threading.Lock()
 
@@ -94,20 +101,9 @@ class SecondReader:
         """Each text's cosine to the question, mapped onto the reader's scale."""
         if not texts:
             return np.zeros(0, dtype=np.float32)
-        with self._lock:
-            q_vec = self._questions.get(question)
-        if q_vec is None:
-            q_vec = self._encode_question(question)
+        q_vec = self._questions.get_many([question], self.embedder.encode_queries)[0]
         rows = self._rows(texts)
         return ((rows @ q_vec) - self.offset) * self.slope
-
-    def _encode_question(self, question: str) -> np.ndarray:
-        q_vec = self.embedder.encode_queries([question])[0]
-        with self._lock:
-            if len(self._questions) >= 2_000:
-                self._questions.clear()
-            self._questions[question] = q_vec
-        return q_vec
 
     def _rows(self, texts: Sequence[str]) -> np.ndarray:
         keys = [sentence_key(t) for t in texts]
@@ -117,12 +113,12 @@ class SecondReader:
         if missing:
             fresh = self._encode(list(missing.values()), None)
             with self._lock:
-                vectors.update(zip(missing, fresh.astype(np.float32), strict=True))
-        return np.stack([vectors[k] for k in keys]).astype(np.float32)
+                vectors.update(zip(missing, fresh, strict=True))
+        return np.stack([vectors[k] for k in keys])
 
     # -- what ingestion does -------------------------------------------------------------------
 
-    def update(self, texts: Iterable[str], progress: Callable[[int], object] | None = None) -> int:
+    def update(self, texts: Iterable[str], progress: ProgressFactory | None = None) -> int:
         """Make the vectors of the sentences not seen yet, forget those of sentences gone,
         and save. Returns how many were made."""
         wanted = {sentence_key(t): t for t in texts}
@@ -142,22 +138,12 @@ class SecondReader:
                 self._save(vectors)
         return len(missing)
 
-    def _encode(self, texts: list[str], progress: Callable[[int], object] | None) -> np.ndarray:
+    def _encode(self, texts: list[str], progress: ProgressFactory | None) -> np.ndarray:
         """The texts' vectors: those this process made already, and the rest from the model."""
-        keys = [(self.name, sentence_key(t)) for t in texts]
-        with _MADE_LOCK:
-            known = [_MADE.get(k) for k in keys]
-        todo = [t for t, v in zip(texts, known, strict=True) if v is None]
-        fresh = iter(self._embed(todo, progress) if todo else [])
-        rows = [v if v is not None else next(fresh) for v in known]
-        with _MADE_LOCK:
-            if len(_MADE) + len(keys) > MADE_LIMIT:
-                _MADE.clear()
-            _MADE.update(zip(keys, rows, strict=True))
-        return np.stack(rows)
+        return _made(self.name).get_many(texts, lambda todo: self._embed(todo, progress))
 
-    def _embed(self, texts: list[str], progress: Callable[[int], object] | None) -> np.ndarray:
-        bar: object = progress(len(texts)) if progress else None
+    def _embed(self, texts: Sequence[str], progress: ProgressFactory | None) -> np.ndarray:
+        bar = progress(len(texts)) if progress else None
         step = max(self.embedder.batch_size * 4, 1)
         parts = []
         try:
@@ -165,10 +151,10 @@ class SecondReader:
                 batch = texts[lo : lo + step]
                 parts.append(self.embedder.encode_passages(batch).astype(np.float32))
                 if bar is not None:
-                    bar.update(len(batch))  # type: ignore[attr-defined]
+                    bar.update(len(batch))
         finally:
             if bar is not None:
-                bar.close()  # type: ignore[attr-defined]
+                bar.close()
         return np.concatenate(parts)
 
     # -- the saved file ------------------------------------------------------------------------

@@ -23,7 +23,7 @@ from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -31,8 +31,10 @@ from nato_qa.chunking import is_heading, sentence_spans
 from nato_qa.citations import mentioned
 from nato_qa.embedders import Embedder
 from nato_qa.keyword import SENTENCE_DTYPE, KeywordIndex, terms
-from nato_qa.second_reader import SecondReader
 from nato_qa.types import Hit
+
+if TYPE_CHECKING:  # it keeps its own vectors in this module's VectorCache
+    from nato_qa.second_reader import SecondReader
 
 _NUMBER = re.compile(
     r"\d[\d,.]*|\b(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|"
