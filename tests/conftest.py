@@ -16,7 +16,7 @@ os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
 
 from nato_qa import QAService, Settings
 from nato_qa.config import load_settings
-from nato_qa.embedders.minilm import MiniLMEmbedder as Embedder
+from nato_qa.embedders import Embedder, create_embedder, reader_of
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT / "corpus"
@@ -49,7 +49,18 @@ def free_port() -> int:
 
 @pytest.fixture(scope="session")
 def embedder() -> Embedder:
-    return Embedder()
+    """The default embedder (the settings' defaults: MiniLM), loaded once."""
+    defaults = Settings()
+    return create_embedder(
+        defaults.embedder, defaults.embedding_model, defaults.embed_batch_size,
+        defaults.search_embedder,
+    )  # fmt: skip
+
+
+@pytest.fixture(scope="session")
+def minilm(embedder: Embedder) -> Embedder:
+    """The packaged MiniLM alone (the default embedder's reader, should the default pair)."""
+    return reader_of(embedder)
 
 
 def make_settings(tmp: Path, **overrides: object) -> Settings:

@@ -11,6 +11,7 @@ import pytest
 
 from nato_qa import QAService
 from nato_qa.embedders import Embedder, shared_embedder
+from nato_qa.embedders.paired import PairedEmbedder
 from nato_qa.second_reader import (
     CALIBRATION,
     VECTORS_FILE,
@@ -115,18 +116,18 @@ def test_an_unreadable_or_foreign_file_is_made_again(
 
 
 def test_off_when_unset_none_the_reader_itself_or_not_calibrated(
-    embedder: Embedder, e5: Embedder, caplog: pytest.LogCaptureFixture
+    minilm: Embedder, e5: Embedder, caplog: pytest.LogCaptureFixture
 ) -> None:
     def make(name: str) -> Embedder:
         return shared_embedder(name)
 
-    assert create_second_reader(None, embedder, None, make) is None
-    assert create_second_reader("None", embedder, None, make) is None
+    assert create_second_reader(None, minilm, None, make) is None
+    assert create_second_reader("None", minilm, None, make) is None
     assert create_second_reader("e5-small", e5, None, make) is None  # the reader itself
     with caplog.at_level(logging.WARNING, logger="nato_qa.second_reader"):
         assert create_second_reader("minilm", e5, None, make) is None
     assert "not calibrated" in caplog.text
-    second = create_second_reader(" E5-Small ", embedder, None, make)
+    second = create_second_reader(" E5-Small ", minilm, None, make)
     assert second is not None and second.name == "e5-small"
 
 
@@ -170,3 +171,27 @@ def test_the_second_reader_finds_a_paraphrases_answer(fresh_service: QAService) 
     finally:
         scorer.second = second
     assert "third largest" not in alone.lower()
+
+
+def test_search_and_second_reader_share_one_e5_run_per_question(
+    tmp_path: Path, minilm: Embedder, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With e5-small searching passages too (``NATO_QA_SEARCH_EMBEDDER``), the question's e5
+    vector serves both the search and the second reader: one model run per new question, none
+    for a repeat, and one e5-small loaded."""
+    copy_corpus(tmp_path / "corpus")
+    service = QAService(make_settings(tmp_path, search_embedder="e5-small"))
+    e5 = shared_embedder("e5-small", service.settings.embed_batch_size)
+    service.__dict__["embedder"] = PairedEmbedder(e5, minilm)  # as create_embedder makes it
+    assert service.ingest().ok
+    assert service.second_reader is not None and service.second_reader.embedder is e5
+    runs: list[list[str]] = []
+    real = e5.encode_queries
+    monkeypatch.setattr(e5, "encode_queries", lambda texts: runs.append(list(texts)) or real(texts))
+    question = "Who heads Japan's independent mission to NATO?"
+    answer = service.ask(question)
+    assert "Izawa" in answer.text and answer.citations
+    assert runs == [[answer.standalone_question]]
+    service.ask(question)
+    service.search(answer.standalone_question)
+    assert len(runs) == 1

@@ -13,7 +13,7 @@ import pytest
 
 from nato_qa import QAService
 from nato_qa.chunking import sentence_spans
-from nato_qa.embedders.minilm import MiniLMEmbedder as Embedder
+from nato_qa.embedders import Embedder
 from nato_qa.ingest import build_keyword_index
 from nato_qa.keyword import KeywordIndex, vocabulary
 

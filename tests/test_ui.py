@@ -18,7 +18,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from nato_qa import QAService
-from nato_qa.embedders.minilm import MiniLMEmbedder as Embedder
+from nato_qa.embedders import Embedder
 from nato_qa.errors import IngestError
 from nato_qa.evaluation import load_golden
 from nato_qa.feedback import record_feedback

@@ -14,6 +14,7 @@ import numpy as np
 
 from nato_qa.config import Settings
 from nato_qa.embedders import Embedder, reader_of
+from nato_qa.embedders.paired import PairedEmbedder
 from nato_qa.expansion import QueryExpander
 from nato_qa.keyword import KeywordIndex
 from nato_qa.second_reader import SecondReader
@@ -86,8 +87,13 @@ class Retriever:
         self.articles = articles
         self.reranker = reranker
         self.scorer = SentenceScorer(reader_of(embedder), keyword, cache or VectorCache(), second)
-        # passages searched in another model's space (PairedEmbedder): its question vectors
-        self._search_vectors = VectorCache(2_000) if embedder is not self.scorer.embedder else None
+        # passages searched in another model's space (PairedEmbedder): its question vectors,
+        # the second reader's own when it is the same model (one run of it per question)
+        self._search: tuple[Embedder, VectorCache] | None = None
+        if isinstance(embedder, PairedEmbedder):
+            shared = second is not None and second.name == embedder.search.name
+            cache = second.questions if second is not None and shared else VectorCache(2_000)
+            self._search = (embedder.search, cache)
         self.expander = QueryExpander(
             keyword,
             self.scorer.vectors,
@@ -101,9 +107,9 @@ class Retriever:
         n = max(self.settings.candidates, k * 3)
         # The question and its words the corpus lacks (for the expansion), in one model run.
         vector = self.scorer.vectors([query, *self.expander.new_words(query)], packed=True)[0]
-        if self._search_vectors is not None:
-            search = self.embedder.search  # type: ignore[attr-defined]
-            vector = self._search_vectors.get_many([query], search.encode_queries)[0]
+        if self._search is not None:
+            search, cache = self._search
+            vector = cache.get_many([query], search.encode_queries)[0]
         candidates: dict[str, _Candidate] = {}
         for rank, match in enumerate(self.store.query(vector, n), start=1):
             chunk = Chunk(match.chunk_id, match.doc_id, match.start, match.end, match.text)

@@ -30,6 +30,7 @@ from pathlib import Path
 
 import numpy as np
 
+from nato_qa.embedders import made_passages
 from nato_qa.embedders.base import Embedder
 from nato_qa.ingest import ProgressFactory
 from nato_qa.sentences import VectorCache
@@ -41,16 +42,6 @@ CALIBRATION: dict[tuple[str, str], tuple[float, float]] = {
     ("e5-small", "minilm"): (0.648, 3.0),
 }
 VECTORS_FILE = "sentences.npz"
-# Every sentence vector this process has made, by model: the stores of one process (an
-# evaluation's temporary ones, a test suite's) never embed the same sentence twice.
-MADE_LIMIT = 200_000  # about 300 MB of float32 rows at 384 dimensions
-_MADE: dict[str, VectorCache] = {}
-_MADE_LOCK = threading.Lock()
-
-
-def _made(name: str) -> VectorCache:
-    with _MADE_LOCK:
-        return _MADE.setdefault(name, VectorCache(MADE_LIMIT))
 
 
 def sentence_key(text: str) -> str:
@@ -84,7 +75,7 @@ class SecondReader:
         self.folder = folder
         self._lock = threading.Lock()
         self._vectors: dict[str, np.ndarray] | None = None
-        self._questions = VectorCache(2_000)
+        self.questions = VectorCache(2_000)  # question vectors (the search shares them)
         self._embedder: Embedder | None = None
         self._loading = threading.Lock()
 
@@ -101,7 +92,7 @@ class SecondReader:
         """Each text's cosine to the question, mapped onto the reader's scale."""
         if not texts:
             return np.zeros(0, dtype=np.float32)
-        q_vec = self._questions.get_many([question], self.embedder.encode_queries)[0]
+        q_vec = self.questions.get_many([question], self.embedder.encode_queries)[0]
         rows = self._rows(texts)
         return ((rows @ q_vec) - self.offset) * self.slope
 
@@ -140,7 +131,7 @@ class SecondReader:
 
     def _encode(self, texts: list[str], progress: ProgressFactory | None) -> np.ndarray:
         """The texts' vectors: those this process made already, and the rest from the model."""
-        return _made(self.name).get_many(texts, lambda todo: self._embed(todo, progress))
+        return made_passages(self.name).get_many(texts, lambda todo: self._embed(todo, progress))
 
     def _embed(self, texts: Sequence[str], progress: ProgressFactory | None) -> np.ndarray:
         bar = progress(len(texts)) if progress else None

@@ -14,10 +14,14 @@ sentence's score (``nato_qa.second_reader``).
 from __future__ import annotations
 
 from collections.abc import Callable
-from functools import lru_cache
+from functools import cache, lru_cache
+from typing import TYPE_CHECKING
 
 from nato_qa.embedders.base import Embedder
 from nato_qa.errors import ConfigError
+
+if TYPE_CHECKING:
+    from nato_qa.sentences import VectorCache
 
 EMBEDDERS = ("minilm", "e5-small")
 
@@ -34,12 +38,14 @@ def create_embedder(
     Raises:
         ConfigError: a name is unknown, or a model's package is missing.
     """
-    if search and search.strip().lower() != name.strip().lower():
+    search = (search or "").strip().lower()
+    if search and search not in {"none", name.strip().lower()}:
         from nato_qa.embedders.paired import PairedEmbedder
 
+        # the search model is the packaged one, shared with the second reader when it is the
+        # same (one e5-small loaded, and one run of it for the question)
         return PairedEmbedder(
-            create_embedder(search, model_path, batch_size),
-            create_embedder(name, model_path, batch_size),
+            shared_embedder(search, batch_size), create_embedder(name, model_path, batch_size)
         )
     factories: dict[str, Callable[[], Embedder]] = {
         "minilm": lambda: _minilm(model_path, batch_size),
@@ -72,6 +78,19 @@ def shared_embedder(name: str, batch_size: int = 32) -> Embedder:
     return create_embedder(name, batch_size=batch_size)
 
 
+# Passage vectors this process has made, by model: the stores of one process (an evaluation's
+# temporary ones, a test suite's) never embed the same text twice with a packaged model.
+MADE_LIMIT = 200_000  # about 300 MB of float32 rows at 384 dimensions
+
+
+@cache
+def made_passages(name: str) -> VectorCache:
+    """The passage vectors the packaged model ``name`` has made in this process, by text."""
+    from nato_qa.sentences import VectorCache  # it reads sentences with embedders
+
+    return VectorCache(MADE_LIMIT)
+
+
 def reader_of(embedder: Embedder) -> Embedder:
     """The embedder whose vectors the answer stage reads: the pair's reader, else itself."""
     from nato_qa.embedders.paired import PairedEmbedder
@@ -79,4 +98,11 @@ def reader_of(embedder: Embedder) -> Embedder:
     return embedder.reader if isinstance(embedder, PairedEmbedder) else embedder
 
 
-__all__ = ["EMBEDDERS", "Embedder", "create_embedder", "reader_of", "shared_embedder"]
+__all__ = [
+    "EMBEDDERS",
+    "Embedder",
+    "create_embedder",
+    "made_passages",
+    "reader_of",
+    "shared_embedder",
+]

@@ -18,6 +18,7 @@ from typing import Any
 
 import numpy as np
 
+from nato_qa.embedders import made_passages
 from nato_qa.embedders.base import Embedder
 
 
@@ -35,15 +36,18 @@ class PairedEmbedder:
     # -- the store's space --------------------------------------------------------------------
 
     def encode_passages(self, texts: Sequence[str]) -> np.ndarray:
-        return self.search.encode_passages(texts)
+        """The search model's passage vectors, each text's made once per process."""
+        if not texts:
+            return self.search.encode_passages(texts)
+        return made_passages(self.search.name).get_many(list(texts), self.search.encode_passages)
 
     def encode_passages_and_sentences(
         self, texts: Sequence[str], spans: Sequence[Sequence[tuple[int, int]]]
     ) -> tuple[np.ndarray, list[np.ndarray]]:
         """The search model's passage vectors; the reader's sentence vectors."""
-        return self.search.encode_passages(texts), self.reader.encode_passages_and_sentences(
-            texts, spans
-        )[1]
+        return self.encode_passages(texts), self.reader.encode_passages_and_sentences(texts, spans)[
+            1
+        ]
 
     # -- the reader's space -------------------------------------------------------------------
 
