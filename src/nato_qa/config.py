@@ -61,7 +61,7 @@ class Settings(BaseSettings):
 
     # ingestion
     embedder: str = Field(
-        "minilm", description="Embedder: minilm or e5-small (changing it needs --rebuild)."
+        "minilm", description="Embedder: minilm or e5-small (a change re-embeds at ingestion)."
     )
     search_embedder: str | None = Field(
         None,

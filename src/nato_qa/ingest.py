@@ -8,7 +8,9 @@ out of date is processed again, and chunks that belong to no article are removed
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
+import json
 import logging
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -204,8 +206,10 @@ def ingest(
     report = IngestReport()
     if rebuild:
         store.reset()
-    store.check_embedder(embedder.name, claim=True)  # never two models' vectors in one store
+        _pending_file(settings).unlink(missing_ok=True)
     stored = store.articles()
+    carried = _re_embedding(store, embedder, stored, settings)
+    store.check_embedder(embedder.name, claim=True)  # never two models' vectors in one store
 
     loaded: dict[str, Article] = {}
     for path in iter_article_files(roots):
@@ -221,6 +225,13 @@ def ingest(
             )
             continue
         loaded[article.doc_id] = article
+
+    # A store another embedder built: its articles come back from their saved text, unless
+    # their file is in a folder named and gone (then they are reported removed below).
+    for doc_id, article in carried.items():
+        gone = _in_scope(article.source_path, roots) and not Path(article.source_path).exists()
+        if doc_id not in loaded and not gone:
+            loaded[doc_id] = article
 
     # Which articles need work, and which of their chunks need embedding.
     todo: list[_Work] = []
@@ -294,8 +305,45 @@ def ingest(
     report.chunks_deleted += len(orphans)
 
     keyword = load_keyword_index(store, settings, embedder, sentences_of, progress)
+    _pending_file(settings).unlink(missing_ok=True)  # every carried article is written
     report.seconds = time.perf_counter() - started
     return report, keyword
+
+
+def _pending_file(settings: Settings) -> Path:
+    return settings.data_dir / "re-embedding.json"
+
+
+def _re_embedding(
+    store: VectorStore, embedder: Embedder, stored: dict[str, StoredArticle], settings: Settings
+) -> dict[str, Article]:
+    """The articles to embed again because another embedder built the store (the setting
+    changed), by doc_id; the store is emptied for them. Their text is kept in a file until
+    they are all written, so a run killed halfway loses none (the next run reads it)."""
+    pending = _pending_file(settings)
+    carried: dict[str, Article] = {}
+    if pending.exists():
+        try:
+            carried = {a["doc_id"]: Article(**a) for a in json.loads(pending.read_text())}
+        except (OSError, ValueError, TypeError, KeyError) as exc:
+            log.warning("%s unreadable (%s); its articles are not carried over", pending, exc)
+    recorded = store.embedder_name()
+    if recorded is None or recorded == embedder.name:
+        return carried
+    carried.update((doc_id, s.article) for doc_id, s in stored.items())
+    log.warning(
+        "the store was built with the %s embedder and the settings give %s: embedding its "
+        "%d articles again",
+        recorded,
+        embedder.name,
+        len(carried),
+    )
+    pending.parent.mkdir(parents=True, exist_ok=True)
+    tmp = pending.with_suffix(".tmp")
+    tmp.write_text(json.dumps([dataclasses.asdict(a) for a in carried.values()]))
+    tmp.replace(pending)
+    store.reset()
+    return carried
 
 
 @dataclass

@@ -372,9 +372,9 @@ class VectorStore:
         if recorded is not None and recorded != name:
             raise EmbedderMismatchError(
                 f"the store was built with the {recorded} embedder, but the settings give "
-                f"{name} (NATO_QA_EMBEDDER, NATO_QA_SEARCH_EMBEDDER): run `nato-qa ingest "
-                f"--rebuild` to embed the articles again with {name}, or set them back to "
-                f"{recorded}"
+                f"{name} (NATO_QA_EMBEDDER, NATO_QA_SEARCH_EMBEDDER): run `nato-qa ingest` "
+                f"to embed its articles again with {name} (none is lost), or set them back "
+                f"to {recorded}"
             )
         if claim and recorded is None:
             with self._writing("record the store's embedder"):
