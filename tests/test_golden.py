@@ -27,6 +27,7 @@ from nato_qa.evaluation import (
     failed_conditions,
     load_golden,
     normalise,
+    parse_conditions,
 )
 
 from .conftest import GOLDEN
@@ -438,6 +439,10 @@ def test_fail_under_conditions() -> None:
     assert failed_conditions(metrics, {"hit@1": 0.9}) == ["hit@1 = 0.8 is below 0.9"]
     assert failed_conditions(metrics, {"false_refusal_rate": 0.01})
     assert "no such metric" in failed_conditions(metrics, {"hit@9": 0.1})[0]
+    # a name no report can hold is refused before any question is asked
+    assert parse_conditions(["hit@3=0.5", "key_point_coverage=0.5"], k=3)
+    with pytest.raises(ValueError, match=r"no metric 'hti@1'; choose one of n, .*hit@1"):
+        parse_conditions(["hti@1=0.9"])
 
 
 def test_eval_cli(service: QAService, tmp_path: Path) -> None:
@@ -465,6 +470,21 @@ def test_eval_cli(service: QAService, tmp_path: Path) -> None:
     failing = subprocess.run([*base, "--fail-under", "answer_accuracy=1.01"],
                              capture_output=True, text=True, timeout=300)  # fmt: skip
     assert failing.returncode == 1 and "answer_accuracy" in failing.stderr
+    typo = subprocess.run([*base, "--fail-under", "bogus=1"],
+                          capture_output=True, text=True, timeout=300)  # fmt: skip
+    assert typo.returncode == 2 and "no metric 'bogus'" in typo.stderr
+    assert "eval extractive" not in typo.stderr  # refused before any question was asked
+
+    # a reader that goes away early (`| head -c 100`) ends the command quietly
+    ask = subprocess.Popen(
+        [sys.executable, "-m", "nato_qa.cli", "ask", "Who heads Japan's independent mission?",
+         "--json", "--store-dir", str(service.settings.store_dir)],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+    )  # fmt: skip
+    assert ask.stdout is not None and ask.stderr is not None
+    ask.stdout.close()  # before it prints a byte
+    assert ask.wait(timeout=300) != 0
+    assert "Traceback" not in ask.stderr.read().decode()
 
     k3 = subprocess.run([*base, "--k", "3", "--json", str(out_json)],
                         capture_output=True, text=True, timeout=300)  # fmt: skip

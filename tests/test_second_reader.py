@@ -195,3 +195,13 @@ def test_search_and_second_reader_share_one_e5_run_per_question(
     service.ask(question)
     service.search(answer.standalone_question)
     assert len(runs) == 1
+
+
+def test_warm_up_loads_the_second_reader(fresh_service: QAService, embedder: Embedder) -> None:
+    """The first answer after ``warm_up`` (an evaluation's, the UI's) waits for no model."""
+    assert fresh_service.ingest().ok
+    again = QAService(fresh_service.settings)
+    again.__dict__["embedder"] = embedder
+    assert again.second_reader is not None and again.second_reader._embedder is None
+    again.warm_up()
+    assert again.second_reader._embedder is not None

@@ -6,6 +6,7 @@ import argparse
 import contextlib
 import json
 import logging
+import os
 import sys
 import tempfile
 from collections.abc import Sequence
@@ -195,7 +196,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
     from nato_qa.service import QAService
 
     try:
-        conditions = parse_conditions(args.fail_under)
+        conditions = parse_conditions(args.fail_under, args.k)
     except ValueError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
@@ -278,6 +279,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # the reader went away (`| head`): stop quietly, as Unix tools do
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())  # Python's final flush must not raise again
+        return 141
 
 
 if __name__ == "__main__":

@@ -325,9 +325,16 @@ def retrieval_metrics(ranks: Sequence[int | None], k: int = 5) -> dict[str, floa
     }
 
 
-def parse_conditions(items: Sequence[str]) -> dict[str, float]:
-    """``["hit@1=0.9", ...]`` to a dict; raises GoldenFileError-free ValueError on bad input."""
+def metric_names(k: int = 5) -> list[str]:
+    """Every metric a report can hold for cut-off ``k`` (key points: with broad questions)."""
+    return [*compute_metrics([], k), "key_point_coverage"]
+
+
+def parse_conditions(items: Sequence[str], k: int = 5) -> dict[str, float]:
+    """``["hit@1=0.9", ...]`` to a dict; raises ValueError on bad input or an unknown metric,
+    before any question is asked."""
     out: dict[str, float] = {}
+    known = metric_names(k)
     for item in items:
         name, sep, value = item.partition("=")
         try:
@@ -338,6 +345,11 @@ def parse_conditions(items: Sequence[str]) -> dict[str, float]:
             ) from None
         if not sep:
             raise ValueError(f"--fail-under {item!r}: write METRIC=NUMBER, e.g. hit@1=0.9")
+        if name.strip() not in known:
+            raise ValueError(
+                f"--fail-under {item!r}: no metric {name.strip()!r}; choose one of "
+                f"{', '.join(known)}"
+            )
     return out
 
 
