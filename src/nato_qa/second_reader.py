@@ -86,6 +86,12 @@ class SecondReader:
                 self._embedder = self._make(self.name)
             return self._embedder
 
+    def warm_up(self) -> None:
+        """Load the model and the saved sentence vectors now, not at the first question."""
+        self.embedder.encode_queries(["warm up"])
+        with self._lock:
+            self._loaded()
+
     # -- what the scorer asks ------------------------------------------------------------------
 
     def similarities(self, question: str, texts: Sequence[str]) -> np.ndarray:

@@ -153,8 +153,8 @@ class QAService:
         if reader_of(self.embedder) is not self.embedder:
             self.embedder.encode_passages(["warm up"])  # the search model, another one
         _ = self.keyword
-        if self.second_reader is not None:  # its model, and the saved sentence vectors
-            self.second_reader.similarities("warm up", ["warm up"])
+        if self.second_reader is not None:
+            self.second_reader.warm_up()
         start = getattr(self.backend(spec), "warm_up", None)
         if start is not None:
             start()
