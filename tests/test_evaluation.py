@@ -12,14 +12,18 @@ import pytest
 
 from nato_qa import QAService
 from nato_qa.evaluation import (
+    KIND_COLUMNS,
+    BackendReport,
     GoldenFileError,
     GoldenQuestion,
     QuestionResult,
     compute_metrics,
     evaluate,
     key_point_coverage,
+    kind_rows,
     load_golden,
     metrics_by_kind,
+    report_json,
 )
 from nato_qa.types import Answer
 
@@ -79,6 +83,15 @@ def test_metrics_split_by_kind_with_coverage() -> None:
     assert by_kind["off_topic"]["refusal_accuracy"] == 1.0
     overall = compute_metrics(results)
     assert overall["key_point_coverage"] == 0.25 and overall["n"] == 5
+    # in the JSON, a figure a kind has nothing to measure with is null, not 0.0
+    report = BackendReport("extractive", overall, results, by_kind)
+    in_json = report_json([report])["by_kind"]
+    assert in_json["factual"]["refusal_accuracy"] is None and in_json["factual"]["hit@1"] == 0.5
+    assert in_json["off_topic"]["hit@1"] is None and in_json["off_topic"]["mrr@5"] is None
+    assert in_json["off_topic"]["refusal_accuracy"] == 1.0
+    _, rows = kind_rows(report)
+    off_topic = next(r for r in rows if r[0] == "off_topic")
+    assert off_topic[KIND_COLUMNS.index("hit@1") + 1] == "-"
     # no kinds at all: no split
     assert metrics_by_kind([QuestionResult(GoldenQuestion("x", "Q", ("a",), ("d",), True),
                                            answer("a"), 1, True)]) == {}  # fmt: skip

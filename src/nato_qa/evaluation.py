@@ -426,8 +426,11 @@ def report_json(reports: Sequence[BackendReport], peer: PeerReport | None = None
 
     def one(r: BackendReport) -> dict[str, Any]:
         out: dict[str, Any] = dict(r.metrics)
-        if r.by_kind:
-            out["by_kind"] = r.by_kind
+        if r.by_kind:  # a figure with nothing to measure in a kind is null, not 0.0
+            out["by_kind"] = {
+                kind: {name: (v if applies(m, name) else None) for name, v in m.items()}
+                for kind, m in r.by_kind.items()
+            }
         return out
 
     data: dict[str, Any] = (
@@ -436,6 +439,20 @@ def report_json(reports: Sequence[BackendReport], peer: PeerReport | None = None
     if peer is not None:
         data["peer"] = {**peer.metrics, **({"by_kind": peer.by_kind} if peer.by_kind else {})}
     return data
+
+
+# Figures of the answerable questions alone, and of the unanswerable ones alone.
+_OF_ANSWERABLE = {"hit@1", "hit@5", "mrr@5", "answer_accuracy", "false_refusal_rate"}
+
+
+def applies(metrics: dict[str, float], name: str) -> bool:
+    """Whether a figure measures anything in these metrics: retrieval, answers and false
+    refusals need an answerable question, refusal accuracy an unanswerable one."""
+    if name in _OF_ANSWERABLE or name.startswith(("hit@", "mrr@", "ndcg@")):
+        return bool(metrics.get("n_answerable"))
+    if name == "refusal_accuracy":
+        return bool(metrics.get("n_unanswerable"))
+    return True
 
 
 KIND_COLUMNS = ("n", "accuracy", "hit@1", "hit@5", "mrr@5", "answer_accuracy", "refusal_accuracy",
@@ -451,14 +468,10 @@ def kind_rows(
         header += [f"peer {m}" for m in PEER_METRICS]
     rows = []
     for kind, m in report.by_kind.items():
-        answerable = m.get("n_answerable", 0)
         row = [kind]
         for col in KIND_COLUMNS:
             value = m.get(col)
-            unanswerable_only = col in {"hit@1", "hit@5", "mrr@5", "answer_accuracy",
-                                        "false_refusal_rate"} and not answerable  # fmt: skip
-            none_refusable = col == "refusal_accuracy" and not m.get("n_unanswerable")
-            row.append("-" if value is None or unanswerable_only or none_refusable else str(value))
+            row.append("-" if value is None or not applies(m, col) else str(value))
         if peer is not None:
             pm = peer.by_kind.get(kind, {})
             row += [str(pm[c]) if pm.get("n_answerable") else "-" for c in PEER_METRICS]
