@@ -59,7 +59,7 @@ def embedder() -> Embedder:
 
 @pytest.fixture(scope="session")
 def minilm(embedder: Embedder) -> Embedder:
-    """The packaged MiniLM alone (the default embedder's reader, should the default pair)."""
+    """The packaged MiniLM alone: the default embedder, or its reader if the default pairs."""
     return reader_of(embedder)
 
 

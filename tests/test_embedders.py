@@ -135,6 +135,13 @@ def test_a_pair_searches_in_one_space_and_reads_in_the_other(
     assert all(np.allclose(a, b, atol=1e-5) for a, b in zip(sentences, reader_rows, strict=True))
 
 
+def test_a_shared_model_is_one_however_it_is_asked_for(e5: E5Embedder) -> None:
+    assert shared_embedder("E5-Small ") is e5
+    assert shared_embedder("e5-small", 32, None) is e5
+    pair = create_embedder("minilm", search="e5-small")
+    assert isinstance(pair, PairedEmbedder) and pair.search is e5  # the second reader's too
+
+
 def test_a_search_embedder_equal_to_the_embedder_is_no_pair() -> None:
     assert not isinstance(create_embedder("minilm", search="MiniLM"), PairedEmbedder)
     with pytest.raises(ConfigError, match=r"unknown embedder 'bert'.*SEARCH_EMBEDDER"):

@@ -203,9 +203,10 @@ def test_warm_up_loads_the_second_reader(fresh_service: QAService, embedder: Emb
     again = QAService(fresh_service.settings)
     again.__dict__["embedder"] = embedder
     assert again.second_reader is not None and again.second_reader._embedder is None
-    saved = (again.settings.keyword_dir.parent / "keyword-second-reader" / VECTORS_FILE).stat()
+    assert again.second_reader.folder is not None
+    path = again.second_reader.folder / VECTORS_FILE
+    saved = path.stat()
     again.warm_up()
     assert again.second_reader._embedder is not None and again.second_reader._vectors
     assert again.ingest().unchanged  # and nothing it did is written back
-    after = (again.settings.keyword_dir.parent / "keyword-second-reader" / VECTORS_FILE).stat()
-    assert after.st_mtime_ns == saved.st_mtime_ns
+    assert path.stat().st_mtime_ns == saved.st_mtime_ns

@@ -91,9 +91,10 @@ class Retriever:
         # the second reader's own when it is the same model (one run of it per question)
         self._search: tuple[Embedder, VectorCache] | None = None
         if isinstance(embedder, PairedEmbedder):
-            shared = second is not None and second.name == embedder.search.name
-            cache = second.questions if second is not None and shared else VectorCache(2_000)
-            self._search = (embedder.search, cache)
+            if second is not None and second.name == embedder.search.name:
+                self._search = (embedder.search, second.questions)
+            else:
+                self._search = (embedder.search, VectorCache(2_000))
         self.expander = QueryExpander(
             keyword,
             self.scorer.vectors,

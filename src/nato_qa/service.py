@@ -80,7 +80,7 @@ class QAService:
             settings.second_reader,
             reader_of(self.embedder),
             settings.keyword_dir.with_name(settings.keyword_dir.name + "-second-reader"),
-            lambda name: shared_embedder(name, settings.embed_batch_size),
+            lambda name: shared_embedder(name, settings.embed_batch_size, settings.embedding_model),
         )
 
     @cached_property

@@ -42,10 +42,11 @@ def create_embedder(
     if search and search not in {"none", name.strip().lower()}:
         from nato_qa.embedders.paired import PairedEmbedder
 
-        # the search model is the packaged one, shared with the second reader when it is the
-        # same (one e5-small loaded, and one run of it for the question)
+        # the search model is shared with the second reader when it is the same (one e5-small
+        # loaded, and one run of it for the question)
         return PairedEmbedder(
-            shared_embedder(search, batch_size), create_embedder(name, model_path, batch_size)
+            shared_embedder(search, batch_size, model_path),
+            create_embedder(name, model_path, batch_size),
         )
     factories: dict[str, Callable[[], Embedder]] = {
         "minilm": lambda: _minilm(model_path, batch_size),
@@ -72,10 +73,15 @@ def _e5(batch_size: int) -> Embedder:
     return E5Embedder(batch_size=batch_size)
 
 
+def shared_embedder(name: str, batch_size: int = 32, model_path: str | None = None) -> Embedder:
+    """The model called ``name``, loaded once per process: every service shares it, however
+    it is asked for (by position or keyword, in any case)."""
+    return _loaded(name.strip().lower(), batch_size, model_path)
+
+
 @lru_cache(maxsize=4)
-def shared_embedder(name: str, batch_size: int = 32) -> Embedder:
-    """The packaged model called ``name``, loaded once per process: every service shares it."""
-    return create_embedder(name, batch_size=batch_size)
+def _loaded(name: str, batch_size: int, model_path: str | None) -> Embedder:
+    return create_embedder(name, model_path, batch_size)
 
 
 # Passage vectors this process has made, by model: the stores of one process (an evaluation's
