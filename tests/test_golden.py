@@ -86,7 +86,7 @@ NOT_MET_TESSEL_R6 = {"hit@1", "hit@5", "mrr@5", "paraphrase/hit@5", "accuracy", 
 NOT_MET_BLIND_R10 = {"hit@1", "mrr@5", "accuracy", "*/accuracy",
                      "key_point_coverage", "false_refusal_rate"}  # fmt: skip
 NOT_MET_TESSEL_R7 = {"hit@1", "hit@5", "mrr@5", "peer-gap/hit@1", "accuracy", "*/accuracy",
-                     "refusal_accuracy"}  # fmt: skip
+                     "refusal_accuracy", "false_refusal_rate"}  # fmt: skip
 NOT_MET_BLIND_R11 = {"hit@1", "hit@5", "mrr@5", "accuracy", "*/accuracy", "key_point_coverage",
                      "refusal_accuracy"}  # fmt: skip
 NOT_MET_TESSEL_R8 = {"hit@1", "mrr@5", "accuracy", "*/accuracy", "key_point_coverage",
@@ -134,7 +134,7 @@ NOT_MET_BLIND_R21 = {"hit@1", "mrr@5", "accuracy", "*/accuracy", "key_point_cove
 NOT_MET_TESSEL_R18 = {"hit@1", "hit@5", "mrr@5", "paraphrase/hit@5", "accuracy", "*/accuracy",
                       "refusal_accuracy"}  # fmt: skip
 NOT_MET_TESSEL_R3 = {"hit@1", "hit@5", "mrr@5", "peer-gap/hit@1", "paraphrase/hit@5", "accuracy",
-                     "*/accuracy", "key_point_coverage", "refusal_accuracy"}  # fmt: skip
+                     "*/accuracy", "key_point_coverage"}  # fmt: skip
 NOT_MET_TESSEL_R2 = {"hit@1", "hit@5", "mrr@5", "peer-gap/hit@1", "paraphrase/hit@5", "accuracy",
                      "*/accuracy", "key_point_coverage", "refusal_accuracy"}  # fmt: skip
 NOT_MET_TESSEL = {"hit@1", "hit@5", "mrr@5", "paraphrase/hit@5", "accuracy",

@@ -113,12 +113,13 @@ _RESPONSE = re.compile(
     re.I,
 )
 # A post someone holds.
-_TITLE = re.compile(
-    r"\b(ambassador|envoy|minister|secretary|director|chief|head|leader(?:ship)?|president|"
-    r"chair(?:man|woman)?|commander|consul|spokes(?:man|woman|person)|representative|deputy|adviser|advisor|"
-    r"governor|mayor|general|admiral|officer|diplomat|counsell?or|premier|chancellor)s?\b",
-    re.I,
+_TITLES = (
+    r"ambassador|envoy|minister|secretary|director|chief|head|leader(?:ship)?|president|"
+    r"chair(?:man|woman)?|commander|consul|spokes(?:man|woman|person)|representative|deputy|"
+    r"adviser|advisor|governor|mayor|general|admiral|officer|diplomat|counsell?or|premier|"
+    r"chancellor"
 )
+_TITLE = re.compile(rf"\b({_TITLES})s?\b", re.I)
 
 
 @dataclass(frozen=True)
@@ -131,13 +132,18 @@ class AnswerType:
     "Izawa takes over the position previously filled by Masahiro Mikami, the ambassador to
     Belgium" does not say which post Izawa held. For a response or a statement (``by_actor``:
     "How did Moscow respond to …?", "What did the Kremlin say …?"), the sentence also names
-    the actor: Tokyo's minister speaking of Russia is not Moscow's response.
+    the actor: Tokyo's minister speaking of Russia is not Moscow's response. For a person
+    asked after by role or by a verb of succession (``person``: "the name of the worker who…",
+    "whom did she succeed"), the match is a person's name the question does not give, in a
+    sentence that names the role or a post: an acronym or a place is nobody's name.
     """
 
     name: str
     pattern: re.Pattern[str]
     attributed: bool = False
     by_actor: bool = False
+    # a person's name (``_PERSON_PAIR``), none of whose words the question gives
+    person: bool = False
 
     def search(self, text: str) -> re.Match[str] | None:
         """The first match in ``text``, new or not."""
@@ -149,6 +155,18 @@ class AnswerType:
         asked = question.lower()
         if self.by_actor and not _actor_named(text, question):
             return False
+        if self.person:
+            if not _plays_role(text, question):
+                return False
+            given = set(re.findall(r"\w+", asked))
+            pairs = (
+                [re.sub(r"[’']s$", "", w) for w in pair] for pair in self.pattern.findall(text)
+            )
+            return any(
+                not _NOT_PERSON.fullmatch(a) and not _NOT_PERSON.fullmatch(b)
+                and not _TITLE.fullmatch(b) and not {a.lower(), b.lower()} & given
+                for a, b in pairs
+            )  # fmt: skip
         for match in self.pattern.finditer(text):
             if match.group(0).rstrip(".,").lower() in asked:
                 continue
@@ -267,6 +285,48 @@ _NAMED_KINDS = (
     r"lawyer|barrister|solicitor|judge|person|man|woman|official|politician|contractor|"
     r"manufacturer|supplier|campaigner|expert|scientist|spokes(?:man|woman|person)"
 )
+# Nouns for a person by role or calling (general English): a question after one asks for a
+# person's name.
+_PERSON_NOUNS = (
+    _TITLES + r"|worker|employee|angler|fisherman|resident|man|woman|person|boy|"
+    r"girl|child|victim|official|manager|engineer|lawyer|barrister|solicitor|judge|prosecutor|"
+    r"attach[eé]|predecessor|successor|founder|owner|boss|executive|author|reporter|"
+    r"journalist|witness|driver|pilot|captain|doctor|scientist|analyst|campaigner|activist|"
+    r"organi[sz]er|inspector|investigator|councill?or|researcher"
+)
+_PERSON_ASKED = re.compile(
+    rf"\bnames? of (?:(?:the|that|this|a|an|his|her|their|its) )?(?:[\w’'-]+ ){{0,3}}?"
+    rf"(?P<role>{_PERSON_NOUNS})s?\b"
+    r"|^\s*(?:and )?who(?:[’']s| is| was| are| were| will be| has been| would be| became)? "
+    r"[\w’'-]+(?: [\w’'-]+){0,3}? "
+    rf"(?P<role2>{_PERSON_NOUNS})s?\b"
+    r"|^\s*(?:and )?(?:who|whom)\b.*\b(?:succeed(?:ed|s)?|replac(?:e|ed|es)|preced(?:e|ed|es)|"
+    r"t(?:a|oo)ken? over from)\b",
+    re.I,
+)
+
+
+@lru_cache(maxsize=1024)
+def _role(question: str) -> frozenset[str]:
+    """The stems of the role a person question asks after ("the night-shift worker", "the
+    head of enforcement"); none when it asks by a verb ("whom did she succeed")."""
+    found = _PERSON_ASKED.search(question)
+    role = found and (found.group("role") or found.group("role2"))
+    return frozenset(terms(role)) if role else frozenset()
+
+
+def _plays_role(text: str, question: str) -> bool:
+    """Whether the sentence names the role the question asks after, or a post: a name in a
+    sentence that never says "worker" is not the worker's, but the alliance's "top boss" may
+    be written as its "Secretary General"."""
+    stems = _role(question)
+    return not stems or bool(stems & set(terms(text))) or bool(_TITLE.search(text))
+
+
+# Two capitalised words in a row (overlapping: "Defense Minister Gen Nakatani" gives "Gen
+# Nakatani"), as a person's name is written; ``AnswerType.fits`` drops those a place or an
+# institution opens or ends (``_NOT_PERSON``).
+_PERSON_PAIR = re.compile(r"(?<![\w’'-])(?=([A-Z](?![A-Z])[\w’'-]+) ([A-Z](?![A-Z])[\w’'-]+)\b)")
 # Words that end a wh-phrase ("what did the court hear" asks for no name of a court)
 _NOT_A_MODIFIER = r"(?:is|was|were|are|be|do|did|does|has|have|had|will|would|can|could|the|an?)"
 _TYPES: tuple[tuple[re.Pattern[str], AnswerType], ...] = (
@@ -296,6 +356,9 @@ _TYPES: tuple[tuple[re.Pattern[str], AnswerType], ...] = (
     (re.compile(r"\b(?:what|which) year\b", re.I), AnswerType("year", _A_YEAR)),
     (re.compile(r"^\s*when\b|\bwhat (date|day|month)\b", re.I),
      AnswerType("time", _TIME)),
+    # a person, by the role asked about ("the name of the worker who…", "who is the mission's
+    # deputy", "whom did she succeed"): any capitalised word will not do, a person's name will
+    (_PERSON_ASKED, AnswerType("person", _PERSON_PAIR, person=True)),
     (re.compile(r"^\s*(who|whom|whose)\b|\bnames? of\b", re.I), AnswerType("name", _PROPER)),
     (re.compile(r"^\s*where\b|\bwhich (city|town|country|place)\b|\bin which (city|country)\b", re.I),
      AnswerType("place", _PROPER)),
@@ -420,7 +483,11 @@ _REASON = re.compile(
 _NOT_PERSON = re.compile(
     r"North|South|East|West|New|United|Ministry|Foreign|Defense|Defence|Prime|Minister|"
     r"President|Secretary|General|Self|Force|Forces|Sea|Island|Islands|Group|Council|Union|"
-    rf"Republic|Kingdom|Office|Agency|Authority|Court|Department|University|Institute|"
+    r"Republic|Kingdom|Office|Agency|Authority|Court|Department|University|Institute|"
+    r"Street|Road|Lane|Avenue|Square|Park|River|Brook|Lake|Bridge|Lock|Hall|Church|Station|"
+    r"Airport|Port|Bay|Valley|Mount|Ltd|Plc|Inc|Company|Bank|News|Times|Post|Water|School|"
+    r"Hospital|Centre|Center|Museum|Party|Association|Society|Foundation|Trust|Fund|Committee|"
+    r"Commission|Parliament|Assembly|Summit|Alliance|Organi[sz]ation|Embassy|Mission|"
     rf"(?i:{_DAYS}|{_MONTHS})"
 )
 _CAPITAL_PAIR = re.compile(r"(?<=[a-z,] )([A-Z][a-z]+) ([A-Z][a-z]+)\b")
