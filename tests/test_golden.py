@@ -133,6 +133,10 @@ NOT_MET_BLIND_R21 = {"hit@1", "mrr@5", "accuracy", "*/accuracy", "key_point_cove
                      "refusal_accuracy"}  # fmt: skip
 NOT_MET_TESSEL_R18 = {"hit@1", "hit@5", "mrr@5", "paraphrase/hit@5", "accuracy", "*/accuracy",
                       "refusal_accuracy"}  # fmt: skip
+NOT_MET_BLIND_R22 = {"hit@1", "mrr@5", "peer-gap/hit@1", "accuracy", "*/accuracy",
+                     "key_point_coverage", "refusal_accuracy"}  # fmt: skip
+NOT_MET_TESSEL_R19 = {"hit@1", "hit@5", "mrr@5", "peer-gap/hit@1", "paraphrase/hit@5",
+                      "accuracy", "*/accuracy", "refusal_accuracy"}  # fmt: skip
 NOT_MET_TESSEL_R3 = {"hit@1", "hit@5", "mrr@5", "peer-gap/hit@1", "paraphrase/hit@5", "accuracy",
                      "*/accuracy", "key_point_coverage"}  # fmt: skip
 NOT_MET_TESSEL_R2 = {"hit@1", "hit@5", "mrr@5", "peer-gap/hit@1", "paraphrase/hit@5", "accuracy",
@@ -227,6 +231,11 @@ SETS = [
     GoldenSet(
         "blind-r21", GOLDEN.with_name("blind-r21.jsonl"), GENERAL, frozenset(NOT_MET_BLIND_R21)
     ),
+    # The twenty-second: written before round 19, measured before and after it (a person
+    # asked after by role is answered by a person's name).
+    GoldenSet(
+        "blind-r22", GOLDEN.with_name("blind-r22.jsonl"), GENERAL, frozenset(NOT_MET_BLIND_R22)
+    ),
     # The second corpus: five scraped-style pages on an unrelated story, and its questions.
     GoldenSet(
         "tessel-spill",
@@ -255,7 +264,7 @@ SETS = [
     # seventh like r10, its eighth like r11, its ninth like r12, its tenth like r13,
     # its eleventh like r14, its twelfth like r15, its thirteenth like r16, its fourteenth
     # like r17, its fifteenth like r18, its sixteenth like r19, its seventeenth like r20,
-    # its eighteenth like r21.
+    # its eighteenth like r21, its nineteenth like r22.
     *(
         GoldenSet(
             f"tessel-spill-r{n}",
@@ -280,6 +289,7 @@ SETS = [
             (16, NOT_MET_TESSEL_R16),
             (17, NOT_MET_TESSEL_R17),
             (18, NOT_MET_TESSEL_R18),
+            (19, NOT_MET_TESSEL_R19),
         )
     ),
 ]
