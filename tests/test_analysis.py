@@ -238,8 +238,11 @@ def test_factoid_answers_stay_short(service: QAService) -> None:
         ("How long did the water company keep its intake closed?", "duration",
          "The intake stayed shut for nine days.", "About 18,000 litres escaped from the tank."),
         # a name: a day or a month written with a capital is not one
-        ("What is the name of the angler who found the fish?", "name",
+        ("Who found the fish?", "name",
          "The angler, Tom Briggs, raised the alarm.", "Anglers raised the alarm on Friday."),
+        # a person asked after by role: a person's name, not an acronym
+        ("What is the name of the angler who found the fish?", "person",
+         "The angler, Tom Briggs, raised the alarm.", "Anglers told the EPA on Friday."),
         # how often: a frequency, not any number
         ("How often will inspectors visit the depot?", "frequency",
          "Inspectors will visit at least once a week.", "Two inspectors visited the depot."),
