@@ -92,7 +92,7 @@ NOT_MET_BLIND_R11 = {"hit@1", "hit@5", "mrr@5", "accuracy", "*/accuracy", "key_p
 NOT_MET_TESSEL_R8 = {"hit@1", "mrr@5", "accuracy", "*/accuracy", "key_point_coverage",
                      "refusal_accuracy"}  # fmt: skip
 NOT_MET_BLIND_R12 = {"hit@1", "hit@5", "mrr@5", "peer-gap/hit@1", "accuracy", "*/accuracy",
-                     "key_point_coverage", "refusal_accuracy"}  # fmt: skip
+                     "refusal_accuracy"}  # fmt: skip
 NOT_MET_TESSEL_R9 = {"hit@1", "mrr@5", "peer-gap/hit@1", "accuracy", "*/accuracy",
                      "key_point_coverage", "refusal_accuracy", "false_refusal_rate"}  # fmt: skip
 NOT_MET_BLIND_R13 = {"hit@1", "mrr@5", "accuracy", "*/accuracy", "key_point_coverage",
@@ -100,7 +100,7 @@ NOT_MET_BLIND_R13 = {"hit@1", "mrr@5", "accuracy", "*/accuracy", "key_point_cove
 NOT_MET_TESSEL_R10 = {"hit@1", "hit@5", "mrr@5", "paraphrase/hit@5", "accuracy", "*/accuracy",
                       "key_point_coverage", "refusal_accuracy"}  # fmt: skip
 NOT_MET_BLIND_R14 = {"hit@1", "hit@5", "mrr@5", "peer-gap/hit@1", "accuracy", "*/accuracy",
-                     "key_point_coverage", "refusal_accuracy"}  # fmt: skip
+                     "refusal_accuracy"}  # fmt: skip
 NOT_MET_TESSEL_R11 = {"hit@1", "mrr@5", "accuracy", "*/accuracy", "key_point_coverage",
                       "refusal_accuracy"}  # fmt: skip
 NOT_MET_BLIND_R15 = {"hit@1", "hit@5", "mrr@5", "peer-gap/hit@1", "paraphrase/hit@5", "accuracy",
@@ -109,7 +109,7 @@ NOT_MET_TESSEL_R12 = {"hit@1", "hit@5", "mrr@5", "peer-gap/hit@1", "accuracy",
                       "*/accuracy", "key_point_coverage", "refusal_accuracy",
                       "false_refusal_rate"}  # fmt: skip
 NOT_MET_BLIND_R16 = {"hit@1", "hit@5", "mrr@5", "peer-gap/hit@1", "accuracy", "*/accuracy",
-                     "refusal_accuracy"}  # fmt: skip
+                     "key_point_coverage", "refusal_accuracy"}  # fmt: skip
 NOT_MET_TESSEL_R13 = {"hit@1", "hit@5", "mrr@5", "peer-gap/hit@1", "accuracy",
                       "*/accuracy", "key_point_coverage", "refusal_accuracy",
                       "false_refusal_rate"}  # fmt: skip
