@@ -16,6 +16,7 @@ import pytest
 from nato_qa import QAService
 from nato_qa.chunking import chunk_article, sentence_spans
 from nato_qa.errors import IndexCorruptError
+from nato_qa.files import written_whole
 from nato_qa.types import Article
 
 from .conftest import ROOT, copy_corpus, free_port, make_settings
@@ -218,6 +219,18 @@ def test_sigkill_during_ingest_is_completed_by_next_run(
     # Same chunk ids (offsets and hashes; doc ids are the same stems), same count, no orphans.
     assert recovered == _store_state(clean)
     assert len(svc.articles) == 5
+
+
+def test_a_kept_file_is_written_whole_or_not_at_all(tmp_path: Path) -> None:
+    target = tmp_path / "new" / "vectors.npz"
+    with written_whole(target) as out:  # the folder is made
+        out.write(b"first")
+    assert target.read_bytes() == b"first"
+    with pytest.raises(RuntimeError), written_whole(target) as out:
+        out.write(b"half of the sec")
+        raise RuntimeError("killed halfway")
+    assert target.read_bytes() == b"first"  # the old file, not half of the new one
+    assert [p.name for p in target.parent.iterdir()] == ["vectors.npz"]  # no temporary left
 
 
 def test_corrupt_store_says_how_to_rebuild(tmp_path: Path) -> None:

@@ -23,6 +23,7 @@ from nato_qa.chunking import chunk_article, sentence_spans
 from nato_qa.config import Settings
 from nato_qa.embedders import Embedder
 from nato_qa.errors import IndexCorruptError, IngestError
+from nato_qa.files import written_whole
 from nato_qa.keyword import KeywordIndex, near_duplicate_groups, vocabulary
 from nato_qa.loaders import iter_article_files, load_article
 from nato_qa.store import ArticleRecord, StoredArticle, VectorStore
@@ -338,10 +339,8 @@ def _re_embedding(
         embedder.name,
         len(carried),
     )
-    pending.parent.mkdir(parents=True, exist_ok=True)
-    tmp = pending.with_suffix(".tmp")
-    tmp.write_text(json.dumps([dataclasses.asdict(a) for a in carried.values()]))
-    tmp.replace(pending)
+    with written_whole(pending) as out:
+        out.write(json.dumps([dataclasses.asdict(a) for a in carried.values()]).encode())
     store.reset()
     return carried
 

@@ -22,8 +22,6 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import os
-import tempfile
 import threading
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
@@ -32,6 +30,7 @@ import numpy as np
 
 from nato_qa.embedders import made_passages
 from nato_qa.embedders.base import Embedder
+from nato_qa.files import written_whole
 from nato_qa.ingest import ProgressFactory
 from nato_qa.sentences import VectorCache
 
@@ -177,21 +176,14 @@ class SecondReader:
     def _save(self, vectors: dict[str, np.ndarray]) -> None:
         if self.folder is None:
             return
-        self.folder.mkdir(parents=True, exist_ok=True)
         keys = np.array(list(vectors), dtype="U20")
         rows = (
             np.stack(list(vectors.values())).astype(np.float16)
             if vectors
             else np.zeros((0, 0), np.float16)
         )
-        fd, tmp = tempfile.mkstemp(prefix=".sentences-", suffix=".npz", dir=self.folder)
-        try:
-            with os.fdopen(fd, "wb") as out:
-                np.savez(out, keys=keys, vectors=rows, model=np.array(self.name))
-            os.replace(tmp, self.folder / VECTORS_FILE)
-        finally:
-            if os.path.exists(tmp):
-                os.unlink(tmp)
+        with written_whole(self.folder / VECTORS_FILE) as out:
+            np.savez(out, keys=keys, vectors=rows, model=np.array(self.name))
 
 
 def create_second_reader(

@@ -9,10 +9,9 @@ the chatbot's Markdown renderer passes through without reading them as Markdown.
 from __future__ import annotations
 
 import logging
-import os
 import re
+import shutil
 import socket
-import tempfile
 from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -23,6 +22,7 @@ from nato_qa.citations import answer_sentences
 from nato_qa.config import Settings
 from nato_qa.errors import IngestError, NatoQAError
 from nato_qa.feedback import record_feedback
+from nato_qa.files import written_whole
 from nato_qa.ingest import IngestReport, Progress
 from nato_qa.loaders import SUPPORTED_SUFFIXES, doc_id_for
 from nato_qa.service import QAService
@@ -245,15 +245,8 @@ def save_upload(src: Path, settings: Settings, name: str | None = None) -> Path:
     dest = folder / filename
     if dest.parent != folder:  # cannot happen after safe_filename; checked because it matters
         raise IngestError(f"{filename}: not a plain file name")
-    fd, tmp = tempfile.mkstemp(dir=folder, prefix=".upload-")
-    try:
-        with os.fdopen(fd, "wb") as out, src.open("rb") as data:
-            while block := data.read(1 << 16):
-                out.write(block)
-        os.replace(tmp, dest)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    with written_whole(dest) as out, src.open("rb") as data:
+        shutil.copyfileobj(data, out, 1 << 16)
     return dest
 
 
