@@ -46,6 +46,18 @@ SECOND_CORPUS = Path(__file__).parent / "corpora" / "tessel-spill" / "articles"
         ("which villages have been cut off by the snow?", "broad"),
         ("Across the coverage, what objections have farmers raised?", "broad"),
         ("What is the levy and what is it meant to pay for?", "broad"),
+        # what the texts do, anywhere in the question
+        ("How do the articles describe the mayor's plan for the harbour?", "broad"),
+        ("What have the reports said about the tram line?", "broad"),
+        ("will the depot ever reopen? what do the pieces say about it", "broad"),
+        ("How many trees fell? Do the reports agree?", "broad"),
+        # what is known, what has happened or been done over time
+        ("What is known about the council's flood plan?", "broad"),
+        ("What has happened to the mill and its workers since the fire?", "broad"),
+        ("what has the residents' group been doing since the closure?", "broad"),
+        ("What did the minister say and do on her visit?", "broad"),
+        ("What happened at 5am?", "factoid"),
+        ("What did the minister say about the harbour?", "factoid"),
         ("What is the levy meant to pay for?", "factoid"),
         ("Which village was cut off by the snow?", "factoid"),
         ("How has the mayor's office responded?", "broad"),

@@ -56,6 +56,18 @@ _BROAD = re.compile(
     r"|what\s+roles?\b"
     # anywhere: "give me an overview of…", "a timeline of…", "everything the reports say"
     r")|\b(?:overview|summary|timeline|everything|all\s+in\s+all|overall|rundown)\b"
+    # what the texts do, anywhere: "how do the articles describe…", "what have the reports
+    # said…", "… what do the pieces say about it?", "do the reports agree?"
+    r"|\b(?:the|these|those|all\s+the)\s+(?:articles?|sources?|reports?|pieces?|stories|texts?|"
+    r"coverage|papers?)\s+(?:\w+\s+)?(?:say|says|said|tell|told|report(?:ed|s)?|describ\w*|"
+    r"connect\w*|writ\w*|wrote|mention\w*|cover\w*|explain\w*|discuss\w*|portray\w*|"
+    r"present\w*|suggest\w*|agree)\b"
+    # what is known, what has happened or been done over time: "what is known about …",
+    # "what has happened to the works since …", "what has the group been doing", "what did
+    # she say and do"
+    r"|\bwhat\s+is\s+known\s+about\b|\bwhat(?:[’']s|\s+has|\s+have)\s+happened\b"
+    r"|\bwhat\s+(?:has|have)\s+.+?\s+been\s+doing\b|\b(?:say|said)\s+and\s+(?:do|did|done)\b"
+    r"|\b(?:do|did)\s+and\s+(?:say|said)\b"
     r"|\b(?:across|according\s+to|in)\s+(?:the|these|all\s+the)\s+(?:\w+\s+)?"
     r"(?:articles|reports|coverage|stories|sources)\b"
     # two questions in one: "what is X, and what is it meant to do?"
