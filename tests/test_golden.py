@@ -136,6 +136,9 @@ NOT_MET_BLIND_R22 = {"hit@1", "mrr@5", "peer-gap/hit@1", "accuracy", "*/accuracy
                      "key_point_coverage", "refusal_accuracy"}  # fmt: skip
 NOT_MET_TESSEL_R19 = {"hit@1", "hit@5", "mrr@5", "peer-gap/hit@1", "paraphrase/hit@5",
                       "accuracy", "*/accuracy", "refusal_accuracy"}  # fmt: skip
+NOT_MET_BLIND_R23 = {"hit@1", "hit@5", "mrr@5", "peer-gap/hit@1", "accuracy", "*/accuracy",
+                     "key_point_coverage", "refusal_accuracy", "false_refusal_rate"}  # fmt: skip
+NOT_MET_TESSEL_R20 = {"hit@1", "mrr@5", "*/accuracy", "key_point_coverage", "refusal_accuracy"}
 NOT_MET_TESSEL_R3 = {"hit@1", "hit@5", "mrr@5", "peer-gap/hit@1", "paraphrase/hit@5", "accuracy",
                      "*/accuracy", "key_point_coverage"}  # fmt: skip
 NOT_MET_TESSEL_R2 = {"hit@1", "hit@5", "mrr@5", "peer-gap/hit@1", "paraphrase/hit@5", "accuracy",
@@ -235,6 +238,10 @@ SETS = [
     GoldenSet(
         "blind-r22", GOLDEN.with_name("blind-r22.jsonl"), GENERAL, frozenset(NOT_MET_BLIND_R22)
     ),
+    # The twenty-third: written during round 19, measured at its end and at its start.
+    GoldenSet(
+        "blind-r23", GOLDEN.with_name("blind-r23.jsonl"), GENERAL, frozenset(NOT_MET_BLIND_R23)
+    ),
     # The second corpus: five scraped-style pages on an unrelated story, and its questions.
     GoldenSet(
         "tessel-spill",
@@ -263,7 +270,7 @@ SETS = [
     # seventh like r10, its eighth like r11, its ninth like r12, its tenth like r13,
     # its eleventh like r14, its twelfth like r15, its thirteenth like r16, its fourteenth
     # like r17, its fifteenth like r18, its sixteenth like r19, its seventeenth like r20,
-    # its eighteenth like r21, its nineteenth like r22.
+    # its eighteenth like r21, its nineteenth like r22, its twentieth like r23.
     *(
         GoldenSet(
             f"tessel-spill-r{n}",
@@ -289,6 +296,7 @@ SETS = [
             (17, NOT_MET_TESSEL_R17),
             (18, NOT_MET_TESSEL_R18),
             (19, NOT_MET_TESSEL_R19),
+            (20, NOT_MET_TESSEL_R20),
         )
     ),
 ]
