@@ -163,10 +163,11 @@ class AnswerType:
                 [re.sub(r"[’']s$", "", w) for w in pair] for pair in self.pattern.findall(text)
             )
             return any(
-                not _NOT_PERSON.fullmatch(a) and not _NOT_PERSON.fullmatch(b)
-                and not _TITLE.fullmatch(b) and not {a.lower(), b.lower()} & given
+                _could_be_named(a, b)
+                and not _TITLE.fullmatch(b)
+                and not {a.lower(), b.lower()} & given
                 for a, b in pairs
-            )  # fmt: skip
+            )
         for match in self.pattern.finditer(text):
             if match.group(0).rstrip(".,").lower() in asked:
                 continue
@@ -277,22 +278,23 @@ _WHAT_IS_THE = (
 # A year as news writes one; an age.
 _A_YEAR = re.compile(rf"\b{_YEAR_DIGITS}\b")
 _AN_AGE = re.compile(r"\b\d+[\s-]years?[\s-]old\b|\baged\s+\d+|\bage\s+(?:of\s+)?\d+", re.I)
+# People by calling (general English): both named kinds and persons asked after by role.
+_CALLINGS = r"lawyer|barrister|solicitor|judge|person|man|woman|official|campaigner|scientist"
 _NAMED_KINDS = (
     r"organi[sz]ation|compan(?:y|ie)|firm|group|body|agency|authority|utility|charity|"
     r"foundation|institution|institute|association|society|union|party|bank|newspaper|"
     r"court|university|school|hospital|building|hall|base|port|river|stream|brook|lake|sea|"
     r"island|mountain|street|road|bridge|"
-    r"lawyer|barrister|solicitor|judge|person|man|woman|official|politician|contractor|"
-    r"manufacturer|supplier|campaigner|expert|scientist|spokes(?:man|woman|person)"
+    rf"{_CALLINGS}|politician|contractor|manufacturer|supplier|expert|"
+    r"spokes(?:man|woman|person)"
 )
 # Nouns for a person by role or calling (general English): a question after one asks for a
 # person's name.
 _PERSON_NOUNS = (
-    _TITLES + r"|worker|employee|angler|fisherman|resident|man|woman|person|boy|"
-    r"girl|child|victim|official|manager|engineer|lawyer|barrister|solicitor|judge|prosecutor|"
-    r"attach[eé]|predecessor|successor|founder|owner|boss|executive|author|reporter|"
-    r"journalist|witness|driver|pilot|captain|doctor|scientist|analyst|campaigner|activist|"
-    r"organi[sz]er|inspector|investigator|councill?or|researcher"
+    rf"{_TITLES}|{_CALLINGS}|worker|employee|angler|fisherman|resident|boy|girl|child|victim|"
+    r"manager|engineer|prosecutor|attach[eé]|predecessor|successor|founder|owner|boss|"
+    r"executive|author|reporter|journalist|witness|driver|pilot|captain|doctor|analyst|"
+    r"activist|organi[sz]er|inspector|investigator|councill?or|researcher"
 )
 _PERSON_ASKED = re.compile(
     rf"\bnames? of (?:(?:the|that|this|a|an|his|her|their|its) )?(?:[\w’'-]+ ){{0,3}}?"
@@ -503,10 +505,15 @@ class PersonCue:
 
     def search(self, text: str) -> bool:
         return any(
-            not _NOT_PERSON.fullmatch(a) and not _NOT_PERSON.fullmatch(b)
-            and a.lower() not in self.common and b.lower() not in self.common
+            _could_be_named(a, b) and a.lower() not in self.common and b.lower() not in self.common
             for a, b in _CAPITAL_PAIR.findall(text)
-        )  # fmt: skip
+        )
+
+
+def _could_be_named(first: str, second: str) -> bool:
+    """Whether two capitalised words in a row can be a person's name: neither is a general
+    word of places and institutions (``_NOT_PERSON``)."""
+    return not _NOT_PERSON.fullmatch(first) and not _NOT_PERSON.fullmatch(second)
 
 
 def answer_cue(question: str, common: frozenset[str] = frozenset()) -> Any:
