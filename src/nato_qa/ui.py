@@ -241,7 +241,6 @@ def save_upload(src: Path, settings: Settings, name: str | None = None) -> Path:
     if size == 0:
         raise IngestError(f"{filename}: the file is empty")
     folder = settings.corpus_dir.resolve()
-    folder.mkdir(parents=True, exist_ok=True)
     dest = folder / filename
     if dest.parent != folder:  # cannot happen after safe_filename; checked because it matters
         raise IngestError(f"{filename}: not a plain file name")
@@ -301,7 +300,8 @@ def add_upload(service: QAService, src: Path, progress: gr.Progress | None = Non
         if previous is None:
             saved.unlink(missing_ok=True)
         else:
-            saved.write_bytes(previous)
+            with written_whole(saved) as out:
+                out.write(previous)
 
     try:
         report: IngestReport = service.ingest([saved], progress=factory)
