@@ -32,7 +32,7 @@ from nato_qa.embedders import made_passages
 from nato_qa.embedders.base import Embedder
 from nato_qa.files import written_whole
 from nato_qa.ingest import ProgressFactory
-from nato_qa.sentences import VectorCache
+from nato_qa.vector_cache import VectorCache
 
 log = logging.getLogger(__name__)
 

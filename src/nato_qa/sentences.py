@@ -18,23 +18,20 @@ quantity question names what is measured.
 from __future__ import annotations
 
 import re
-import threading
-from collections import OrderedDict
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 
 from nato_qa.chunking import is_heading, sentence_spans
 from nato_qa.citations import mentioned
 from nato_qa.embedders import Embedder
-from nato_qa.keyword import SENTENCE_DTYPE, KeywordIndex, terms
+from nato_qa.keyword import KeywordIndex, terms
+from nato_qa.second_reader import SecondReader
 from nato_qa.types import Hit
-
-if TYPE_CHECKING:  # it keeps its own vectors in this module's VectorCache
-    from nato_qa.second_reader import SecondReader
+from nato_qa.vector_cache import VectorCache
 
 _NUMBER = re.compile(
     r"\d[\d,.]*|\b(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|"
@@ -624,46 +621,6 @@ class ScoredSentence:
     score: float
     cue: bool  # carries the kind of answer asked for (a reason, a person's name)
     vector: np.ndarray = field(compare=False, repr=False)  # its unit vector
-
-
-class VectorCache:
-    """Embeddings by text (least recently used dropped first): texts recur across questions."""
-
-    def __init__(self, size: int = 20_000) -> None:
-        self._data: OrderedDict[str, np.ndarray] = OrderedDict()
-        self._passages: OrderedDict[str, np.ndarray] = OrderedDict()
-        self._size = size
-        self._lock = threading.Lock()
-
-    def get_many(
-        self, texts: Sequence[str], encode: Callable[[list[str]], np.ndarray]
-    ) -> np.ndarray:
-        with self._lock:
-            missing = [t for t in dict.fromkeys(texts) if t not in self._data]
-        if missing:
-            vectors = encode(missing)
-            with self._lock:
-                for text, vec in zip(missing, vectors, strict=True):
-                    self._data[text] = vec
-                while len(self._data) > self._size:
-                    self._data.popitem(last=False)
-        with self._lock:
-            return np.stack([self._data[t] for t in texts])
-
-    def passage_sentences(
-        self, text: str, spans: list[tuple[int, int]], embedder: Embedder
-    ) -> np.ndarray:
-        """The sentence vectors of a passage that has none saved (late chunking)."""
-        with self._lock:
-            rows = self._passages.get(text)
-        if rows is None or len(rows) != len(spans):
-            rows = embedder.encode_passages_and_sentences([text], [spans])[1][0]
-            rows = rows.astype(SENTENCE_DTYPE).astype(np.float32)  # as if saved
-            with self._lock:
-                self._passages[text] = rows
-                while len(self._passages) > self._size // 10:
-                    self._passages.popitem(last=False)
-        return rows
 
 
 class SentenceScorer:

@@ -33,9 +33,9 @@ from nato_qa.ingest import IngestReport, ProgressFactory, ingest, load_keyword_i
 from nato_qa.keyword import KeywordIndex
 from nato_qa.retrieval import Retriever, load_reranker
 from nato_qa.second_reader import SecondReader, create_second_reader
-from nato_qa.sentences import VectorCache
 from nato_qa.store import VectorStore, check_room, set_aside
 from nato_qa.types import Answer, Article, Hit
+from nato_qa.vector_cache import VectorCache
 
 log = logging.getLogger(__name__)
 BROAD_PASSAGES = 8

@@ -15,13 +15,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import cache, lru_cache
-from typing import TYPE_CHECKING
 
 from nato_qa.embedders.base import Embedder
 from nato_qa.errors import ConfigError
-
-if TYPE_CHECKING:
-    from nato_qa.sentences import VectorCache
+from nato_qa.vector_cache import VectorCache
 
 EMBEDDERS = ("minilm", "e5-small")
 
@@ -92,8 +89,6 @@ MADE_LIMIT = 200_000  # about 300 MB of float32 rows at 384 dimensions
 @cache
 def made_passages(name: str) -> VectorCache:
     """The passage vectors the packaged model ``name`` has made in this process, by text."""
-    from nato_qa.sentences import VectorCache  # it reads sentences with embedders
-
     return VectorCache(MADE_LIMIT)
 
 
