@@ -66,11 +66,11 @@ GENERAL = [
 NOT_MET_PROJECT = {"hit@1", "mrr@5", "answer_accuracy", "refusal_accuracy"}
 NOT_MET_HELDOUT = {"refusal_accuracy"}
 NOT_MET_BLIND_R1 = {"hit@1", "mrr@5", "peer-gap/hit@1", "paraphrase/hit@5", "accuracy",
-                    "*/accuracy", "key_point_coverage", "refusal_accuracy"}  # fmt: skip
+                    "*/accuracy", "refusal_accuracy"}  # fmt: skip
 NOT_MET_BLIND_R4 = {"hit@1", "mrr@5", "peer-gap/hit@1", "paraphrase/hit@5", "accuracy", "*/accuracy",
-                    "key_point_coverage", "refusal_accuracy"}  # fmt: skip
+                    "refusal_accuracy"}  # fmt: skip
 NOT_MET_BLIND_R5 = {"hit@1", "hit@5", "mrr@5", "peer-gap/hit@1", "accuracy",
-                    "*/accuracy", "key_point_coverage"}  # fmt: skip
+                    "*/accuracy"}  # fmt: skip
 NOT_MET_BLIND_R6 = {"hit@1", "hit@5", "mrr@5", "accuracy", "*/accuracy", "key_point_coverage"}
 NOT_MET_BLIND_R7 = {"hit@1", "hit@5", "mrr@5", "paraphrase/hit@5", "accuracy", "*/accuracy",
                     "key_point_coverage", "refusal_accuracy"}  # fmt: skip
@@ -82,9 +82,9 @@ NOT_MET_TESSEL_R5 = {"hit@1", "hit@5", "mrr@5", "paraphrase/hit@5", "accuracy", 
                      "key_point_coverage", "refusal_accuracy"}  # fmt: skip
 NOT_MET_BLIND_R9 = {"hit@1", "hit@5", "mrr@5", "key_point_coverage"}
 NOT_MET_TESSEL_R6 = {"hit@1", "hit@5", "mrr@5", "paraphrase/hit@5", "accuracy", "*/accuracy",
-                     "key_point_coverage", "refusal_accuracy"}  # fmt: skip
+                     "refusal_accuracy"}  # fmt: skip
 NOT_MET_BLIND_R10 = {"hit@1", "mrr@5", "accuracy", "*/accuracy",
-                     "key_point_coverage", "false_refusal_rate"}  # fmt: skip
+                     "false_refusal_rate"}  # fmt: skip
 NOT_MET_TESSEL_R7 = {"hit@1", "hit@5", "mrr@5", "peer-gap/hit@1", "accuracy", "*/accuracy",
                      "refusal_accuracy", "false_refusal_rate"}  # fmt: skip
 NOT_MET_BLIND_R11 = {"hit@1", "hit@5", "mrr@5", "accuracy", "*/accuracy", "key_point_coverage",
@@ -94,7 +94,7 @@ NOT_MET_BLIND_R12 = {"hit@1", "hit@5", "mrr@5", "peer-gap/hit@1", "accuracy", "*
                      "refusal_accuracy"}  # fmt: skip
 NOT_MET_TESSEL_R9 = {"hit@1", "mrr@5", "peer-gap/hit@1", "accuracy", "*/accuracy",
                      "key_point_coverage", "refusal_accuracy", "false_refusal_rate"}  # fmt: skip
-NOT_MET_BLIND_R13 = {"hit@1", "mrr@5", "accuracy", "*/accuracy", "key_point_coverage",
+NOT_MET_BLIND_R13 = {"hit@1", "mrr@5", "*/accuracy", "key_point_coverage",
                      "refusal_accuracy"}  # fmt: skip
 NOT_MET_TESSEL_R10 = {"hit@1", "hit@5", "mrr@5", "paraphrase/hit@5", "accuracy", "*/accuracy",
                       "key_point_coverage", "refusal_accuracy"}  # fmt: skip
@@ -103,12 +103,12 @@ NOT_MET_BLIND_R14 = {"hit@1", "hit@5", "mrr@5", "peer-gap/hit@1", "accuracy", "*
 NOT_MET_TESSEL_R11 = {"hit@1", "mrr@5", "accuracy", "*/accuracy", "key_point_coverage",
                       "refusal_accuracy"}  # fmt: skip
 NOT_MET_BLIND_R15 = {"hit@1", "hit@5", "mrr@5", "peer-gap/hit@1", "paraphrase/hit@5", "accuracy",
-                     "*/accuracy", "key_point_coverage", "refusal_accuracy"}  # fmt: skip
+                     "*/accuracy", "refusal_accuracy"}  # fmt: skip
 NOT_MET_TESSEL_R12 = {"hit@1", "hit@5", "mrr@5", "peer-gap/hit@1", "accuracy",
                       "*/accuracy", "key_point_coverage", "refusal_accuracy",
                       "false_refusal_rate"}  # fmt: skip
 NOT_MET_BLIND_R16 = {"hit@1", "hit@5", "mrr@5", "peer-gap/hit@1", "accuracy", "*/accuracy",
-                     "key_point_coverage", "refusal_accuracy"}  # fmt: skip
+                     "refusal_accuracy"}  # fmt: skip
 NOT_MET_TESSEL_R13 = {"hit@1", "hit@5", "mrr@5", "peer-gap/hit@1", "accuracy",
                       "*/accuracy", "key_point_coverage", "refusal_accuracy",
                       "false_refusal_rate"}  # fmt: skip
