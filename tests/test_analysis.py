@@ -173,6 +173,21 @@ def test_a_value_of_another_event_does_not_answer(tmp_path: Path, embedder) -> N
         assert not halted.refused and "16 February" in halted.text
 
 
+def test_a_reason_may_take_one_sentence_more(tmp_path: Path, embedder) -> None:  # type: ignore[no-untyped-def]
+    """A why or how question's answer may hold one sentence more than a factoid's: on the
+    second corpus, the company's reason for contesting a charge is the third sentence."""
+    settings = make_settings(tmp_path).with_overrides(corpus_dir=SECOND_CORPUS)
+    service = QAService(settings)
+    service.__dict__["embedder"] = embedder
+    with service:
+        assert service.ingest().ok
+        why = service.ask("Why is Brightwell contesting the charge of failing to notify the TCA?")
+        assert not why.refused and "because night-shift staff" in why.text
+        assert len(why.citations) == settings.max_answer_sentences + 1
+        spent = service.ask("How much has Brightwell spent on improvements at the site?")
+        assert not spent.refused and len(spent.citations) <= settings.max_answer_sentences
+
+
 def test_a_quotation_is_given_whole(tmp_path: Path, embedder) -> None:  # type: ignore[no-untyped-def]
     """An answer that opens a quotation goes on to its end (on the second corpus, where a
     campaigner's three-sentence quote closes with its point)."""
