@@ -139,6 +139,12 @@ NOT_MET_TESSEL_R19 = {"hit@1", "hit@5", "mrr@5", "peer-gap/hit@1", "paraphrase/h
 NOT_MET_BLIND_R23 = {"hit@1", "hit@5", "mrr@5", "peer-gap/hit@1", "accuracy", "*/accuracy",
                      "key_point_coverage", "refusal_accuracy", "false_refusal_rate"}  # fmt: skip
 NOT_MET_TESSEL_R20 = {"hit@1", "mrr@5", "*/accuracy", "key_point_coverage", "refusal_accuracy"}
+NOT_MET_BLIND_R24 = {"hit@1", "hit@5", "mrr@5", "peer-gap/hit@1", "paraphrase/hit@5", "accuracy",
+                     "*/accuracy", "refusal_accuracy"}  # fmt: skip
+NOT_MET_TESSEL_R21 = {"hit@1", "hit@5", "mrr@5", "accuracy", "*/accuracy", "refusal_accuracy"}
+NOT_MET_BLIND_R25 = {"hit@1", "hit@5", "mrr@5", "peer-gap/hit@1", "paraphrase/hit@5", "accuracy",
+                     "*/accuracy", "refusal_accuracy"}  # fmt: skip
+NOT_MET_TESSEL_R22 = {"hit@1", "hit@5", "mrr@5", "accuracy", "*/accuracy", "false_refusal_rate"}
 NOT_MET_TESSEL_R3 = {"hit@1", "hit@5", "mrr@5", "peer-gap/hit@1", "paraphrase/hit@5", "accuracy",
                      "*/accuracy", "key_point_coverage"}  # fmt: skip
 NOT_MET_TESSEL_R2 = {"hit@1", "hit@5", "mrr@5", "peer-gap/hit@1", "paraphrase/hit@5", "accuracy",
@@ -242,6 +248,15 @@ SETS = [
     GoldenSet(
         "blind-r23", GOLDEN.with_name("blind-r23.jsonl"), GENERAL, frozenset(NOT_MET_BLIND_R23)
     ),
+    # The twenty-fourth: written before round 20, measured before and after it (a broad
+    # answer of up to seven sentences, a why or how answer of up to three).
+    GoldenSet(
+        "blind-r24", GOLDEN.with_name("blind-r24.jsonl"), GENERAL, frozenset(NOT_MET_BLIND_R24)
+    ),
+    # The twenty-fifth: written during round 20, measured at its end and at its start.
+    GoldenSet(
+        "blind-r25", GOLDEN.with_name("blind-r25.jsonl"), GENERAL, frozenset(NOT_MET_BLIND_R25)
+    ),
     # The second corpus: five scraped-style pages on an unrelated story, and its questions.
     GoldenSet(
         "tessel-spill",
@@ -270,7 +285,8 @@ SETS = [
     # seventh like r10, its eighth like r11, its ninth like r12, its tenth like r13,
     # its eleventh like r14, its twelfth like r15, its thirteenth like r16, its fourteenth
     # like r17, its fifteenth like r18, its sixteenth like r19, its seventeenth like r20,
-    # its eighteenth like r21, its nineteenth like r22, its twentieth like r23.
+    # its eighteenth like r21, its nineteenth like r22, its twentieth like r23, its
+    # twenty-first like r24, its twenty-second like r25.
     *(
         GoldenSet(
             f"tessel-spill-r{n}",
@@ -297,6 +313,8 @@ SETS = [
             (18, NOT_MET_TESSEL_R18),
             (19, NOT_MET_TESSEL_R19),
             (20, NOT_MET_TESSEL_R20),
+            (21, NOT_MET_TESSEL_R21),
+            (22, NOT_MET_TESSEL_R22),
         )
     ),
 ]
