@@ -100,7 +100,9 @@ class Settings(BaseSettings):
     refusal_threshold: float = Field(
         0.30, ge=0.0, le=1.0, description="Evidence score below which the answer is refused."
     )
-    max_answer_sentences: int = Field(2, ge=1, le=6, description="Sentences per answer.")
+    max_answer_sentences: int = Field(
+        2, ge=1, le=6, description="Sentences per answer (one more for a why or how question)."
+    )
     max_question_chars: int = Field(2000, ge=10, description="Longest question accepted.")
     openai_base_url: str | None = Field(None, description="Base URL of an OpenAI-style server.")
     ollama_base_url: str = Field("http://127.0.0.1:11434", description="Ollama server URL.")
