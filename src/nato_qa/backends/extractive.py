@@ -146,7 +146,8 @@ class ExtractiveBackend:
         limit = self.settings.max_answer_sentences
         if analysis.kind in ("reason", "manner"):
             # a reason or a manner takes more telling: one sentence more (round 20: dev +7,
-            # none lost; the second corpus's four blind sets +1 each, the home sets level)
+            # none lost; the second corpus's four blind sets +1 each, the home sets level).
+            # By the question's kind, not its first word: "how much" asks for a value.
             limit += 1
             # A reason or a manner often follows in the next sentence ("This aligns with…"),
             # after a sentence that only restates what happened.
