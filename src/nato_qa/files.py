@@ -1,9 +1,10 @@
 """Writing a file whole or not at all.
 
 A file the project keeps (the second reader's vectors, an uploaded article and its restore
-when the upload fails, the articles waiting to be embedded again) is written to a hidden temporary file beside it and moved over
-the old one in one step (``os.replace``): a run killed halfway leaves the old file, never
-half of the new one, and the temporary file is removed on any failure.
+when the upload fails, the articles waiting to be embedded again) is written to a hidden
+temporary file beside it and moved over the old one in one step (``os.replace``): a run
+killed halfway leaves the old file, never half of the new one, and the temporary file is
+removed on any failure.
 """
 
 from __future__ import annotations

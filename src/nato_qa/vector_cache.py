@@ -17,7 +17,8 @@ if TYPE_CHECKING:
 
 
 class VectorCache:
-    """Embeddings by text (least recently used dropped first): texts recur across questions."""
+    """Embeddings by text, kept across questions; past ``size`` texts the first made is
+    dropped first (a text asked for again is not moved up)."""
 
     def __init__(self, size: int = 20_000) -> None:
         self._data: OrderedDict[str, np.ndarray] = OrderedDict()
