@@ -116,6 +116,33 @@ def test_metadata(articles: dict) -> None:
     assert articles["japan-seeks-role-in-nato-ukraine-mission"].date is None
 
 
+SECOND_CORPUS = Path(__file__).parent / "corpora" / "tessel-spill" / "articles"
+
+
+def test_captions_teaser_lists_and_copyright_lines_are_furniture() -> None:
+    """Other sites' furniture: photo captions and credits, the "More from Business" and "You
+    might also like" lists of other stories, the copyright line. The sentences before them
+    stay."""
+    texts = {p.stem: load_article(p, 10_000_000).text for p in SECOND_CORPUS.glob("*.txt")}
+    everything = "\n".join(texts.values())
+    for furniture in (
+        "Pictured: Residents queue",
+        "Photo caption:",
+        "Image caption:",
+        "Photo: Dead fish gathered",
+        "More from Business",
+        "Brewery expansion to create 35 jobs",
+        "You might also like",
+        "Teenager sentenced for string of car thefts",
+        "Copyright 2025",
+    ):
+        assert furniture not in everything, furniture
+    restart = texts["brightwell-restarts-millbrook-dye-works-under-strict-conditions"]
+    assert "would attend the first court hearing later this month." in restart
+    court = texts["brightwell-textiles-admits-river-pollution-charge-at-ashdale-court"]
+    assert "where there is no upper limit on the fine that can be imposed." in court
+
+
 def test_find_date_formats() -> None:
     assert find_date("By bno - Taipei Bureau January 17, 2025") == "2025-01-17"
     assert find_date("published 3 March 2024") == "2024-03-03"

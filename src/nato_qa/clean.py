@@ -5,8 +5,12 @@ A scraped page is read as a list of lines (each line one paragraph):
 * a **header** of short lines before the first body paragraph: section navigation, the title
   (often repeated), a byline with author and date, ``Title / Publisher``, an author line;
 * the **body**: the article's paragraphs;
-* a **tail** from the first end marker on: "The Latest" teasers, "Leave a Reply" comment forms,
-  "Photo credit", "Courtesy: Publisher", references, author-bio blocks, "Back To Top".
+* a **tail** from the first end marker on: "The Latest" teasers, "More from …" and "You might
+  also like" lists, "Leave a Reply" comment forms, "Photo credit", "Courtesy: Publisher",
+  references, author-bio blocks, copyright lines, "Back To Top".
+
+Furniture lines are dropped wherever they stand: consent banners, newsletter prompts, share
+widgets, tag lists, reading times, menus, photo captions and credits.
 """
 
 from __future__ import annotations
@@ -78,6 +82,9 @@ _END_LINES = {
     "read more",
     "more stories",
     "you may also like",
+    "you might also like",
+    "read next",
+    "most viewed",
     "comments",
     "about the author",
 }
@@ -89,6 +96,9 @@ _END_PREFIXES = (
     "copyright ©",
     "©",
 )
+# End markers written with a section's or a year's name: "More from Business", "More on this
+# story", "Copyright 2025 The Post Ltd."
+_END_RE = re.compile(r"^(?:more\s+(?:from|in|on)\s+.{1,40}|copyright\s+\d{4}\b.*)$")
 # Page furniture of any site, wherever it stands: consent banners, newsletter and app prompts,
 # advertisement markers, tag lists, share widgets, reading times, menus.
 _FURNITURE_RES = (
@@ -104,6 +114,9 @@ _FURNITURE_RES = (
     re.compile(r"^((facebook|twitter|x|whatsapp|email|e-mail|linkedin|telegram|reddit|"
                r"copy link|print)\W*){2,}$", re.I),
     re.compile(r"^\d{1,2}\s*min(ute)?s?\s+read$", re.I),
+    # a photo's caption or credit: "Pictured: …", "Image caption: …", "Photograph: …"
+    re.compile(r"^(pictured|(photo|image|picture)\s+caption|caption|photo|photograph|"
+               r"picture|image)\s*:", re.I),
     re.compile(r"^(home|menu)\b.*(\||\s{2,}|·)", re.I),  # a navigation bar
 )  # fmt: skip
 _NUMERIC_DATE_RE = re.compile(r"\b(?P<day>\d{1,2})/(?P<month>\d{1,2})/(?P<year>\d{4})\b")
@@ -183,7 +196,7 @@ def _is_body_paragraph(line: str) -> bool:
 
 def _is_end_line(line: str) -> bool:
     low = line.lower().strip()
-    return low in _END_LINES or low.startswith(_END_PREFIXES)
+    return low in _END_LINES or low.startswith(_END_PREFIXES) or bool(_END_RE.match(low))
 
 
 def _is_bio_start(lines: list[str], i: int) -> str | None:
