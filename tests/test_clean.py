@@ -25,9 +25,6 @@ BOILERPLATE = [
     "Russian hackers have attacked several EU countries",
     "Photo credit",
     "Courtesy: Arirang News",
-    "Mukesh Singh Profile",
-    "IITian",
-    "is a Research Associate at the BRAC Institute",
     "Geopolitics Strategic Thinking",
 ]
 
@@ -76,6 +73,26 @@ def test_boilerplate_is_removed(articles: dict) -> None:
     for doc_id, article in articles.items():
         for phrase in BOILERPLATE:
             assert phrase not in article.text, f"{phrase!r} left in {doc_id}"
+
+
+def test_what_the_page_says_of_its_author_is_kept(articles: dict) -> None:
+    """The byline before the body, or the author's bio after it, stays in the text (the line a
+    "who wrote it?" answer cites); an article that names no author has none."""
+    bne = articles["japan-establishes-diplomatic-mission-to-nato"]
+    assert bne.byline == "By bno - Taipei Bureau January 17, 2025"
+    assert bne.text.startswith(bne.byline + "\n\nJapan has formally launched")
+    oped = articles["japans-deepening-ties-with-nato"]
+    assert oped.byline == "Aishwarya Sanjukta Roy Proma"
+    assert oped.text.endswith(
+        "Aishwarya Sanjukta Roy Proma\n\nAishwarya Sanjukta Roy Proma is a Research Associate at "
+        "the BRAC Institute of Governance and Development (BIGD). She is a research analyst in "
+        "security studies. She obtained her Master's and Bachelor's in International Relations "
+        "from the University of Dhaka, Bangladesh."
+    )
+    arirang = articles["japan-launches-independent-mission-to-nato"]
+    assert arirang.byline and arirang.byline.startswith("Mukesh Singh Profile He is an IITian")
+    assert arirang.text.endswith(arirang.byline)
+    assert articles["japan-seeks-role-in-nato-ukraine-mission"].byline is None
 
 
 def test_article_sentences_are_kept(articles: dict) -> None:

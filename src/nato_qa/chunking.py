@@ -85,11 +85,15 @@ _HEADING_END = re.compile(r"[.!?…:;,\"”’')\]]$")
 
 
 def is_heading(line: str) -> bool:
-    """A subheading: a short line of its own that does not end like a sentence ("The court
-    case", "What happens next"). Kept as structure; never quoted as an answer."""
+    """A subheading or a byline: a short line of its own that does not end like a sentence
+    ("The court case", "What happens next", "By Jo Bloggs, Chief Reporter | Published 3 March
+    2025"). Kept as structure; never quoted as an answer."""
     line = line.strip()
     return (
-        bool(line) and len(line) <= 80 and len(line.split()) <= 10 and not _HEADING_END.search(line)
+        bool(line)
+        and len(line) <= 120
+        and len(line.split()) <= 16
+        and not _HEADING_END.search(line)
     )
 
 

@@ -138,6 +138,7 @@ class CleanText:
     publisher: str | None = None
     author: str | None = None
     date: str | None = None
+    byline: str | None = None  # the line that names the author, as the page writes it
 
 
 def _is_menu(line: str) -> bool:
@@ -212,6 +213,17 @@ def _is_bio_start(lines: list[str], i: int) -> str | None:
     return None
 
 
+def _bio_block(lines: list[str], i: int) -> list[str]:
+    """The author-bio block that opens at ``lines[i]``: its lines up to the next end marker,
+    navigation or furniture line."""
+    block = []
+    for line in lines[i:]:
+        if _is_end_line(line) or line.lower() in _NAV_LINES or is_furniture(line):
+            break
+        block.append(line)
+    return block
+
+
 def _courtesy_publisher(tail: list[str]) -> str | None:
     """The publisher named by a 'Courtesy: X' line in the tail."""
     for line in tail:
@@ -241,6 +253,8 @@ def clean_article(raw: str) -> CleanText:
     title: str | None = None
     publisher: str | None = None
     author: str | None = None
+    byline: str | None = None
+    about_author: list[str] = []
     found_date: str | None = None
 
     # Header: title, byline, publisher, author line. Navigation before the title is dropped.
@@ -278,17 +292,19 @@ def clean_article(raw: str) -> CleanText:
         if line == title:
             after_title = True
             continue
-        byline = _BYLINE_RE.match(line)
-        if byline:
+        by = _BYLINE_RE.match(line)
+        if by:
             found_date = found_date or find_date(line)
-            who = re.split(r"\s+[|·•]\s+", byline.group("author"))[0]
+            who = re.split(r"\s+[|·•]\s+", by.group("author"))[0]
             for pattern in _DATE_PATTERNS:
                 who = pattern.sub("", who)
-            author = author or who.strip(" ,-–|") or None
+            if not author and who.strip(" ,-–|"):
+                author, byline = who.strip(" ,-–|"), line
         elif _AUTHOR_LINE_RE.match(line):
-            author = author or _AUTHOR_LINE_RE.match(line).group("author").strip()  # type: ignore[union-attr]
-        elif after_title and _is_name_line(line):
-            author = author or line
+            if not author:
+                author, byline = _AUTHOR_LINE_RE.match(line).group("author").strip(), line  # type: ignore[union-attr]
+        elif after_title and _is_name_line(line) and not author:
+            author, byline = line, line
         found_date = found_date or find_date(line)
 
     # Body and tail.
@@ -300,22 +316,30 @@ def clean_article(raw: str) -> CleanText:
             for j in range(i, len(rest)):
                 name = _is_bio_start(rest, j)
                 if name and not author:
-                    author = name
+                    author, about_author = name, _bio_block(rest, j)
                     break
             break
         bio_author = _is_bio_start(rest, i) if body else None
         if bio_author:
-            author = author or bio_author
+            if not author:
+                author, about_author = bio_author, _bio_block(rest, i)
             publisher = publisher or _courtesy_publisher(rest[i:])
             break
         if low in _NAV_LINES or is_furniture(line):
             continue
         body.append(line)
 
+    # What the page says of its author is part of what it says: the byline line before the
+    # body, or the author's bio after it, so that "who wrote it?" can cite the line. Neither
+    # ends like a sentence but the bio's prose, so neither is quoted as an answer otherwise.
+    if about_author:
+        byline = about_author[0]
+    lead = [byline] if byline and not about_author else []
     return CleanText(
-        text="\n\n".join(body),
+        text="\n\n".join([*lead, *body, *about_author]),
         title=title,
         publisher=publisher,
         author=author,
         date=found_date,
+        byline=byline,
     )

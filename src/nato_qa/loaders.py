@@ -172,4 +172,5 @@ def load_article(path: Path, max_bytes: int) -> Article:
         author=meta.get("author") or cleaned.author,
         date=_iso_date(meta.get("date")) or cleaned.date,
         url=meta.get("url"),
+        byline=cleaned.byline if cleaned.byline and cleaned.byline in cleaned.text else None,
     )

@@ -11,6 +11,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
+from nato_qa.answering import authorship
 from nato_qa.answering.analysis import question_kind
 from nato_qa.answering.followup import standalone_question
 from nato_qa.backends.base import (
@@ -273,21 +274,28 @@ class QAService:
 
         draft: Draft | None = None
         notes: list[str] = []
-        try:
-            for piece in backend.stream(evidence):
-                if isinstance(piece, Draft):
-                    draft = piece
+        if authorship.asks_author(standalone):
+            # who wrote an article: its byline answers, whatever the model (no model can know it
+            # better than the page)
+            draft = authorship.answer(standalone, hits, self.articles)
+            backend = self.backend("extractive")
+            yield draft.text
+        else:
+            try:
+                for piece in backend.stream(evidence):
+                    if isinstance(piece, Draft):
+                        draft = piece
+                    else:
+                        yield piece
+            except NatoQAError as exc:
+                if backend.name == "extractive":
+                    raise
+                self._warn_once(backend.name, exc)
+                if isinstance(exc, ModelStoppedError):
+                    notes.append(str(exc))
                 else:
-                    yield piece
-        except NatoQAError as exc:
-            if backend.name == "extractive":
-                raise
-            self._warn_once(backend.name, exc)
-            if isinstance(exc, ModelStoppedError):
-                notes.append(str(exc))
-            else:
-                notes.append(f"The {spec} model failed ({exc}); this is the extractive answer.")
-            draft = None
+                    notes.append(f"The {spec} model failed ({exc}); this is the extractive answer.")
+                draft = None
         if draft is None:
             fallback = self.backend("extractive")
             for piece in fallback.stream(evidence):

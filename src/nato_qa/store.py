@@ -222,6 +222,7 @@ class VectorStore:
                             author=_opt(meta.get("author")),
                             date=_opt(meta.get("date")),
                             url=_opt(meta.get("url")),
+                            byline=_opt(meta.get("byline")),
                         ),
                         fingerprint=str(meta.get("fingerprint", "")),
                         n_chunks=int(meta.get("n_chunks", 0)),
@@ -244,6 +245,7 @@ class VectorStore:
                     "author": r.article.author,
                     "date": r.article.date,
                     "url": r.article.url,
+                    "byline": r.article.byline,
                     "fingerprint": r.fingerprint,
                     "n_chunks": r.n_chunks,
                 }

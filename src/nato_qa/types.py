@@ -20,6 +20,7 @@ class Article:
     author: str | None = None
     date: str | None = None  # ISO yyyy-mm-dd, only when the text states one
     url: str | None = None
+    byline: str | None = None  # the line of ``text`` that names the author, when one does
 
 
 @dataclass(frozen=True)
