@@ -147,6 +147,7 @@ def test_captions_teaser_lists_and_copyright_lines_are_furniture() -> None:
         "Photo caption:",
         "Image caption:",
         "Photo: Dead fish gathered",
+        "In pictures: Members of Save the Tessel",
         "More from Business",
         "Brewery expansion to create 35 jobs",
         "You might also like",
@@ -158,6 +159,23 @@ def test_captions_teaser_lists_and_copyright_lines_are_furniture() -> None:
     assert "would attend the first court hearing later this month." in restart
     court = texts["brightwell-textiles-admits-river-pollution-charge-at-ashdale-court"]
     assert "where there is no upper limit on the fine that can be imposed." in court
+
+
+def test_the_masthead_is_the_publisher() -> None:
+    """The page's first line names the paper ("The Valley Record", "THE ASHDALE POST"); the
+    headline's own "| Publisher" wins over a masthead's abbreviation; a section label on the
+    first line ("Geopolitics Strategic Thinking") is no publisher."""
+    publishers = {
+        p.stem: load_article(p, 10_000_000).publisher for p in SECOND_CORPUS.glob("*.txt")
+    }
+    assert publishers == {
+        "anger-boils-over-at-packed-public-meeting-on-tessel-spill": "Tessel Valley Courier",
+        "brightwell-restarts-millbrook-dye-works-under-strict-conditions": "The Ashdale Post",
+        "brightwell-textiles-admits-river-pollution-charge-at-ashdale-court": "The Valley Record",
+        "dye-works-to-be-prosecuted-over-river-tessel-fish-kill": "Northern Counties News",
+        "thousands-of-dead-fish-found-in-river-tessel-after-chemical-spill": "Millbrook Mercury",
+    }
+    assert load_article(CORPUS / "japan-deepens-cooperation-with-nato.txt", 10**7).publisher is None
 
 
 def test_find_date_formats() -> None:

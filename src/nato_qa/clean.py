@@ -115,10 +115,19 @@ _FURNITURE_RES = (
                r"copy link|print)\W*){2,}$", re.I),
     re.compile(r"^\d{1,2}\s*min(ute)?s?\s+read$", re.I),
     # a photo's caption or credit: "Pictured: …", "Image caption: …", "Photograph: …"
-    re.compile(r"^(pictured|(photo|image|picture)\s+caption|caption|photo|photograph|"
-               r"picture|image)\s*:", re.I),
+    re.compile(r"^(pictured|in\s+pictures|(photo|image|picture)\s+caption|caption|photo|"
+               r"photograph|picture|image|gallery|video|watch)\s*:", re.I),
     re.compile(r"^(home|menu)\b.*(\||\s{2,}|·)", re.I),  # a navigation bar
 )  # fmt: skip
+# The words newspapers, agencies and broadcasters are named with (general English, as the
+# month names above): what tells a masthead from a section label.
+_MASTHEAD_RE = re.compile(
+    r"\b(?:news|post|times|courier|record|mercury|herald|gazette|journal|review|daily|tribune|"
+    r"observer|chronicle|telegraph|press|express|standard|guardian|mail|star|echo|bulletin|"
+    r"weekly|monitor|wire|argus|advertiser|examiner|sentinel|dispatch|register|inquirer|"
+    r"messenger|globe|intellinews|radio|tv|television)\b",
+    re.I,
+)
 _NUMERIC_DATE_RE = re.compile(r"\b(?P<day>\d{1,2})/(?P<month>\d{1,2})/(?P<year>\d{4})\b")
 _PIPE_PUBLISHER_RE = re.compile(r"^(?P<title>.{20,}?)\s+[|–—-]\s+(?P<publisher>[^|]{2,50})$")
 _AUTHOR_LINE_RE = re.compile(r"^(reporter|author|written by|words)\s*:\s*(?P<author>.+)$", re.I)
@@ -261,10 +270,15 @@ def clean_article(raw: str) -> CleanText:
     candidates = [
         line for line in header if line.lower() not in _NAV_LINES and not is_furniture(line)
     ]
+    # A masthead: the page's first line, short, naming a paper ("The Valley Record", "THE
+    # ASHDALE POST"); a section label such as "Geopolitics Strategic Thinking" names none.
+    masthead = candidates[0] if candidates else ""
+    if _MASTHEAD_RE.search(masthead) and len(masthead.split()) <= 6 and not find_date(masthead):
+        publisher = masthead.title() if masthead.isupper() else masthead
     for line in candidates:
         slash = _SLASH_PUBLISHER_RE.match(line)
         if slash and slash.group("title") in candidates:
-            publisher = publisher or slash.group("publisher").strip()
+            publisher = slash.group("publisher").strip()
     # The headline stands before the byline or date line; a standfirst may follow them.
     stop = next(
         (i for i, line in enumerate(candidates)
@@ -279,7 +293,7 @@ def clean_article(raw: str) -> CleanText:
             continue
         piped = _PIPE_PUBLISHER_RE.match(line)
         if piped and _is_title_case(piped.group("publisher")):
-            publisher = publisher or piped.group("publisher").strip()
+            publisher = piped.group("publisher").strip()
             line = piped.group("title").strip()
         titles.append(line)
     if titles:

@@ -33,8 +33,8 @@ log = logging.getLogger(__name__)
 
 # Bump when cleaning or chunking changes what an unchanged file turns into.
 # 4: captions, "more from…" lists and copyright lines are furniture; 5: the byline or the
-# author's bio is kept in the text
-PIPELINE_VERSION = "5"
+# author's bio is kept in the text; 6: the masthead is the publisher
+PIPELINE_VERSION = "6"
 
 ProgressFactory = Callable[[int], "Progress"]
 
