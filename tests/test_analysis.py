@@ -69,6 +69,8 @@ SECOND_CORPUS = Path(__file__).parent / "corpora" / "tessel-spill" / "articles"
         ("How does the first report differ from the second?", "comparison"),
         ("Who heads the new mission?", "factoid"),
         ("and why was that?", "reason"),
+        ("What does the OpEd say about the harbour?", "broad"),
+        ("what does the piece say about the mayor", "broad"),
     ],
 )
 def test_question_kinds(question: str, kind: str) -> None:

@@ -5,17 +5,20 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
 import nato_qa
 from nato_qa import Answer, QAService
+from nato_qa.answering.compose import attribution
 from nato_qa.answering.followup import needs_context, standalone_question
 from nato_qa.errors import BackendUnavailableError, IndexNotFoundError, InvalidQuestionError
 from nato_qa.lcel import NatoQARetriever, answer_chain
 from nato_qa.retrieval import reciprocal_rank_fusion
 from nato_qa.sentences import expected_type, measured_phrase, required_entities, split_entities
+from nato_qa.types import Citation
 
 HEAD_TURN = [
     {"role": "user", "content": "Who heads Japan's independent mission to NATO?"},
@@ -86,6 +89,24 @@ def test_our_answers_attributions_are_not_the_person() -> None:
         "separately. [1] bno IntelliNews (2025-01-17): It is led by Osamu Izawa. [2]",
     )
     assert standalone_question("Whom did he succeed?", ours) == "Whom did Osamu Izawa succeed?"
+    # an article without a publisher is attributed to its author: not the person either
+    by_author = turn(
+        "Who heads Japan's independent mission to NATO?",
+        "Jo Bloggs (undated): The new mission is headed by Osamu Izawa. [1]",
+    )
+    assert standalone_question("Whom did he succeed?", by_author) == (
+        "Whom did Osamu Izawa succeed?"
+    )
+
+
+def test_an_attribution_is_the_publisher_else_the_author_else_the_headline() -> None:
+    cite = Citation(1, "doc", "A Long Headline About The Harbour Plan", 0, 1, "x", 1.0)
+    assert attribution(cite) == "A Long Headline About… (undated)"
+    by = replace(cite, author="Jo Bloggs, Chief Reporter", date="2025-03-03")
+    assert attribution(by) == "Jo Bloggs (2025-03-03)"
+    assert attribution(replace(by, publisher="The Valley Record")) == (
+        "The Valley Record (2025-03-03)"
+    )
 
 
 def test_he_is_the_person_the_last_answer_is_about() -> None:

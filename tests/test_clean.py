@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from nato_qa.chunking import chunk_article
 from nato_qa.clean import clean_article, find_date
 from nato_qa.loaders import load_article, title_from_doc_id
 
@@ -93,6 +94,10 @@ def test_what_the_page_says_of_its_author_is_kept(articles: dict) -> None:
     assert arirang.byline and arirang.byline.startswith("Mukesh Singh Profile He is an IITian")
     assert arirang.text.endswith(arirang.byline)
     assert articles["japan-seeks-role-in-nato-ukraine-mission"].byline is None
+    # a leading byline is cited, not searched: no chunk holds it (its date would match any
+    # question on that year); the bio after the body is searched like the rest
+    assert all("Taipei Bureau" not in c.text for c in chunk_article(bne, 600, 1))
+    assert any("BRAC Institute" in c.text for c in chunk_article(oped, 600, 1))
 
 
 def test_article_sentences_are_kept(articles: dict) -> None:
@@ -176,6 +181,9 @@ def test_the_masthead_is_the_publisher() -> None:
         "thousands-of-dead-fish-found-in-river-tessel-after-chemical-spill": "Millbrook Mercury",
     }
     assert load_article(CORPUS / "japan-deepens-cooperation-with-nato.txt", 10**7).publisher is None
+    # "… – OpEd" says what kind of piece it is, not who published it
+    oped = load_article(CORPUS / "japans-deepening-ties-with-nato.txt", 10**7)
+    assert oped.publisher is None and oped.title.endswith("Indo-Pacific – OpEd")
 
 
 def test_find_date_formats() -> None:

@@ -102,7 +102,7 @@ def chunk_article(article: Article, max_chars: int, overlap: int) -> list[Chunk]
 
     News pages write one or two sentences a paragraph, so a chunk runs over paragraphs up
     to ``max_chars``; a subheading (``is_heading``) starts a new section, and so a new chunk
-    that opens with it.
+    that opens with it. A byline that opens the text is left out of every chunk.
 
     Args:
         article: the cleaned article.
@@ -113,8 +113,13 @@ def chunk_article(article: Article, max_chars: int, overlap: int) -> list[Chunk]
         Chunks whose ``start``/``end`` slice ``article.text`` to exactly their text.
     """
     text = article.text
+    # A byline that opens the text is there to be cited for who wrote it, not searched: its
+    # date and names would match questions about anything else.
+    lead = len(article.byline) if article.byline and text.startswith(article.byline) else 0
     sections: list[list[tuple[int, int]]] = [[]]
     for span in sentence_spans(text):
+        if span[1] <= lead:
+            continue
         line_start = text.rfind("\n", 0, span[0]) + 1
         line_end = text.find("\n", span[1])
         whole_line = text[line_start : len(text) if line_end < 0 else line_end]

@@ -378,4 +378,5 @@ class Verifier:
             publisher=source.publisher,
             date=source.date,
             also_in=tuple(s.doc_id for s in hit.sources[1:]),
+            author=source.author,
         )

@@ -128,6 +128,12 @@ _MASTHEAD_RE = re.compile(
     r"messenger|globe|intellinews|radio|tv|television)\b",
     re.I,
 )
+# What kind of piece a headline says it is ("… – OpEd", "… | Analysis"): no publisher.
+_GENRE_RE = re.compile(
+    r"op-?ed|opinion|analysis|editorial|commentary|comment|feature|interview|explainer|"
+    r"column|blog|letters?|review|news",
+    re.I,
+)
 _NUMERIC_DATE_RE = re.compile(r"\b(?P<day>\d{1,2})/(?P<month>\d{1,2})/(?P<year>\d{4})\b")
 _PIPE_PUBLISHER_RE = re.compile(r"^(?P<title>.{20,}?)\s+[|–—-]\s+(?P<publisher>[^|]{2,50})$")
 _AUTHOR_LINE_RE = re.compile(r"^(reporter|author|written by|words)\s*:\s*(?P<author>.+)$", re.I)
@@ -292,7 +298,11 @@ def clean_article(raw: str) -> CleanText:
         if _AUTHOR_LINE_RE.match(line):
             continue
         piped = _PIPE_PUBLISHER_RE.match(line)
-        if piped and _is_title_case(piped.group("publisher")):
+        if (
+            piped
+            and _is_title_case(piped.group("publisher"))
+            and not _GENRE_RE.fullmatch(piped.group("publisher").strip())
+        ):
             publisher = piped.group("publisher").strip()
             line = piped.group("title").strip()
         titles.append(line)

@@ -85,7 +85,8 @@ def _print_answer(answer: Any) -> None:
     if answer.citations:
         console.print("\n[bold]Sources[/bold]")
     for c in answer.citations:
-        meta = ", ".join(x for x in (c.publisher, c.date or "undated") if x)
+        by = f"by {c.author}" if c.author else None
+        meta = ", ".join(x for x in (c.publisher, by, c.date or "undated") if x)
         console.print(f"[{c.n}] [bold]{escape(c.title)}[/bold] ({escape(meta)}) · {c.doc_id}")
         console.print(f"    “{escape(c.quote)}”", soft_wrap=True)
     if answer.refused and answer.related:

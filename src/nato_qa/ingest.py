@@ -33,8 +33,9 @@ log = logging.getLogger(__name__)
 
 # Bump when cleaning or chunking changes what an unchanged file turns into.
 # 4: captions, "more from…" lists and copyright lines are furniture; 5: the byline or the
-# author's bio is kept in the text; 6: the masthead is the publisher
-PIPELINE_VERSION = "6"
+# author's bio is kept in the text; 6: the masthead is the publisher; 7: a leading byline is
+# left out of the chunks, and the author is stored on each chunk's source
+PIPELINE_VERSION = "7"
 
 ProgressFactory = Callable[[int], "Progress"]
 

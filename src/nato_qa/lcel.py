@@ -20,7 +20,7 @@ from nato_qa.types import Answer
 class NatoQARetriever(BaseRetriever):
     """Hybrid retrieval as a LangChain retriever; each Document is one passage.
 
-    Document metadata: chunk_id, doc_id, title, publisher, date, start, end, score, also_in.
+    Document metadata: chunk_id, doc_id, title, publisher, author, date, start, end, score, also_in.
     """
 
     model_config = ConfigDict(arbitrary_types_allowed=True)
@@ -40,6 +40,7 @@ class NatoQARetriever(BaseRetriever):
                     "doc_id": hit.source.doc_id,
                     "title": hit.source.title,
                     "publisher": hit.source.publisher,
+                    "author": hit.source.author,
                     "date": hit.source.date,
                     "start": hit.source.start,
                     "end": hit.source.end,

@@ -174,6 +174,7 @@ class Retriever:
             end=chunk.end,
             publisher=article.publisher if article else None,
             date=article.date if article else None,
+            author=article.author if article else None,
         )
 
     def _collapse(self, ranked: list[_Candidate]) -> list[Hit]:

@@ -44,6 +44,7 @@ class Source:
     end: int
     publisher: str | None = None
     date: str | None = None
+    author: str | None = None
 
 
 @dataclass(frozen=True)
@@ -81,6 +82,7 @@ class Citation:
     publisher: str | None = None
     date: str | None = None
     also_in: tuple[str, ...] = ()  # other articles that carry (nearly) the same passage
+    author: str | None = None
 
 
 @dataclass(frozen=True)

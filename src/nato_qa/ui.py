@@ -127,10 +127,9 @@ def render_article(article: Article, start: int | None = None, end: int | None =
     return f'<div class="nqa-article">{_marked(article.text, start, end)}</div>'
 
 
-def _meta(publisher: str | None, date: str | None, doc_id: str) -> str:
-    return " · ".join(
-        inert(x) for x in (publisher or "publisher unknown", date or "undated", doc_id)
-    )
+def _meta(publisher: str | None, date: str | None, doc_id: str, author: str | None = None) -> str:
+    parts = (publisher or "publisher unknown", f"by {author}" if author else "", date or "undated")
+    return " · ".join(inert(x) for x in (*parts, doc_id) if x)
 
 
 def _card(c: Citation, article: Article | None, cited: bool) -> str:
@@ -156,7 +155,7 @@ def _card(c: Citation, article: Article | None, cited: bool) -> str:
     also = f" · also in {inert(', '.join(c.also_in))}" if c.also_in else ""
     return (
         f'<div class="nqa-card"><div class="nqa-card-head">{head}{inert(c.title)}</div>'
-        f'<div class="nqa-meta">{_meta(c.publisher, c.date, c.doc_id)}{also}</div>'
+        f'<div class="nqa-meta">{_meta(c.publisher, c.date, c.doc_id, c.author)}{also}</div>'
         f'<blockquote class="nqa-quote">{passage}</blockquote>{full}</div>'
     )
 
@@ -428,7 +427,7 @@ def build_app(service: QAService) -> gr.Blocks:
         article = service.articles.get(str(row[-1])) if row else None
         if article is None:
             return ""
-        meta = _meta(article.publisher, article.date, article.doc_id)
+        meta = _meta(article.publisher, article.date, article.doc_id, article.author)
         head = f'<h3>{inert(article.title)}</h3><div class="nqa-meta">{meta}</div>'
         return f'<div class="nqa-msg">{head}{render_article(article)}</div>'
 

@@ -34,7 +34,8 @@ from nato_qa.sentences import core_question, expected_type
 
 _BROAD = re.compile(
     r"^\s*(?:and\s+)?(?:"
-    r"what\s+(?:do|does|did)\s+(?:the\s+)?(?:articles?|sources?|reports?|texts?|pages?|stories)"
+    r"what\s+(?:do|does|did)\s+(?:the\s+)?(?:articles?|sources?|reports?|texts?|pages?|stor(?:y|ies)|"
+    r"pieces?|op-?eds?|columns?|editorials?)"
     r"\s+(?:say|report|tell|write|mention)"
     r"|(?:can\s+you\s+)?(?:tell\s+me|give\s+me|write)\s+about"
     r"|(?:(?:can|could)\s+you\s+)?(?:please\s+)?(?:summari[sz]e|sum\s+up|recap|describe|outline|"

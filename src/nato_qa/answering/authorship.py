@@ -121,6 +121,7 @@ def _byline_citation(article: Article, n: int) -> Citation | None:
     return Citation(
         n=n, doc_id=article.doc_id, title=article.title, start=start, end=end,
         quote=article.text[start:end], score=1.0, publisher=article.publisher, date=article.date,
+        author=article.author,
     )  # fmt: skip
 
 
@@ -129,6 +130,6 @@ def _card(article: Article) -> str:
     return attribution(
         Citation(
             n=0, doc_id=article.doc_id, title=article.title, start=0, end=0, quote="", score=0.0,
-            publisher=article.publisher, date=article.date,
+            publisher=article.publisher, date=article.date, author=article.author,
         )
     )  # fmt: skip

@@ -34,10 +34,12 @@ ATTRIBUTION = re.compile(
 
 
 def attribution(cite: Citation) -> str:
-    """Who says it, short: the publisher, else the headline's first words (the source card
-    carries the whole headline)."""
+    """Who says it, short: the publisher, else the author (without a role after a comma: "Jo
+    Bloggs, Chief Reporter"), else the headline's first words (the source card carries the
+    whole headline)."""
     words = (cite.title or cite.doc_id).split()
-    who = cite.publisher or " ".join(words[:4]) + ("…" if len(words) > 4 else "")
+    author = cite.author.split(",")[0].strip() if cite.author else ""
+    who = cite.publisher or author or " ".join(words[:4]) + ("…" if len(words) > 4 else "")
     return f"{who} ({cite.date or 'undated'})"
 
 
@@ -75,6 +77,7 @@ def citation(n: int, sentence: ScoredSentence) -> Citation:
         n=n, doc_id=source.doc_id, title=source.title, start=sentence.start, end=sentence.end,
         quote=sentence.text, score=round(sentence.score, 4), publisher=source.publisher,
         date=source.date, also_in=tuple(s.doc_id for s in sentence.hit.sources[1:]),
+        author=source.author,
     )  # fmt: skip
 
 
@@ -84,7 +87,7 @@ def related_reading(hits: Sequence[Hit], n: int = 3) -> tuple[Citation, ...]:
         Citation(
             n=i + 1, doc_id=h.source.doc_id, title=h.source.title, start=h.source.start,
             end=h.source.end, quote=h.text, score=round(h.dense_similarity, 4),
-            publisher=h.source.publisher, date=h.source.date,
+            publisher=h.source.publisher, date=h.source.date, author=h.source.author,
         )
         for i, h in enumerate(hits[:n])
     )  # fmt: skip
