@@ -144,6 +144,13 @@ NOT_MET_BLIND_R24 = {"hit@1", "hit@5", "mrr@5", "peer-gap/hit@1", "paraphrase/hi
 NOT_MET_TESSEL_R21 = {"hit@1", "hit@5", "mrr@5", "accuracy", "*/accuracy", "refusal_accuracy"}
 NOT_MET_BLIND_R25 = {"hit@1", "hit@5", "mrr@5", "peer-gap/hit@1", "paraphrase/hit@5", "accuracy",
                      "*/accuracy", "refusal_accuracy"}  # fmt: skip
+NOT_MET_BLIND_R26 = {"hit@1", "hit@5", "mrr@5", "peer-gap/hit@1", "*/accuracy",
+                     "false_refusal_rate"}  # fmt: skip
+NOT_MET_BLIND_R27: set[str] = set()  # all met on its 11 lines
+NOT_MET_TESSEL_R23 = {"hit@1", "mrr@5", "accuracy", "*/accuracy", "refusal_accuracy",
+                      "false_refusal_rate"}  # fmt: skip
+NOT_MET_TESSEL_R24 = {"hit@1", "hit@5", "mrr@5", "peer-gap/hit@1", "paraphrase/hit@5",
+                      "accuracy", "*/accuracy", "refusal_accuracy"}  # fmt: skip
 NOT_MET_TESSEL_R22 = {"hit@1", "hit@5", "mrr@5", "accuracy", "*/accuracy", "false_refusal_rate"}
 NOT_MET_TESSEL_R3 = {"hit@1", "hit@5", "mrr@5", "peer-gap/hit@1", "paraphrase/hit@5", "accuracy",
                      "*/accuracy", "key_point_coverage"}  # fmt: skip
@@ -257,6 +264,15 @@ SETS = [
     GoldenSet(
         "blind-r25", GOLDEN.with_name("blind-r25.jsonl"), GENERAL, frozenset(NOT_MET_BLIND_R25)
     ),
+    # The twenty-sixth: written before round 21, measured before and after it (who wrote an
+    # article; page furniture and mastheads).
+    GoldenSet(
+        "blind-r26", GOLDEN.with_name("blind-r26.jsonl"), GENERAL, frozenset(NOT_MET_BLIND_R26)
+    ),
+    # The twenty-seventh: written during round 21, measured at its end and at its start.
+    GoldenSet(
+        "blind-r27", GOLDEN.with_name("blind-r27.jsonl"), GENERAL, frozenset(NOT_MET_BLIND_R27)
+    ),
     # The second corpus: five scraped-style pages on an unrelated story, and its questions.
     GoldenSet(
         "tessel-spill",
@@ -286,7 +302,8 @@ SETS = [
     # its eleventh like r14, its twelfth like r15, its thirteenth like r16, its fourteenth
     # like r17, its fifteenth like r18, its sixteenth like r19, its seventeenth like r20,
     # its eighteenth like r21, its nineteenth like r22, its twentieth like r23, its
-    # twenty-first like r24, its twenty-second like r25.
+    # twenty-first like r24, its twenty-second like r25, its twenty-third like r26, its
+    # twenty-fourth like r27.
     *(
         GoldenSet(
             f"tessel-spill-r{n}",
@@ -315,6 +332,8 @@ SETS = [
             (20, NOT_MET_TESSEL_R20),
             (21, NOT_MET_TESSEL_R21),
             (22, NOT_MET_TESSEL_R22),
+            (23, NOT_MET_TESSEL_R23),
+            (24, NOT_MET_TESSEL_R24),
         )
     ),
 ]
