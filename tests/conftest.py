@@ -20,6 +20,7 @@ from nato_qa.embedders import Embedder, create_embedder, reader_of
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT / "corpus"
+SECOND_CORPUS = ROOT / "tests" / "corpora" / "tessel-spill" / "articles"
 GOLDEN = ROOT / "tests" / "golden" / "golden.jsonl"
 
 
@@ -98,3 +99,16 @@ def service(tmp_path_factory: pytest.TempPathFactory, embedder: Embedder) -> Ite
     report = svc.ingest()
     assert report.ok, report.failed
     yield svc
+
+
+@pytest.fixture(scope="session")
+def second_service(
+    tmp_path_factory: pytest.TempPathFactory, embedder: Embedder
+) -> Iterator[QAService]:
+    """The second corpus (an unrelated story, five scraped-style pages) ingested once."""
+    tmp = tmp_path_factory.mktemp("second")
+    with QAService(make_settings(tmp).with_overrides(corpus_dir=SECOND_CORPUS)) as svc:
+        svc.__dict__["embedder"] = embedder
+        report = svc.ingest()
+        assert report.ok, report.failed
+        yield svc

@@ -3,8 +3,6 @@ with questions written for the test, on the real corpus."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from nato_qa import QAService
@@ -21,10 +19,6 @@ from nato_qa.sentences import (
     required_entities,
     split_entities,
 )
-
-from .conftest import make_settings
-
-SECOND_CORPUS = Path(__file__).parent / "corpora" / "tessel-spill" / "articles"
 
 
 @pytest.mark.parametrize(
@@ -129,18 +123,14 @@ def test_off_corpus_questions_are_refused_with_nothing_cited(service: QAService)
         assert answer.refused and answer.citations == () and answer.related == ()
 
 
-def test_a_paraphrase_in_unfamiliar_words_is_still_answered(tmp_path: Path, embedder) -> None:  # type: ignore[no-untyped-def]
+def test_a_paraphrase_in_unfamiliar_words_is_still_answered(second_service: QAService) -> None:
     """Most of its words are none of the articles' (nor close to theirs), yet a sentence
     answers it: unfamiliar words alone refuse nothing (on the second corpus)."""
-    service = QAService(make_settings(tmp_path).with_overrides(corpus_dir=SECOND_CORPUS))
-    service.__dict__["embedder"] = embedder
-    with service:
-        assert service.ingest().ok
-        question = "By what proportion has the parent company's stock-market valuation dropped?"
-        retriever = service.retriever
-        assert analyse(question, retriever.keyword, retriever.scorer.vectors).unfamiliar
-        answer = service.ask(question)
-        assert not answer.refused and "6%" in answer.text
+    question = "By what proportion has the parent company's stock-market valuation dropped?"
+    retriever = second_service.retriever
+    assert analyse(question, retriever.keyword, retriever.scorer.vectors).unfamiliar
+    answer = second_service.ask(question)
+    assert not answer.refused and "6%" in answer.text
 
 
 def test_event_terms_are_what_happened_not_names_or_the_question_form(analysed) -> None:  # type: ignore[no-untyped-def]
@@ -157,54 +147,44 @@ def test_event_terms_are_what_happened_not_names_or_the_question_form(analysed) 
     )  # fmt: skip
 
 
-def test_a_value_of_another_event_does_not_answer(tmp_path: Path, embedder) -> None:  # type: ignore[no-untyped-def]
+def test_a_value_of_another_event_does_not_answer(second_service: QAService) -> None:
     """A sum or a date is not enough: the sentence must tell of what is asked about (on the
     second corpus, which gives what the firm spent but no fine, and when the plant stopped but
     not when the water company reopened its intake)."""
-    service = QAService(make_settings(tmp_path).with_overrides(corpus_dir=SECOND_CORPUS))
-    service.__dict__["embedder"] = embedder
-    with service:
-        assert service.ingest().ok
-        for question in ("How much was Brightwell Textiles fined in the end?",
-                         "On what date did Tessel Water reopen the Longford intake?"):  # fmt: skip
-            answer = service.ask(question)
-            assert answer.refused and answer.citations == (), question
-        spent = service.ask("How much has Brightwell spent on improvements at the site?")
-        assert not spent.refused and "£600,000" in spent.text
-        halted = service.ask("On what date did Brightwell halt production at the site?")
-        assert not halted.refused and "16 February" in halted.text
+    for question in ("How much was Brightwell Textiles fined in the end?",
+                     "On what date did Tessel Water reopen the Longford intake?"):  # fmt: skip
+        answer = second_service.ask(question)
+        assert answer.refused and answer.citations == (), question
+    spent = second_service.ask("How much has Brightwell spent on improvements at the site?")
+    assert not spent.refused and "£600,000" in spent.text
+    halted = second_service.ask("On what date did Brightwell halt production at the site?")
+    assert not halted.refused and "16 February" in halted.text
 
 
-def test_a_reason_may_take_one_sentence_more(tmp_path: Path, embedder) -> None:  # type: ignore[no-untyped-def]
+def test_a_reason_may_take_one_sentence_more(second_service: QAService) -> None:
     """A why or how question's answer may hold one sentence more than a factoid's: on the
     second corpus, the company's reason for contesting a charge is the third sentence."""
-    settings = make_settings(tmp_path).with_overrides(corpus_dir=SECOND_CORPUS)
-    service = QAService(settings)
-    service.__dict__["embedder"] = embedder
-    with service:
-        assert service.ingest().ok
-        why = service.ask("Why is Brightwell contesting the charge of failing to notify the TCA?")
-        assert not why.refused and "because night-shift staff" in why.text
-        assert len(why.citations) == settings.max_answer_sentences + 1
-        spent = service.ask("How much has Brightwell spent on improvements at the site?")
-        assert not spent.refused and len(spent.citations) <= settings.max_answer_sentences
+    most = second_service.settings.max_answer_sentences
+    why = second_service.ask(
+        "Why is Brightwell contesting the charge of failing to notify the TCA?"
+    )
+    assert not why.refused and "because night-shift staff" in why.text
+    assert len(why.citations) == most + 1
+    spent = second_service.ask("How much has Brightwell spent on improvements at the site?")
+    assert not spent.refused and len(spent.citations) <= most
 
 
-def test_a_quotation_is_given_whole(tmp_path: Path, embedder) -> None:  # type: ignore[no-untyped-def]
+def test_a_quotation_is_given_whole(second_service: QAService) -> None:
     """An answer that opens a quotation goes on to its end (on the second corpus, where a
     campaigner's three-sentence quote closes with its point)."""
     assert opens_quote('He said: "Four weeks ago we were told it was water.')
     assert opens_quote("“We have found very low oxygen levels.")
     assert not opens_quote('He said: "Trust is earned."')
     assert not opens_quote('Trust is earned."')  # the end of one, not an opening
-    service = QAService(make_settings(tmp_path).with_overrides(corpus_dir=SECOND_CORPUS))
-    service.__dict__["embedder"] = embedder
-    with service:
-        assert service.ingest().ok
-        answer = service.ask("What did Martin Hollis say about the plant restarting?")
-        assert not answer.refused
-        assert "Four weeks ago" in answer.text and 'Trust is earned."' in answer.text
-        assert len(answer.citations) >= 3  # each sentence of the quote cited
+    answer = second_service.ask("What did Martin Hollis say about the plant restarting?")
+    assert not answer.refused
+    assert "Four weeks ago" in answer.text and 'Trust is earned."' in answer.text
+    assert len(answer.citations) >= 3  # each sentence of the quote cited
 
 
 def test_broad_question_gets_a_grouped_diverse_summary(service: QAService) -> None:

@@ -2,17 +2,11 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from nato_qa import QAService
 from nato_qa.answering.authorship import asks_author
 from nato_qa.chunking import is_heading
-
-from .conftest import make_settings
-
-SECOND_CORPUS = Path(__file__).parent / "corpora" / "tessel-spill" / "articles"
 
 
 @pytest.mark.parametrize(
@@ -78,24 +72,19 @@ def test_the_plural_gets_every_articles_author(service: QAService) -> None:
         assert service.articles[cite.doc_id].text[cite.start : cite.end] == cite.quote
 
 
-def test_bylines_are_structure_never_quoted_otherwise(tmp_path: Path, embedder) -> None:  # type: ignore[no-untyped-def]
+def test_bylines_are_structure_never_quoted_otherwise(second_service: QAService) -> None:
     """On the second corpus the bylines ("Reporter: Megan Holt", "By Laura Bennett, …") are in
     the text and answer who wrote each article, yet no other answer quotes them."""
     assert is_heading("By Laura Bennett, Environment Reporter | Published 14 February 2025, 6:12pm")
-    settings = make_settings(tmp_path).with_overrides(corpus_dir=SECOND_CORPUS)
-    service = QAService(settings)
-    service.__dict__["embedder"] = embedder
-    with service:
-        assert service.ingest().ok
-        court = service.ask("who was the reporter covering the court case?")
-        assert court.text == "The article is by Megan Holt [1]."
-        assert court.citations[0].quote == "Reporter: Megan Holt"
-        for question in (
-            "What do the articles say about the court case?",
-            "Who reported the dead fish?",
-            "When was the spill first reported?",
-        ):
-            for cite in service.ask(question).citations:
-                article = service.articles[cite.doc_id]
-                assert article.byline is not None
-                assert article.byline not in cite.quote, question
+    court = second_service.ask("who was the reporter covering the court case?")
+    assert court.text == "The article is by Megan Holt [1]."
+    assert court.citations[0].quote == "Reporter: Megan Holt"
+    for question in (
+        "What do the articles say about the court case?",
+        "Who reported the dead fish?",
+        "When was the spill first reported?",
+    ):
+        for cite in second_service.ask(question).citations:
+            article = second_service.articles[cite.doc_id]
+            assert article.byline is not None
+            assert article.byline not in cite.quote, question
