@@ -353,7 +353,7 @@ _TYPES: tuple[tuple[re.Pattern[str], AnswerType], ...] = (
                 r"(total |land |surface )?area)\b", re.I),
      AnswerType("number", _NUMBER)),
     (re.compile(r"\b(?:what|which) year\b", re.I), AnswerType("year", _A_YEAR)),
-    (re.compile(r"^\s*when\b|\bwhat (date|day|month)\b", re.I),
+    (re.compile(r"^\s*when\b|\bwhat (?:exact |precise )?(date|day|month|time)\b", re.I),
      AnswerType("time", _TIME)),
     # a person, by the role asked about ("the name of the worker who…", "who is the mission's
     # deputy", "whom did she succeed"): any capitalised word will not do, a person's name will

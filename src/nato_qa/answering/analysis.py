@@ -112,6 +112,17 @@ _FORM_WORDS = frozenset({
 })  # fmt: skip
 
 
+# A short closing phrase that dates the event asked about by another ("… reopen its intake
+# after the spill?", "… during the meeting?"): its words are the setting, not the event. Short
+# and with a determiner, so "look after the cash it has set aside …" or "after Moscow
+# attacked" stay the event.
+_TIME_SETTING = re.compile(
+    r"\b(?:after|before|since|during|following|until|ahead of|in the wake of)\s+"
+    r"(?:the|a|an|its|their|this|that|last)(?:\s+[\w'’-]+){1,3}\s*\??\s*$",
+    re.I,
+)
+
+
 @dataclass(frozen=True)
 class QuestionAnalysis:
     """What one question asks for, and what of it the corpus does not know."""
@@ -135,7 +146,14 @@ class QuestionAnalysis:
         date", "the name of") and not the light verbs that carry no event by themselves
         ("take part", "say", "become")."""
         name_words = {w.lower() for n in self.names for w in re.split(r"\W+", n)}
-        return tuple(t for t in self.key_terms if t not in name_words and t not in _FORM_WORDS)
+        event = [t for t in self.key_terms if t not in name_words and t not in _FORM_WORDS]
+        setting = _TIME_SETTING.search(core_question(self.question))
+        if setting:
+            dated_by = set(vocabulary([setting.group(0)]))
+            own = [t for t in event if t not in dated_by]
+            # the words left must tell an event by themselves ("look after that money" is one)
+            event = own if len(own) >= 2 else event
+        return tuple(event)
 
     @property
     def unknown_subject(self) -> bool:
