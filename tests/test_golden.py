@@ -149,6 +149,9 @@ NOT_MET_TESSEL_R23 = {"hit@1", "mrr@5", "accuracy", "*/accuracy", "refusal_accur
                       "false_refusal_rate"}  # fmt: skip
 NOT_MET_TESSEL_R24 = {"hit@1", "hit@5", "mrr@5", "peer-gap/hit@1", "paraphrase/hit@5",
                       "accuracy", "*/accuracy", "refusal_accuracy"}  # fmt: skip
+NOT_MET_BLIND_R28 = {"hit@1", "hit@5", "mrr@5", "peer-gap/hit@1", "paraphrase/hit@5", "accuracy",
+                     "*/accuracy", "refusal_accuracy", "false_refusal_rate"}  # fmt: skip
+NOT_MET_TESSEL_R25 = {"hit@1", "hit@5", "mrr@5", "accuracy", "*/accuracy", "refusal_accuracy"}
 NOT_MET_TESSEL_R22 = {"hit@1", "hit@5", "mrr@5", "accuracy", "*/accuracy", "false_refusal_rate"}
 NOT_MET_TESSEL_R3 = {"hit@1", "hit@5", "mrr@5", "paraphrase/hit@5", "accuracy", "*/accuracy",
                      "key_point_coverage"}  # fmt: skip
@@ -271,6 +274,10 @@ SETS = [
     GoldenSet(
         "blind-r27", GOLDEN.with_name("blind-r27.jsonl"), GENERAL, frozenset(NOT_MET_BLIND_R27)
     ),
+    # The twenty-eighth: written at round 22's start, measured before and after it.
+    GoldenSet(
+        "blind-r28", GOLDEN.with_name("blind-r28.jsonl"), GENERAL, frozenset(NOT_MET_BLIND_R28)
+    ),
     # The second corpus: five scraped-style pages on an unrelated story, and its questions.
     GoldenSet(
         "tessel-spill",
@@ -332,6 +339,7 @@ SETS = [
             (22, NOT_MET_TESSEL_R22),
             (23, NOT_MET_TESSEL_R23),
             (24, NOT_MET_TESSEL_R24),
+            (25, NOT_MET_TESSEL_R25),
         )
     ),
 ]
