@@ -143,8 +143,9 @@ class QuestionAnalysis:
     def event_terms(self) -> tuple[str, ...]:
         """The key terms that say what happened or what is meant ("fined", "reopen", "chief
         executive"): not the names, not the words of the question's form ("how much", "what
-        date", "the name of") and not the light verbs that carry no event by themselves
-        ("take part", "say", "become")."""
+        date", "the name of"), not the light verbs that carry no event by themselves
+        ("take part", "say", "become"), nor the words of a short closing phrase that dates it
+        by another event ("… after the spill?", ``_TIME_SETTING``) when two words are left."""
         name_words = {w.lower() for n in self.names for w in re.split(r"\W+", n)}
         event = [t for t in self.key_terms if t not in name_words and t not in _FORM_WORDS]
         setting = _TIME_SETTING.search(core_question(self.question))
