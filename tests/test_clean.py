@@ -11,7 +11,7 @@ from nato_qa.chunking import chunk_article
 from nato_qa.clean import clean_article, find_date
 from nato_qa.loaders import load_article, title_from_doc_id
 
-from .conftest import CORPUS
+from .conftest import CORPUS, SECOND_CORPUS
 
 BOILERPLATE = [
     "Leave a Reply",
@@ -136,9 +136,6 @@ def test_metadata(articles: dict) -> None:
         assert re.fullmatch(r"[0-9a-f]{64}", article.sha256)
     # Dates only where the text states one.
     assert articles["japan-seeks-role-in-nato-ukraine-mission"].date is None
-
-
-SECOND_CORPUS = Path(__file__).parent / "corpora" / "tessel-spill" / "articles"
 
 
 def test_captions_teaser_lists_and_copyright_lines_are_furniture() -> None:

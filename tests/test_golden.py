@@ -30,7 +30,7 @@ from nato_qa.evaluation import (
     parse_conditions,
 )
 
-from .conftest import GOLDEN
+from .conftest import GOLDEN, SECOND_CORPUS
 
 CORPORA = GOLDEN.parents[1] / "corpora"
 KINDS = {"factual", "paraphrase", "why_how", "synthesis", "follow_up", "unanswerable", "off_topic"}
@@ -284,7 +284,7 @@ SETS = [
         CORPORA / "tessel-spill" / "questions.jsonl",
         GENERAL,
         frozenset(NOT_MET_TESSEL),
-        CORPORA / "tessel-spill" / "articles",
+        SECOND_CORPUS,
     ),
     # Its second blind set, written and measured like blind r4.
     GoldenSet(
@@ -292,7 +292,7 @@ SETS = [
         CORPORA / "tessel-spill" / "questions-r2.jsonl",
         GENERAL,
         frozenset(NOT_MET_TESSEL_R2),
-        CORPORA / "tessel-spill" / "articles",
+        SECOND_CORPUS,
     ),
     # Its third, written and measured like blind r6.
     GoldenSet(
@@ -300,7 +300,7 @@ SETS = [
         CORPORA / "tessel-spill" / "questions-r3.jsonl",
         GENERAL,
         frozenset(NOT_MET_TESSEL_R3),
-        CORPORA / "tessel-spill" / "articles",
+        SECOND_CORPUS,
     ),
     # Its fourth and fifth, written and measured like blind r7 and r8; its sixth like r9, its
     # seventh like r10, its eighth like r11, its ninth like r12, its tenth like r13,
@@ -315,7 +315,7 @@ SETS = [
             CORPORA / "tessel-spill" / f"questions-r{n}.jsonl",
             GENERAL,
             frozenset(not_met),
-            CORPORA / "tessel-spill" / "articles",
+            SECOND_CORPUS,
         )
         for n, not_met in (
             (4, NOT_MET_TESSEL_R4),
