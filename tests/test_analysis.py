@@ -292,6 +292,10 @@ def test_factoid_answers_stay_short(service: QAService) -> None:
          "said 140 staff lived nearby."),
         ("When did the inspectors arrive?", "time",
          "They arrived two days later.", "Two inspectors visited the depot."),
+        # "after" or "before" alone is no point in time
+        ("When is the trial on the second charge?", "time",
+         "A trial on that charge will take place on 9 June.",
+         "The firm denied a second charge of failing to report the leak after finding it."),
         # "what exact time": a clock time, not any sentence about the morning
         ("What exact time did the inspectors arrive?", "time",
          "They arrived at 9.15am.", "Ammonia was measured at 14 times the limit."),

@@ -69,13 +69,14 @@ _COUNT = re.compile(
 # A point in time, for "when": a date (read whole: "January 16" tells more than a question's
 # "in January 2025"), a day, a month, a year, a time of day, or a time told relative to
 # another ("two days later", "since 2021", "last month"). Not a duration alone: "who has
-# worked there for 11 years" does not say when the works opened.
+# worked there for 11 years" does not say when the works opened; nor "before" or "after"
+# alone: "denied the charge of failing to act after the leak" does not say when its trial is.
 _TIME = re.compile(
     rf"\b(?:\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?)?(?:{_MONTHS})\b(?:\s+\d{{1,2}}(?:st|nd|rd|th)?\b)?"
     rf"(?:,?\s+{_YEAR_DIGITS}\b)?|\b(?:{_DAYS})\b|\b{_YEAR_DIGITS}s?\b|\b\d{{1,2}}(?:st|nd|rd|th)\b"
     r"|\b\d{1,2}(?:[.:]\d\d)?\s*(?:am|pm|a\.m\.|p\.m\.)"
     r"|\b(?:since|until|till|ago|recent(?:ly)?|today|tonight|tomorrow|yesterday|later|earlier|"
-    r"before|after|previously|formerly|war)\b"
+    r"previously|formerly|war)\b"
     rf"|\b(?:last|next|this|that|past|coming|same|following|previous|early|late|mid)[\s-]+"
     rf"(?:{_UNITS}|spring|summer|autumn|winter|morning|afternoon|evening)\b",
     re.I,
