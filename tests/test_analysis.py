@@ -410,6 +410,10 @@ def test_a_plan_is_no_answer_to_whether_it_happened(
         ("How far did the pollution spread, in kilometres?", "It spread around five kilometres.",
          "It spread along the river."),
         ("How much did it cost in pounds?", "It cost £1.4m.", "It cost $2m."),
+        # the unit asked by its abbreviation
+        ("what was the ammonia level in the brook in mg per litre?",
+         "Ammonia reached 3.2 milligrams per litre.", "Ammonia was 14 times the permitted limit."),
+        ("How heavy was the load, in kg?", "It weighed 40 kilograms.", "It was a tanker load."),
     ],
 )  # fmt: skip
 def test_an_answer_is_written_in_the_unit_asked_for(

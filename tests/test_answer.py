@@ -212,6 +212,10 @@ def test_answer_types_want_what_the_question_does_not_give() -> None:
     assert not fits(seoul, "Ties with South Korea have grown.")
     assert fits("How did she react to the ruling?", "She welcomed the ruling.")  # no name given
     assert fits("How did China respond to the plan?", "A Chinese spokesman said it was unwise.")
+    # written in lower case, the actor is its first word: any "foreign ministry" is not Moscow's
+    lower = "how did russia's foreign ministry respond to the mission?"
+    assert not fits(lower, "Tokyo's Ministry of Foreign Affairs said talks were held.")
+    assert fits(lower, "Russia's foreign ministry said the mission was a provocation.")
     # a statement: what the speaker the question names said, not what anyone said
     kremlin = "What did the Kremlin say about the new mission?"
     assert not fits(kremlin, "“We face severe challenges,” Minister Aoki said of the mission.")

@@ -200,7 +200,8 @@ _ACTOR_FILLER = re.compile(r"the|an?|its|their|his|her|he|she|it|they|we|you|\w+
 @lru_cache(maxsize=1024)
 def _actor(question: str) -> frozenset[str]:
     """The words that name who responds in "How did Moscow respond …", "what was Seoul's
-    official response …": its capitalised words, or its words when none is capitalised."""
+    official response …": its capitalised words, or its first word when none is
+    capitalised."""
     asked = core_question(question)
     found = _ACTOR.search(asked) or _SPEAKER.search(asked)
     if not found:
@@ -208,7 +209,9 @@ def _actor(question: str) -> frozenset[str]:
     who = next(g for g in found.groups() if g)
     words = [re.sub(r"[’']s$", "", w) for w in who.split()]
     words = [w for w in words if not _ACTOR_FILLER.fullmatch(w)]
-    named = [w for w in words if w[:1].isupper()] or words
+    # written in lower case ("how did russia's foreign ministry respond"), the actor is told
+    # by its first word: "foreign" or "ministry" alone names anybody's
+    named = [w for w in words if w[:1].isupper()] or words[:1]
     return frozenset(w.lower() for w in named)
 
 

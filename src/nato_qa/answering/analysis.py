@@ -277,18 +277,19 @@ def analyse(
     )
 
 
-# The unit a quantity question asks its answer in ("…, in pence?", "in milligrams per litre"),
+# The unit a quantity question asks its answer in ("…, in pence?", "in milligrams per litre",
+# "in mg per litre"),
 # and how a sentence writes that unit: the word, or its symbol or abbreviation after a number.
 _UNITS: dict[str, str] = {
-    r"milligram": r"\bmilligrams?\b|\d\s*mg\b",
-    r"microgram": r"\bmicrograms?\b|\d\s*(?:µg|mcg)\b",
+    r"milligram|mg": r"\bmilligrams?\b|\d\s*mg\b",
+    r"microgram|µg|mcg": r"\bmicrograms?\b|\d\s*(?:µg|mcg)\b",
     r"gram": r"\bgrams?\b|\d\s*g\b",
-    r"kilogram": r"\bkilograms?\b|\bkilos\b|\d\s*kg\b",
+    r"kilogram|kg": r"\bkilograms?\b|\bkilos\b|\d\s*kg\b",
     r"tonne|ton": r"\btonnes?\b|\btons?\b|\d\s*t\b",
-    r"millilitre|milliliter": r"\bmillilit(?:re|er)s?\b|\d\s*ml\b",
+    r"millilitre|milliliter|ml": r"\bmillilit(?:re|er)s?\b|\d\s*ml\b",
     r"litre|liter": r"\blit(?:re|er)s?\b|\d\s*l\b",
     r"metre|meter": r"\bmet(?:re|er)s?\b|\d\s*m\b",
-    r"kilometre|kilometer": r"\bkilomet(?:re|er)s?\b|\d\s*km\b",
+    r"kilometre|kilometer|km": r"\bkilomet(?:re|er)s?\b|\d\s*km\b",
     r"mile": r"\bmiles?\b",
     r"pence|penny": r"\bpence\b|\bpenny\b|\d\s*p\b",
     r"pound": r"\bpounds?\b|£\s*\d",
