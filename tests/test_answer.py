@@ -285,6 +285,24 @@ def test_phrase_similarity_finds_a_paraphrase_not_a_neighbour(service: QAService
     assert paraphrase >= 0.3 > unrelated
 
 
+def test_a_sentence_that_points_back_is_read_with_the_one_before(service: QAService) -> None:
+    # made-up text: the date is in a sentence that names the charge only as "that charge"
+    hit = service.search("trial charge", 1)[0]
+    text = (
+        "The firm denied a second charge of failing to report the leak. "
+        "A trial on that charge will take place on 9 June. "
+        "A trial on the charge was set for June."
+    )
+    made_up = replace(hit, chunk_id="made-up", text=text)
+    question = "When is the trial on the charge of failing to report the leak?"
+    scored = {s.text: s for s in service.retriever.scorer.score(question, [made_up])}
+    pointing = scored["A trial on that charge will take place on 9 June."]
+    plain = scored["A trial on the charge was set for June."]  # the same words of the question
+    assert pointing.lexical > plain.lexical  # "failing", "report", "leak" carried, halfway
+    named = scored["The firm denied a second charge of failing to report the leak."]
+    assert pointing.lexical < named.lexical
+
+
 def test_answer_type_and_entities() -> None:
     assert expected_type("How many staff work there?").search("12 diplomats")  # type: ignore[union-attr]
     assert not expected_type("How many staff work there?").search("some diplomats")  # type: ignore[union-attr]

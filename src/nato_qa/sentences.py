@@ -7,6 +7,8 @@ Every sentence of a set of passages is scored against the question:
   the keyword index, so only the question is embedded at query time; averaged with a second
   model's cosine for the sentence read alone (``second_reader``), when one is set;
 * lexical: the share of the question's (IDF-weighted, stemmed) terms the sentence contains;
+  a sentence that points back to the one before it ("This plan will make …", "a trial on
+  that charge …") is read halfway with that sentence's terms too;
 * answer type (``AnswerType``): "what did X say" wants reported speech, "what post did X
   hold" a post held by X, "how much did X spend" an amount of money, "how many" a number,
   "when" a date, "who" a name, "where" a place; never only what the question already says.
@@ -612,6 +614,17 @@ def expected_type(question: str) -> AnswerType | None:
     return None
 
 
+# A sentence that points back to the one before it: it opens with a pronoun or a
+# demonstrative ("It came a week after …", "This aligns with …"), or names a thing by one
+# after a preposition ("A trial on that charge …").
+_REFERS_BACK = re.compile(
+    r"^\W*(?:it|its|they|their|this|that|these|those|he|his|she|her|the move)\b"
+    r"|\b(?:on|in|at|of|for|to|from|by|with|about|over|under|against)\s+"
+    r"(?:that|this|these|those)\s+\w+",
+    re.I,
+)
+
+
 @dataclass(frozen=True)
 class ScoredSentence:
     hit_rank: int
@@ -633,6 +646,7 @@ class SentenceScorer:
     semantic_weight = 0.6
     lexical_weight = 0.4
     cue_bonus = 0.1
+    carry_share = 0.5
 
     def __init__(
         self,
@@ -697,15 +711,20 @@ class SentenceScorer:
 
         pieces: list[tuple[int, Hit, int, int, str]] = []
         vectors: list[np.ndarray] = []
+        before: list[str] = []  # the sentence before each, in its passage
         for rank, hit in enumerate(hits):
             base = hit.source.start
             spans = sentence_spans(hit.text)
             rows = self.sentence_vectors(hit, spans) if spans else None
+            previous = ""
             for i, (s, e) in enumerate(spans):
                 if is_heading(hit.text[s:e]):
+                    previous = ""
                     continue  # a subheading is structure, never an answer
                 pieces.append((rank, hit, base + s, base + e, hit.text[s:e]))
                 vectors.append(rows[i : i + 1])  # type: ignore[index]
+                before.append(previous)
+                previous = hit.text[s:e]
         if not pieces:
             return []
         q_vec = self.vector(question)
@@ -717,10 +736,17 @@ class SentenceScorer:
             semantic = (1 - share) * semantic + share * second
 
         scored = []
-        for (rank, hit, start, end, text), sem, row in zip(
-            pieces, semantic.tolist(), matrix, strict=True
+        for (rank, hit, start, end, text), sem, row, prior in zip(
+            pieces, semantic.tolist(), matrix, before, strict=True
         ):
-            lexical = sum(weights[t] for t in q_terms & set(terms(text))) / total
+            own = set(terms(text))
+            lexical = sum(weights[t] for t in q_terms & own) / total
+            if prior and _REFERS_BACK.search(text):
+                # "A trial on that charge …": half the words of the sentence it points back to
+                told = own | set(terms(prior))
+                lexical += self.carry_share * (
+                    sum(weights[t] for t in q_terms & told) / total - lexical
+                )
             type_ok = wants is None or wants.fits(text, core, common)
             cued = bool(cue and cue.search(text) and not cue.search(question))
             score = self.semantic_weight * sem + self.lexical_weight * lexical
