@@ -63,7 +63,7 @@ GENERAL = [
 ]
 
 # Targets not met yet, per set (figures in docs/evaluation.md).
-NOT_MET_PROJECT = {"hit@1", "mrr@5", "answer_accuracy", "refusal_accuracy"}
+NOT_MET_PROJECT = {"hit@1", "mrr@5", "refusal_accuracy"}
 NOT_MET_HELDOUT = {"refusal_accuracy"}
 NOT_MET_BLIND_R1 = {"hit@1", "mrr@5", "peer-gap/hit@1", "paraphrase/hit@5", "accuracy",
                     "*/accuracy", "refusal_accuracy"}  # fmt: skip
@@ -107,7 +107,7 @@ NOT_MET_BLIND_R15 = {"hit@1", "hit@5", "mrr@5", "peer-gap/hit@1", "paraphrase/hi
 NOT_MET_TESSEL_R12 = {"hit@1", "hit@5", "mrr@5", "peer-gap/hit@1", "accuracy", "*/accuracy",
                       "key_point_coverage", "refusal_accuracy"}  # fmt: skip
 NOT_MET_BLIND_R16 = {"hit@1", "hit@5", "mrr@5", "peer-gap/hit@1", "accuracy", "*/accuracy",
-                     "key_point_coverage", "refusal_accuracy"}  # fmt: skip
+                     "refusal_accuracy"}  # fmt: skip
 NOT_MET_TESSEL_R13 = {"hit@1", "hit@5", "mrr@5", "peer-gap/hit@1", "accuracy", "*/accuracy",
                       "refusal_accuracy", "false_refusal_rate"}  # fmt: skip
 NOT_MET_BLIND_R17 = {"hit@1", "mrr@5", "peer-gap/hit@1", "accuracy", "*/accuracy",
@@ -152,6 +152,10 @@ NOT_MET_TESSEL_R24 = {"hit@1", "hit@5", "mrr@5", "peer-gap/hit@1", "paraphrase/h
 NOT_MET_BLIND_R28 = {"hit@1", "hit@5", "mrr@5", "peer-gap/hit@1", "paraphrase/hit@5", "accuracy",
                      "*/accuracy", "refusal_accuracy", "false_refusal_rate"}  # fmt: skip
 NOT_MET_TESSEL_R25 = {"hit@1", "hit@5", "mrr@5", "accuracy", "*/accuracy", "refusal_accuracy"}
+NOT_MET_BLIND_R29 = {"hit@1", "hit@5", "mrr@5", "peer-gap/hit@1", "accuracy", "*/accuracy",
+                     "key_point_coverage"}  # fmt: skip
+NOT_MET_TESSEL_R26 = {"hit@1", "mrr@5", "accuracy", "*/accuracy", "refusal_accuracy",
+                      "false_refusal_rate"}  # fmt: skip
 NOT_MET_TESSEL_R22 = {"hit@1", "hit@5", "mrr@5", "accuracy", "*/accuracy", "false_refusal_rate"}
 NOT_MET_TESSEL_R3 = {"hit@1", "hit@5", "mrr@5", "paraphrase/hit@5", "accuracy", "*/accuracy",
                      "key_point_coverage"}  # fmt: skip
@@ -278,6 +282,10 @@ SETS = [
     GoldenSet(
         "blind-r28", GOLDEN.with_name("blind-r28.jsonl"), GENERAL, frozenset(NOT_MET_BLIND_R28)
     ),
+    # The twenty-ninth: written at round 23's start, measured before and after it.
+    GoldenSet(
+        "blind-r29", GOLDEN.with_name("blind-r29.jsonl"), GENERAL, frozenset(NOT_MET_BLIND_R29)
+    ),
     # The second corpus: five scraped-style pages on an unrelated story, and its questions.
     GoldenSet(
         "tessel-spill",
@@ -308,7 +316,7 @@ SETS = [
     # like r17, its fifteenth like r18, its sixteenth like r19, its seventeenth like r20,
     # its eighteenth like r21, its nineteenth like r22, its twentieth like r23, its
     # twenty-first like r24, its twenty-second like r25, its twenty-third like r26, its
-    # twenty-fourth like r27.
+    # twenty-fourth like r27, its twenty-fifth like r28, its twenty-sixth like r29.
     *(
         GoldenSet(
             f"tessel-spill-r{n}",
@@ -340,6 +348,7 @@ SETS = [
             (23, NOT_MET_TESSEL_R23),
             (24, NOT_MET_TESSEL_R24),
             (25, NOT_MET_TESSEL_R25),
+            (26, NOT_MET_TESSEL_R26),
         )
     ),
 ]
