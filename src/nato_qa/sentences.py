@@ -735,18 +735,19 @@ class SentenceScorer:
             second = self.second.similarities(question, [p[4] for p in pieces])
             semantic = (1 - share) * semantic + share * second
 
+        def term_share(words: set[str]) -> float:
+            """The IDF-weighted share of the question's terms among ``words``."""
+            return sum(weights[t] for t in q_terms & words) / total
+
         scored = []
         for (rank, hit, start, end, text), sem, row, prior in zip(
             pieces, semantic.tolist(), matrix, before, strict=True
         ):
             own = set(terms(text))
-            lexical = sum(weights[t] for t in q_terms & own) / total
+            lexical = term_share(own)
             if prior and _REFERS_BACK.search(text):
                 # "A trial on that charge …": half the words of the sentence it points back to
-                told = own | set(terms(prior))
-                lexical += self.carry_share * (
-                    sum(weights[t] for t in q_terms & told) / total - lexical
-                )
+                lexical += self.carry_share * (term_share(own | set(terms(prior))) - lexical)
             type_ok = wants is None or wants.fits(text, core, common)
             cued = bool(cue and cue.search(text) and not cue.search(question))
             score = self.semantic_weight * sem + self.lexical_weight * lexical
