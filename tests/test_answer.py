@@ -53,6 +53,29 @@ def turn(question: str, answer: str) -> list[dict[str, str]]:
     return [{"role": "user", "content": question}, {"role": "assistant", "content": answer}]
 
 
+def test_follow_ups_skip_what_names_nobody() -> None:
+    # an answer that opens "That's …" or "He's …" names the person after it, or none
+    that = turn("Which councillor chairs the parks board?", "That's Councillor Ruth Penhaligon.")
+    assert (
+        standalone_question("what did she say about the closure?", that)
+        == "what did Councillor Ruth Penhaligon say about the closure?"
+    )
+    # a place or a body is nobody: the person is the one the earlier question named
+    hall = turn("Who is Tobias Wren?", "He's the mill's finance director; he spoke at Corn Hall.")
+    assert standalone_question("What did he admit?", hall) == "What did Tobias Wren admit?"
+
+
+def test_there_is_the_place_the_last_answer_named() -> None:
+    court = turn("Which court heard the case?", "Kelso Sheriff Court, on 3 May.")
+    assert standalone_question("Who prosecuted there?", court) == (
+        "Who prosecuted at Kelso Sheriff Court?"
+    )
+    # "is there" asks whether something exists; and only a question after a place names one
+    assert "Kelso" not in standalone_question("Is there a date for the trial?", court)
+    person = turn("Who did the minister meet in Oslo?", "He met Mayor Ines Dahl.")
+    assert "trip there?" in standalone_question("was that his first trip there?", person)
+
+
 @pytest.mark.parametrize(
     ("previous", "follow_up", "standalone"),
     [
@@ -171,6 +194,10 @@ def test_answer_types_want_what_the_question_does_not_give() -> None:
     said = "“The region is at risk,” said the spokesman."
     assert fits("What did the spokesman say about the region?", said)
     assert fits("What did Rutte say about China?", "Rutte warned that China is arming.")
+    # a verb of reacting tells what was said; a noun of one does not
+    mayor = "What did the mayor say about the closure?"
+    assert fits(mayor, "The mayor welcomed the closure.")
+    assert not fits(mayor, "The closure faced the opposition of the mayor.")
     assert not fits("What did Rutte say about China?", "Rutte met the so-called “IP4” leaders.")
     # a post, held by the person asked about
     mikami = "Izawa takes over the position filled by Masahiro Mikami, the ambassador to Belgium."

@@ -112,6 +112,13 @@ _RESPONSE = re.compile(
     r"denounc|prais|protest|reject|object|oppos|retaliat|summon)\w*",
     re.I,
 )
+# A statement: reported speech, or a verb of reacting ("welcomed the prosecution"), not a
+# noun ("the opposition of …" says no words of its own).
+_STATEMENT = re.compile(
+    _SPEECH.pattern + r"|\b(?:welcom|condemn|criticis|criticiz|denounc|prais|protest|reject|"
+    r"oppos|object)(?:e|es|ed|ing|s)\b",
+    re.I,
+)
 # A post someone holds.
 _TITLES = (
     r"ambassador|envoy|minister|secretary|director|chief|head|leader(?:ship)?|president|"
@@ -335,7 +342,7 @@ _PERSON_PAIR = re.compile(r"(?<![\w’'-])(?=([A-Z](?![A-Z])[\w’'-]+) ([A-Z](?
 # Words that end a wh-phrase ("what did the court hear" asks for no name of a court)
 _NOT_A_MODIFIER = r"(?:is|was|were|are|be|do|did|does|has|have|had|will|would|can|could|the|an?)"
 _TYPES: tuple[tuple[re.Pattern[str], AnswerType], ...] = (
-    (_SPEAKER, AnswerType("statement", _SPEECH, by_actor=True)),
+    (_SPEAKER, AnswerType("statement", _STATEMENT, by_actor=True)),
     # "How did Moscow respond to …", "what was Seoul's reaction …": what the actor said or did
     (_ACTOR, AnswerType("response", _RESPONSE, by_actor=True)),
     (re.compile(r"\b(what|which) (\w+ ){0,2}(post|position|title|job|rank)s? "
@@ -513,10 +520,16 @@ class PersonCue:
         )
 
 
+def names_a_place_or_body(word: str) -> bool:
+    """Whether a capitalised word is a general word of places and institutions ("Hall",
+    "Court", "Ministry"), which ends no person's name."""
+    return bool(_NOT_PERSON.fullmatch(word))
+
+
 def _could_be_named(first: str, second: str) -> bool:
     """Whether two capitalised words in a row can be a person's name: neither is a general
     word of places and institutions (``_NOT_PERSON``)."""
-    return not _NOT_PERSON.fullmatch(first) and not _NOT_PERSON.fullmatch(second)
+    return not names_a_place_or_body(first) and not names_a_place_or_body(second)
 
 
 def answer_cue(question: str, common: frozenset[str] = frozenset()) -> Any:

@@ -3,8 +3,9 @@
 A question that leans on the conversation (a pronoun, "that", or an elliptical opening such
 as "And ...") gets the conversation's key entities: a person pronoun becomes the person the
 newest message that names one is about (its first name: the subject), "it" the thing the last
-answer named or the previous question measured, and the topic of the previous question is
-added in brackets. Questions that stand alone are returned unchanged.
+answer named or the previous question measured, "there" the place the last answer named
+when the question before it asked for one, and the topic of the previous question is added
+in brackets. Questions that stand alone are returned unchanged.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from nato_qa.answering.compose import ATTRIBUTION
+from nato_qa.sentences import names_a_place_or_body
 
 _PERSON_PRONOUNS = re.compile(r"\b(he|him|his|she|her|hers)\b", re.I)
 _OTHER_REFERENCES = re.compile(
@@ -34,7 +36,15 @@ _NOT_NAMES = {
     "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday",
     "January", "February", "March", "April", "May", "June", "July", "August", "September",
     "October", "November", "December",
+    "That", "This", "These", "Those", "It", "There", "Here", "He", "She", "They", "We", "I",
 }  # fmt: skip
+
+
+def _not_a_name(word: str) -> bool:
+    """A capitalised word that names nobody ("The", "That's", "Ministry")."""
+    return re.sub(r"[’']s$", "", word) in _NOT_NAMES
+
+
 # "And what about France?", "how about in 2023?", "and the second one?": a new focus and no
 # question of its own; it is asked in the previous question's frame.
 _ELLIPSIS = re.compile(
@@ -78,16 +88,31 @@ def needs_context(question: str) -> bool:
 
 def _person(messages: list[tuple[str, str]]) -> str | None:
     """The person the newest message that names one is about: its first name-like run (the
-    subject: "Mark Rutte visited Tokyo and met Gen Nakatani" is about Rutte)."""
+    subject: "Mark Rutte visited Tokyo and met Gen Nakatani" is about Rutte), not a place or a
+    body ("St Anne's Church Hall"), nor a pronoun that opens the answer ("He's", "That's")."""
     for _role, text in reversed(messages):
         for run in _NAME_RUN.findall(text):
-            words = [w for w in run.split() if w not in _NOT_NAMES]
+            words = [w for w in run.split() if not _not_a_name(w)]
+            if words and names_a_place_or_body(re.sub(r"[’']s$", "", words[-1])):
+                continue  # "St Anne's Church Hall" is nobody
             if len(words) >= 2 and words == run.split()[-len(words) :]:
                 return " ".join(words)
     return None
 
 
 _THING_PRONOUN = re.compile(r"\b(it|its)\b", re.I)
+# "there" as a place ("Who prosecuted there?"), not as in "Is there …", "there were …"
+_THERE = re.compile(
+    r"(?<!\bis )(?<!\bare )(?<!\bwas )(?<!\bwere )(?<!\bbe )(?<!\bbeen )\bthere\b"
+    r"(?!\s+(?:is|are|was|were|be|been|has|have|had|will|would)\b)",
+    re.I,
+)
+# A question after a place: "Where …", "Which court/town/country …"
+_PLACE_QUESTION = re.compile(
+    r"^\s*(?:and\s+)?(?:where\b|(?:which|what|in which|at which)\s+(?:[a-z]+\s+)?"
+    r"(?:city|town|village|country|place|court|venue|site|hall|port|base|building|region)\b)",
+    re.I,
+)
 # A question that asks for a thing by name: "Which company …", "What ship …", "Who …".
 _ENTITY_QUESTION = re.compile(
     r"^\s*(?:and\s+)?(?:who|whom|which|what\s+(?!(?:is|was|are|were|do|does|did|has|have|had|"
@@ -98,14 +123,15 @@ _ENTITY_QUESTION = re.compile(
 _ANSWER_NAME = re.compile(r"\b[A-Z][\w’'&-]*(?:\s+(?:of\s+)?[A-Z][\w’'&-]*)*")
 
 
-def _answered_entity(messages: list[tuple[str, str]]) -> str | None:
+def _answered_entity(messages: list[tuple[str, str]], place: bool = False) -> str | None:
     """What the last answer named, when the question before it asked for a thing ("Which
-    company …?" -> "Brightwell Textiles, which …"): the answer's first name that the
-    question did not already give, so that "Who owns it?" asks about that company."""
+    company …?" -> "Brightwell Textiles, which …"), or for a place (``place``: "Which court
+    …?"): the answer's first name that the question did not already give, so that "Who owns
+    it?" asks about that company and "Who prosecuted there?" about that court."""
     if len(messages) < 2 or messages[-1][0] != "assistant" or messages[-2][0] != "user":
         return None
     asked, answer = messages[-2][1], messages[-1][1]
-    if not _ENTITY_QUESTION.match(asked):
+    if not (_PLACE_QUESTION.match(asked) if place else _ENTITY_QUESTION.match(asked)):
         return None
     given = set(re.findall(r"\w+", asked.lower()))
     for match in _ANSWER_NAME.finditer(answer):
@@ -113,7 +139,7 @@ def _answered_entity(messages: list[tuple[str, str]]) -> str | None:
         opens = match.start() == 0 or answer[: match.start()].rstrip().endswith((".", "!", "?"))
         if opens and len(words) == 1:
             continue  # a capital that only opens a sentence ("About £1.4m")
-        while words and words[0] in _NOT_NAMES:
+        while words and _not_a_name(words[0]):
             words.pop(0)
         if words and any(w.lower() not in given for w in words):
             return " ".join(words)
@@ -207,6 +233,10 @@ def standalone_question(question: str, history: Sequence[Any] | None) -> str:
         thing = _answered_entity(messages) or _measured_thing(previous)
         if thing:
             rewritten = _name_first(_THING_PRONOUN, thing, rewritten)
+    if _THERE.search(rewritten):
+        place = _answered_entity(messages, place=True)
+        if place:
+            rewritten = _THERE.sub(f"at {place}", rewritten, count=1)
     topic = _topic(previous) if previous else ""
     resolved = rewritten != question
     if topic and (
