@@ -31,6 +31,7 @@ from nato_qa.sentences import (
         # summary requests, plurals and two questions in one, by general English
         ("sum up the complaints residents made about the bus depot", "broad"),
         ("Walk me through the steps the museum took to reopen", "broad"),
+        ("Trace how the museum's funding has changed, from the plans to today", "broad"),
         ("Give me a timeline of the flood, from the storm to the evacuation", "broad"),
         ("Put together everything the reports say about the new bridge", "broad"),
         ("How has the strike affected commuters?", "broad"),

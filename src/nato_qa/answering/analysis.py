@@ -39,7 +39,7 @@ _BROAD = re.compile(
     r"\s+(?:say|report|tell|write|mention)"
     r"|(?:can\s+you\s+)?(?:tell\s+me|give\s+me|write)\s+about"
     r"|(?:(?:can|could)\s+you\s+)?(?:please\s+)?(?:summari[sz]e|sum\s+up|recap|describe|outline|"
-    r"explain|list|put\s+together|walk\s+me\s+through|run\s+me\s+through|"
+    r"explain|list|trace|chart|put\s+together|walk\s+me\s+through|run\s+me\s+through|"
     r"give\s+me\s+(?:a|an|the)\s+(?:\w+\s+)?(?:picture|range))\b"
     r"|how\s+(?:has|have|did|is|are|was|were)\b.*\b(?:develop|evolv|chang|grow|grown|deepen|"
     r"progress|shift|expand|unfold)"
