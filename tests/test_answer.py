@@ -211,6 +211,10 @@ def test_answer_types_want_what_the_question_does_not_give() -> None:
     # numbers of the right kind, not the ones the question gives
     assert fits("What percentage of GDP is spent on defence?", "It is 2 percent of GDP.")
     assert not fits("What percentage of GDP is spent on defence?", "It is USD 320 billion.")
+    # a share may be written as a fraction, but "and a half" after an hour is none
+    share = "What share of its capacity is the mill running at?"
+    assert fits(share, "The mill restarted at around half of its normal capacity.")
+    assert not fits(share, "The mill restarted an hour and a half later.")
     assert fits("How much did Japan give to the fund?", "Japan gave $30 million.")
     assert not fits("How much did Japan give to the fund?", "Japan gave 30 helmets.")
     assert not fits("When did Japan open its mission in 2024?", "It opened in 2024.")

@@ -46,7 +46,12 @@ _MONEY = re.compile(
     r"dollars?|euros?|pounds?)\b",
     re.I,
 )
-_PERCENT = re.compile(r"\d[\d,.]*\s*(%|per ?cent\b)|\bpercent\b", re.I)
+_PERCENT = re.compile(
+    r"\d[\d,.]*\s*(%|per ?cent\b)|\bpercent\b"
+    # a share written as a fraction: "half of its normal capacity", "two-thirds of the staff"
+    r"|\b(?:half|(?:a|one|two)[- ]thirds?|(?:a|one|three)[- ]quarters?|a (?:fifth|tenth))\s+of\b",
+    re.I,
+)
 _MONTHS = "january|february|march|april|may|june|july|august|september|october|november|december"
 _DAYS = "monday|tuesday|wednesday|thursday|friday|saturday|sunday"
 _YEAR_DIGITS = r"(?:1[89]|20)\d\d"  # a year, as news writes one
