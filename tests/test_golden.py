@@ -156,6 +156,10 @@ NOT_MET_BLIND_R29 = {"hit@1", "hit@5", "mrr@5", "peer-gap/hit@1", "accuracy", "*
                      "key_point_coverage"}  # fmt: skip
 NOT_MET_TESSEL_R26 = {"hit@1", "mrr@5", "accuracy", "*/accuracy", "refusal_accuracy",
                       "false_refusal_rate"}  # fmt: skip
+NOT_MET_BLIND_R30 = {"hit@1", "hit@5", "mrr@5", "paraphrase/hit@5", "accuracy", "*/accuracy",
+                     "key_point_coverage", "refusal_accuracy"}  # fmt: skip
+NOT_MET_TESSEL_R27 = {"hit@1", "mrr@5", "peer-gap/hit@1", "accuracy", "*/accuracy",
+                      "key_point_coverage", "refusal_accuracy"}  # fmt: skip
 NOT_MET_TESSEL_R22 = {"hit@1", "hit@5", "mrr@5", "accuracy", "*/accuracy", "false_refusal_rate"}
 NOT_MET_TESSEL_R3 = {"hit@1", "hit@5", "mrr@5", "paraphrase/hit@5", "accuracy", "*/accuracy",
                      "key_point_coverage"}  # fmt: skip
@@ -286,6 +290,10 @@ SETS = [
     GoldenSet(
         "blind-r29", GOLDEN.with_name("blind-r29.jsonl"), GENERAL, frozenset(NOT_MET_BLIND_R29)
     ),
+    # The thirtieth: written at round 24's start, measured before and after it.
+    GoldenSet(
+        "blind-r30", GOLDEN.with_name("blind-r30.jsonl"), GENERAL, frozenset(NOT_MET_BLIND_R30)
+    ),
     # The second corpus: five scraped-style pages on an unrelated story, and its questions.
     GoldenSet(
         "tessel-spill",
@@ -316,7 +324,8 @@ SETS = [
     # like r17, its fifteenth like r18, its sixteenth like r19, its seventeenth like r20,
     # its eighteenth like r21, its nineteenth like r22, its twentieth like r23, its
     # twenty-first like r24, its twenty-second like r25, its twenty-third like r26, its
-    # twenty-fourth like r27, its twenty-fifth like r28, its twenty-sixth like r29.
+    # twenty-fourth like r27, its twenty-fifth like r28, its twenty-sixth like r29, its
+    # twenty-seventh like r30.
     *(
         GoldenSet(
             f"tessel-spill-r{n}",
@@ -349,6 +358,7 @@ SETS = [
             (24, NOT_MET_TESSEL_R24),
             (25, NOT_MET_TESSEL_R25),
             (26, NOT_MET_TESSEL_R26),
+            (27, NOT_MET_TESSEL_R27),
         )
     ),
 ]
