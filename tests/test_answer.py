@@ -65,17 +65,6 @@ def test_follow_ups_skip_what_names_nobody() -> None:
     assert standalone_question("What did he admit?", hall) == "What did Tobias Wren admit?"
 
 
-def test_there_is_the_place_the_last_answer_named() -> None:
-    court = turn("Which court heard the case?", "Kelso Sheriff Court, on 3 May.")
-    assert standalone_question("Who prosecuted there?", court) == (
-        "Who prosecuted at Kelso Sheriff Court?"
-    )
-    # "is there" asks whether something exists; and only a question after a place names one
-    assert "Kelso" not in standalone_question("Is there a date for the trial?", court)
-    person = turn("Who did the minister meet in Oslo?", "He met Mayor Ines Dahl.")
-    assert "trip there?" in standalone_question("was that his first trip there?", person)
-
-
 @pytest.mark.parametrize(
     ("previous", "follow_up", "standalone"),
     [

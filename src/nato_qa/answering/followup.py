@@ -3,9 +3,8 @@
 A question that leans on the conversation (a pronoun, "that", or an elliptical opening such
 as "And ...") gets the conversation's key entities: a person pronoun becomes the person the
 newest message that names one is about (its first name: the subject), "it" the thing the last
-answer named or the previous question measured, "there" the place the last answer named
-when the question before it asked for one, and the topic of the previous question is added
-in brackets. Questions that stand alone are returned unchanged.
+answer named or the previous question measured, and the topic of the previous question is
+added in brackets. Questions that stand alone are returned unchanged.
 """
 
 from __future__ import annotations
@@ -101,18 +100,6 @@ def _person(messages: list[tuple[str, str]]) -> str | None:
 
 
 _THING_PRONOUN = re.compile(r"\b(it|its)\b", re.I)
-# "there" as a place ("Who prosecuted there?"), not as in "Is there …", "there were …"
-_THERE = re.compile(
-    r"(?<!\bis )(?<!\bare )(?<!\bwas )(?<!\bwere )(?<!\bbe )(?<!\bbeen )\bthere\b"
-    r"(?!\s+(?:is|are|was|were|be|been|has|have|had|will|would)\b)",
-    re.I,
-)
-# A question after a place: "Where …", "Which court/town/country …"
-_PLACE_QUESTION = re.compile(
-    r"^\s*(?:and\s+)?(?:where\b|(?:which|what|in which|at which)\s+(?:[a-z]+\s+)?"
-    r"(?:city|town|village|country|place|court|venue|site|hall|port|base|building|region)\b)",
-    re.I,
-)
 # A question that asks for a thing by name: "Which company …", "What ship …", "Who …".
 _ENTITY_QUESTION = re.compile(
     r"^\s*(?:and\s+)?(?:who|whom|which|what\s+(?!(?:is|was|are|were|do|does|did|has|have|had|"
@@ -123,15 +110,14 @@ _ENTITY_QUESTION = re.compile(
 _ANSWER_NAME = re.compile(r"\b[A-Z][\w’'&-]*(?:\s+(?:of\s+)?[A-Z][\w’'&-]*)*")
 
 
-def _answered_entity(messages: list[tuple[str, str]], place: bool = False) -> str | None:
+def _answered_entity(messages: list[tuple[str, str]]) -> str | None:
     """What the last answer named, when the question before it asked for a thing ("Which
-    company …?" -> "Brightwell Textiles, which …"), or for a place (``place``: "Which court
-    …?"): the answer's first name that the question did not already give, so that "Who owns
-    it?" asks about that company and "Who prosecuted there?" about that court."""
+    company …?" -> "Brightwell Textiles, which …"): the answer's first name that the
+    question did not already give, so that "Who owns it?" asks about that company."""
     if len(messages) < 2 or messages[-1][0] != "assistant" or messages[-2][0] != "user":
         return None
     asked, answer = messages[-2][1], messages[-1][1]
-    if not (_PLACE_QUESTION.match(asked) if place else _ENTITY_QUESTION.match(asked)):
+    if not _ENTITY_QUESTION.match(asked):
         return None
     given = set(re.findall(r"\w+", asked.lower()))
     for match in _ANSWER_NAME.finditer(answer):
@@ -233,10 +219,6 @@ def standalone_question(question: str, history: Sequence[Any] | None) -> str:
         thing = _answered_entity(messages) or _measured_thing(previous)
         if thing:
             rewritten = _name_first(_THING_PRONOUN, thing, rewritten)
-    if _THERE.search(rewritten):
-        place = _answered_entity(messages, place=True)
-        if place:
-            rewritten = _THERE.sub(f"at {place}", rewritten, count=1)
     topic = _topic(previous) if previous else ""
     resolved = rewritten != question
     if topic and (
