@@ -142,8 +142,7 @@ NOT_MET_BLIND_R24 = {"hit@1", "hit@5", "mrr@5", "peer-gap/hit@1", "paraphrase/hi
 NOT_MET_TESSEL_R21 = {"hit@1", "hit@5", "mrr@5", "accuracy", "*/accuracy", "refusal_accuracy"}
 NOT_MET_BLIND_R25 = {"hit@1", "hit@5", "mrr@5", "peer-gap/hit@1", "paraphrase/hit@5", "accuracy",
                      "*/accuracy", "refusal_accuracy"}  # fmt: skip
-NOT_MET_BLIND_R26 = {"hit@1", "hit@5", "mrr@5", "peer-gap/hit@1", "*/accuracy",
-                     "false_refusal_rate"}  # fmt: skip
+NOT_MET_BLIND_R26 = {"hit@1", "hit@5", "mrr@5", "peer-gap/hit@1", "*/accuracy"}
 NOT_MET_BLIND_R27: set[str] = set()  # all met on its 11 lines
 NOT_MET_TESSEL_R23 = {"hit@1", "mrr@5", "accuracy", "*/accuracy", "refusal_accuracy",
                       "false_refusal_rate"}  # fmt: skip
