@@ -159,6 +159,12 @@ NOT_MET_BLIND_R30 = {"hit@1", "hit@5", "mrr@5", "paraphrase/hit@5", "accuracy", 
                      "key_point_coverage", "refusal_accuracy"}  # fmt: skip
 NOT_MET_TESSEL_R27 = {"hit@1", "mrr@5", "peer-gap/hit@1", "accuracy", "*/accuracy",
                       "key_point_coverage", "refusal_accuracy"}  # fmt: skip
+NOT_MET_BLIND_R31 = {"hit@1", "hit@5", "mrr@5", "peer-gap/hit@1", "accuracy", "*/accuracy"}
+NOT_MET_TESSEL_R28 = {"hit@1", "peer-gap/hit@1", "accuracy", "*/accuracy", "refusal_accuracy"}
+NOT_MET_BLIND_R32 = {"hit@1", "hit@5", "mrr@5", "peer-gap/hit@1", "paraphrase/hit@5", "accuracy",
+                     "*/accuracy", "key_point_coverage"}  # fmt: skip
+NOT_MET_TESSEL_R29 = {"hit@1", "hit@5", "mrr@5", "accuracy", "*/accuracy", "key_point_coverage",
+                      "refusal_accuracy"}  # fmt: skip
 NOT_MET_TESSEL_R22 = {"hit@1", "hit@5", "mrr@5", "accuracy", "*/accuracy", "false_refusal_rate"}
 NOT_MET_TESSEL_R3 = {"hit@1", "hit@5", "mrr@5", "paraphrase/hit@5", "accuracy", "*/accuracy",
                      "key_point_coverage"}  # fmt: skip
@@ -293,6 +299,14 @@ SETS = [
     GoldenSet(
         "blind-r30", GOLDEN.with_name("blind-r30.jsonl"), GENERAL, frozenset(NOT_MET_BLIND_R30)
     ),
+    # The thirty-first and thirty-second: written during round 24 and at its end, measured on
+    # its first and last commits, never read before they were.
+    GoldenSet(
+        "blind-r31", GOLDEN.with_name("blind-r31.jsonl"), GENERAL, frozenset(NOT_MET_BLIND_R31)
+    ),
+    GoldenSet(
+        "blind-r32", GOLDEN.with_name("blind-r32.jsonl"), GENERAL, frozenset(NOT_MET_BLIND_R32)
+    ),
     # The second corpus: five scraped-style pages on an unrelated story, and its questions.
     GoldenSet(
         "tessel-spill",
@@ -324,7 +338,7 @@ SETS = [
     # its eighteenth like r21, its nineteenth like r22, its twentieth like r23, its
     # twenty-first like r24, its twenty-second like r25, its twenty-third like r26, its
     # twenty-fourth like r27, its twenty-fifth like r28, its twenty-sixth like r29, its
-    # twenty-seventh like r30.
+    # twenty-seventh like r30, its twenty-eighth like r31, its twenty-ninth like r32.
     *(
         GoldenSet(
             f"tessel-spill-r{n}",
@@ -358,6 +372,8 @@ SETS = [
             (25, NOT_MET_TESSEL_R25),
             (26, NOT_MET_TESSEL_R26),
             (27, NOT_MET_TESSEL_R27),
+            (28, NOT_MET_TESSEL_R28),
+            (29, NOT_MET_TESSEL_R29),
         )
     ),
 ]
@@ -424,6 +440,9 @@ def test_set_target(  # type: ignore[no-untyped-def]
     run = run_set(gs, service, tmp_path_factory)
     if metric == "key_point_coverage" and not any(q.key_points for q in load_golden(gs.path)):
         pytest.skip(f"{gs.name} has no broad question with key points")
+    kind = metric.rpartition("/")[0]
+    if kind not in {"", "*", "peer-gap"} and kind not in run.report.by_kind:
+        pytest.skip(f"{gs.name} has no {kind} question")
     check_target(measured(run, metric), metric, op, value, request, gs.not_met)
 
 
