@@ -111,19 +111,16 @@ _SPEECH = re.compile(
     r"emphasi[sz]ed|expressed|voiced|acknowledged|highlighted|according to)\b",
     re.I,
 )
-# A response: reported speech, or a verb of reacting ("welcomed", "condemned", "rejected").
+# Verbs of reacting, by their stems ("welcomed", "condemned", "rejected").
+_REACTING = r"welcom|condemn|criticis|criticiz|denounc|prais|protest|reject|object|oppos"
+# A response: reported speech, or a word of reacting ("respond", "reply", "welcomed" …).
 _RESPONSE = re.compile(
-    _SPEECH.pattern + r"|\b(?:respond|react|repl(?:y|i)|welcom|condemn|criticis|criticiz|"
-    r"denounc|prais|protest|reject|object|oppos|retaliat|summon)\w*",
+    _SPEECH.pattern + rf"|\b(?:respond|react|repl(?:y|i)|{_REACTING}|retaliat|summon)\w*",
     re.I,
 )
 # A statement: reported speech, or a verb of reacting ("welcomed the prosecution"), not a
 # noun ("the opposition of …" says no words of its own).
-_STATEMENT = re.compile(
-    _SPEECH.pattern + r"|\b(?:welcom|condemn|criticis|criticiz|denounc|prais|protest|reject|"
-    r"oppos|object)(?:e|es|ed|ing|s)\b",
-    re.I,
-)
+_STATEMENT = re.compile(_SPEECH.pattern + rf"|\b(?:{_REACTING})(?:e|es|ed|ing|s)\b", re.I)
 # A post someone holds.
 _TITLES = (
     r"ambassador|envoy|minister|secretary|director|chief|head|leader(?:ship)?|president|"
