@@ -88,12 +88,12 @@ def needs_context(question: str) -> bool:
 def _person(messages: list[tuple[str, str]]) -> str | None:
     """The person the newest message that names one is about: its first name-like run (the
     subject: "Mark Rutte visited Tokyo and met Gen Nakatani" is about Rutte), not a place or a
-    body ("St Anne's Church Hall"), nor a pronoun that opens the answer ("He's", "That's")."""
+    body ("the Corn Exchange Hall"), nor a pronoun that opens the answer ("He's", "That's")."""
     for _role, text in reversed(messages):
         for run in _NAME_RUN.findall(text):
             words = [w for w in run.split() if not _not_a_name(w)]
             if words and names_a_place_or_body(re.sub(r"[’']s$", "", words[-1])):
-                continue  # "St Anne's Church Hall" is nobody
+                continue  # "Corn Exchange Hall" is nobody
             if len(words) >= 2 and words == run.split()[-len(words) :]:
                 return " ".join(words)
     return None
