@@ -523,8 +523,10 @@ class PersonCue:
 
 
 def names_a_place_or_body(word: str) -> bool:
-    """Whether a capitalised word is a general word of places and institutions ("Hall",
-    "Court", "Ministry"), which ends no person's name."""
+    """Whether a capitalised word, possessive or not, is a general word of places and
+    institutions ("Hall", "Court", "Ministry's"), which ends no person's name."""
+    if word.endswith(("’s", "'s")):
+        word = word[:-2]
     return bool(_NOT_PERSON.fullmatch(word))
 
 

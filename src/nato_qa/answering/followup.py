@@ -92,7 +92,7 @@ def _person(messages: list[tuple[str, str]]) -> str | None:
     for _role, text in reversed(messages):
         for run in _NAME_RUN.findall(text):
             words = [w for w in run.split() if not _not_a_name(w)]
-            if words and names_a_place_or_body(re.sub(r"[’']s$", "", words[-1])):
+            if words and names_a_place_or_body(words[-1]):
                 continue  # "Corn Exchange Hall" is nobody
             if len(words) >= 2 and words == run.split()[-len(words) :]:
                 return " ".join(words)
