@@ -19,6 +19,7 @@ from nato_qa.sentences import (
     required_entities,
     split_entities,
 )
+from nato_qa.words import without_possessive
 
 
 @pytest.mark.parametrize(
@@ -438,3 +439,17 @@ def test_a_planned_event_asked_as_done_is_refused(service: QAService) -> None:
     assert met.refused  # the articles report the meeting as planned only
     plan = service.ask("When is the ITPP with Japan expected to be signed?")
     assert not plan.refused and "expected to be signed" in plan.text and plan.citations
+
+
+@pytest.mark.parametrize(
+    ("word", "bare"),
+    [
+        ("Ministry's", "Ministry"),
+        ("council’s", "council"),  # the typographic apostrophe
+        ("its", "its"),  # "s" without an apostrophe is no possessive
+        ("boss'", "boss'"),  # a plural possessive keeps its apostrophe
+        ("'s", ""),
+    ],
+)
+def test_without_possessive_strips_only_a_closing_apostrophe_s(word: str, bare: str) -> None:
+    assert without_possessive(word) == bare

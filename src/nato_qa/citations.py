@@ -30,6 +30,7 @@ import numpy as np
 
 from nato_qa.chunking import sentence_spans
 from nato_qa.types import Article, Citation, Hit
+from nato_qa.words import without_possessive
 
 # "[1]", "[1, 2]", "[1][2]", "[ 3 ]", "[1-2]", "[Passage 1]", "【1】"
 _MARKER = re.compile(r"[\[【]\s*(?:passages?\s*)?(\d+(?:\s*(?:[,;–-]|and)\s*\d+)*)\s*[\]】]", re.I)
@@ -168,7 +169,7 @@ def _names_and_numbers(sentence: str) -> list[str]:
             rest = sentence[match.end() :]
             if not re.match(r"\s+[A-Z]", rest):
                 continue
-        found.extend(p for p in re.split(r"[-/]", re.sub(r"[’']s$", "", word)) if p)
+        found.extend(p for p in re.split(r"[-/]", without_possessive(word)) if p)
     return [w for w in found if w[0].isdigit() or w[0].isupper()]
 
 

@@ -34,6 +34,7 @@ from nato_qa.keyword import KeywordIndex, terms
 from nato_qa.second_reader import SecondReader
 from nato_qa.types import Hit
 from nato_qa.vector_cache import VectorCache
+from nato_qa.words import without_possessive
 
 _NUMBER = re.compile(
     r"\d[\d,.]*|\b(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|"
@@ -168,9 +169,7 @@ class AnswerType:
             if not _plays_role(text, question):
                 return False
             given = set(re.findall(r"\w+", asked))
-            pairs = (
-                [re.sub(r"[’']s$", "", w) for w in pair] for pair in self.pattern.findall(text)
-            )
+            pairs = ([without_possessive(w) for w in pair] for pair in self.pattern.findall(text))
             return any(
                 _could_be_named(a, b)
                 and not _TITLE.fullmatch(b)
@@ -218,7 +217,7 @@ def _actor(question: str) -> frozenset[str]:
     if not found:
         return frozenset()
     who = next(g for g in found.groups() if g)
-    words = [re.sub(r"[’']s$", "", w) for w in who.split()]
+    words = [without_possessive(w) for w in who.split()]
     words = [w for w in words if not _ACTOR_FILLER.fullmatch(w)]
     # written in lower case ("how did russia's foreign ministry respond"), the actor is told
     # by its first word: "foreign" or "ministry" alone names anybody's
@@ -256,7 +255,7 @@ def _holder(text: str, title: re.Match[str], common: frozenset[str] = frozenset(
     common names (the places and bodies most of its articles name) are nobody's."""
 
     def names(words: str) -> set[str]:
-        bare = (re.sub(r"[’']s$", "", w) for w in words.split())
+        bare = (without_possessive(w) for w in words.split())
         return {w.lower() for w in bare if not _NOT_A_NAME.fullmatch(w)} - common
 
     runs = [(r.start(), r.end(), names(r.group(0))) for r in _NAME_RUN.finditer(text)]
@@ -432,7 +431,7 @@ def _entities(question: str) -> list[tuple[list[str], bool]]:
     opening = re.match(r"^\s*\w+", question)
     skip = opening.end() if opening else 0  # the first word is capitalised anyway
     for run in _ENTITY_RUN.finditer(question, skip):
-        words = [re.sub(r"[’']s$", "", w).lower() for w in run.group(0).split()]
+        words = [without_possessive(w).lower() for w in run.group(0).split()]
         parts = [part for w in words for part in w.split("-") if part]
         if _TITLE.fullmatch(parts[-1]):
             continue  # a post ("Secretary General", "Japan's Defense Minister"), not a name
@@ -525,9 +524,7 @@ class PersonCue:
 def names_a_place_or_body(word: str) -> bool:
     """Whether a capitalised word, possessive or not, is a general word of places and
     institutions ("Hall", "Court", "Ministry's"), which ends no person's name."""
-    if word.endswith(("’s", "'s")):
-        word = word[:-2]
-    return bool(_NOT_PERSON.fullmatch(word))
+    return bool(_NOT_PERSON.fullmatch(without_possessive(word)))
 
 
 def _could_be_named(first: str, second: str) -> bool:
@@ -585,7 +582,7 @@ def measured_phrase(question: str) -> str | None:
         while given and given[0].lower() in _EDGE_WORDS:
             given.pop(0)
         for word in given:
-            bare = re.sub(r"[’']s$", "", word)
+            bare = without_possessive(word)
             if not words and word != bare and word[:1].isupper():
                 continue  # a leading possessive name: Japan's …
             if word.lower() in _PHRASE_END or (

@@ -31,6 +31,7 @@ import numpy as np
 
 from nato_qa.keyword import KeywordIndex, vocabulary
 from nato_qa.sentences import core_question, expected_type
+from nato_qa.words import without_possessive
 
 _BROAD = re.compile(
     r"^\s*(?:and\s+)?(?:"
@@ -207,7 +208,7 @@ def question_names(question: str) -> list[str]:
             words.pop(0)
         if not words:
             continue
-        name = re.sub(r"[’']s$", "", " ".join(words))
+        name = without_possessive(" ".join(words))
         at_start = match.start() == len(question) - len(question.lstrip())
         if at_start and len(words) == 1 and not name.isupper():
             continue  # a capital that only opens the question

@@ -15,6 +15,7 @@ from typing import Any
 
 from nato_qa.answering.compose import ATTRIBUTION
 from nato_qa.sentences import names_a_place_or_body
+from nato_qa.words import without_possessive
 
 _PERSON_PRONOUNS = re.compile(r"\b(he|him|his|she|her|hers)\b", re.I)
 _OTHER_REFERENCES = re.compile(
@@ -41,7 +42,7 @@ _NOT_NAMES = {
 
 def _not_a_name(word: str) -> bool:
     """A capitalised word that names nobody ("The", "That's", "Ministry")."""
-    return re.sub(r"[’']s$", "", word) in _NOT_NAMES
+    return without_possessive(word) in _NOT_NAMES
 
 
 # "And what about France?", "how about in 2023?", "and the second one?": a new focus and no

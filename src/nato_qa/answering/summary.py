@@ -15,6 +15,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from nato_qa.sentences import MID_CAPITAL, ScoredSentence
+from nato_qa.words import without_possessive
 
 # 5 until round 20; 7 measured: key points of blind r24 0.48 -> 0.55, r21 0.32 -> 0.41, r22
 # 0.37 -> 0.42, the second corpus's r21 0.36 -> 0.47 and r19 0.44 -> 0.48, the rest level;
@@ -42,7 +43,7 @@ def informative(text: str, question: str, common: frozenset[str] = frozenset()) 
         return True
     asked = question.lower()
     return any(
-        (word := re.sub(r"[’']s$", "", w).lower()) not in common and word not in asked
+        (word := without_possessive(w).lower()) not in common and word not in asked
         for w in MID_CAPITAL.findall(text)
     )
 
