@@ -164,6 +164,26 @@ def test_it_is_the_thing_the_last_answer_named() -> None:
     assert "Fenwick" not in they and "About" not in they and "TCA" in they
 
 
+def test_it_never_stands_for_the_person_a_who_question_got() -> None:
+    # "it" is the plan asked about, not the mayor who opposed it: the topic carries instead
+    opposed = turn(
+        "Who opposed the council's plan for a new ring road?",
+        "Mayor Ruth Ellery opposed it, saying the town needs buses.",
+    )
+    rewritten = standalone_question("Could she block it?", opposed)
+    assert "Ruth Ellery block it?" in rewritten
+    assert "ring road" in rewritten
+    veto = standalone_question("could the council overrule it?", opposed)
+    assert "Ellery" not in veto and "ring road" in veto
+
+
+def test_a_topic_never_opens_with_a_contraction() -> None:
+    # "What's the town's flood plan?": the topic is the plan, not "'s the town's flood plan"
+    plan = turn("What's the town's big flood defence plan?", "A ten-year scheme of new walls.")
+    rewritten = standalone_question("what's it going to build?", plan)
+    assert rewritten.endswith("(context: town's big flood defence plan)")
+
+
 def test_elliptical_follow_up_on_the_corpus(service: QAService) -> None:
     history = turn("What did Yoshimasa Hayashi say?", "The world has become less stable [1].")
     answer = service.ask("and what about Gen Nakatani?", history)

@@ -53,9 +53,10 @@ _ELLIPSIS = re.compile(
     re.I,
 )
 _SLOT = re.compile(r"(?<=\s)(?:[A-Z][\w’'-]*(?:\s+[A-Z][\w’'-]*)*)|\b\d[\d,.]*\b")
+# with the contraction a question word may carry ("What's", "who’d"): no topic opens with "'s"
 _QUESTION_WORDS = re.compile(
     r"\b(who|whom|whose|what|when|where|which|why|how|is|are|was|were|do|does|did|has|have|"
-    r"had|the|a|an|of|to|in|on|for|with|about|by|and|or|much|many)\b",
+    r"had|the|a|an|of|to|in|on|for|with|about|by|and|or|much|many)\b(?:[’'](?:s|re|d|ll|ve)\b)?",
     re.I,
 )
 
@@ -108,6 +109,7 @@ _ENTITY_QUESTION = re.compile(
     r"have|had|will|would)\b)",
     re.I,
 )
+_WHO = re.compile(r"^\s*(?:and\s+)?(?:who|whom)\b", re.I)
 _ANSWER_NAME = re.compile(r"\b[A-Z][\w’'&-]*(?:\s+(?:of\s+)?[A-Z][\w’'&-]*)*")
 
 
@@ -118,8 +120,8 @@ def _answered_entity(messages: list[tuple[str, str]]) -> str | None:
     if len(messages) < 2 or messages[-1][0] != "assistant" or messages[-2][0] != "user":
         return None
     asked, answer = messages[-2][1], messages[-1][1]
-    if not _ENTITY_QUESTION.match(asked):
-        return None
+    if not _ENTITY_QUESTION.match(asked) or _WHO.match(asked):
+        return None  # "who" was answered with a person, whom "it" never means
     given = set(re.findall(r"\w+", asked.lower()))
     for match in _ANSWER_NAME.finditer(answer):
         words = re.sub(r"[’']s\b", "", match.group(0)).split()
