@@ -311,6 +311,26 @@ def test_what_a_quantity_question_measures() -> None:
         "half-decade armament programme"
     )
     assert measured_phrase("Who heads Japan's mission?") is None
+    # a concentration, a quantity, a volume of something: the number must be of that thing
+    assert measured_phrase("What concentration of lead was measured in the pond?") == "lead"
+    assert measured_phrase("what volume of sewage did the plant release?") == "sewage"
+
+
+def test_a_quantity_asked_for_by_name_wants_its_kind_of_number() -> None:
+    def wants(question: str) -> str | None:
+        found = expected_type(question)
+        return found.name if found else None
+
+    # a sum asked for as what someone owns: a company's lower-case suffix, a pronoun
+    assert wants("What is Acme Holdings plc's annual revenue?") == "money"
+    assert wants("What was its turnover last year?") == "money"
+    assert wants("What are the firm's annual profits?") == "money"
+    # an owner's name after a common noun is no owner of the sum: the purpose is asked
+    assert wants("What is the purpose of the town's big flood budget?") is None
+    assert wants("What concentration of lead was found in the pond?") == "number"
+    plc = expected_type("What is Acme Holdings plc's annual revenue?")
+    assert plc is not None
+    assert not plc.fits("Acme Holdings plc employs around 900 people.", "What is its revenue?")
 
 
 def test_phrase_similarity_finds_a_paraphrase_not_a_neighbour(service: QAService) -> None:

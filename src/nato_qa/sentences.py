@@ -280,11 +280,12 @@ _MONEY_NOUNS = (
     r"budget|cost|price|salary|fine|fee|wage|pay|compensation|damages|penalty|profits?|"
     r"turnover|revenues?|income|earnings"
 )
-# "What is the (annual) budget …", "what are the firm's annual profits": the quantity a
-# question asks for by name.
+# "What is the (annual) budget …", "what are the firm's annual profits", "what is Acme
+# Holdings plc's revenue": the quantity a question asks for by name.
 _WHAT_IS_THE = (
     r"\b(what|how much) (is|was|were|are|will be|would be) "
-    r"(?:the |(?:(?-i:[A-Z])[\w-]* ){0,2}(?-i:[A-Z])[\w-]*[’']s )(?:[\w-]+ ){0,2}"
+    r"(?:(?:the|its|their|his|her) |(?:(?:the|its|their|his|her) )?(?:(?-i:[A-Z])[\w&-]* ){0,2}"
+    r"[\w&-]+[’']s )(?:[\w-]+ ){0,2}"
 )
 # A year as news writes one; an age.
 _A_YEAR = re.compile(rf"\b{_YEAR_DIGITS}\b")
@@ -362,7 +363,8 @@ _TYPES: tuple[tuple[re.Pattern[str], AnswerType], ...] = (
      AnswerType("duration", _DURATION)),
     (re.compile(r"^\s*(?:and )?how many\b", re.I), AnswerType("count", _COUNT)),
     (re.compile(r"^\s*(?:and )?how often\b", re.I), AnswerType("frequency", _FREQUENCY)),
-    (re.compile(r"^\s*how (many|much|large|big|long|old)\b|\bwhat (amount|sum)\b"
+    (re.compile(r"^\s*how (many|much|large|big|long|old)\b"
+                r"|\bwhat (amount|sum|concentration|quantity|volume|dose)\b"
                 rf"|{_WHAT_IS_THE}(population|displacement|tonnage|length|height|weight|"
                 r"(total |land |surface )?area)\b", re.I),
      AnswerType("number", _NUMBER)),
@@ -549,6 +551,7 @@ _MEASURED = (
     re.compile(r"^\s*how much is (?P<np>.+?) worth\b", re.I),
     re.compile(r"^\s*(?:and )?(?:how much|what (?:sum|amount))(?: money)? (?:did|does|do|has|have|had|"
                rf"will|would) .+? (?:{_GIVING}|allocat\w*)\w* (?:on|for|to|into|in) (?P<np>.+)", re.I),
+    re.compile(r"\bwhat (?:concentration|quantity|volume|dose) of (?P<np>.+)", re.I),
     re.compile(r"\bthe (?:[\w-]+ ){0,2}(?:budget|cost|price|salary|population|displacement|area|"
                r"tonnage|volume|amount|number|value|size) of (?P<np>.+)", re.I),
     # who holds a post: "Who is the managing director of …" must be answered by the holder
