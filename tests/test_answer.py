@@ -213,6 +213,14 @@ def test_answer_types_want_what_the_question_does_not_give() -> None:
     assert fits("What position did Masahiro Mikami hold?", mikami)
     assert not fits("What diplomatic post did Osamu Izawa hold before?", mikami)
     assert fits("What post does Gen Nakatani hold?", "Defense Minister Gen Nakatani spoke.")
+    # a person's job asked for by its owner: a post held by that person, not any sentence
+    # that names them (and a country's "position" is a stance, no post)
+    job = "What was Ann Kowal's job before she took over the museum?"
+    assert expected_type(job).name == "post"  # type: ignore[union-attr]
+    assert not fits(job, "The museum now runs itself, led by Ann Kowal.")
+    assert fits(job, "Former finance minister Ann Kowal took over in May.")
+    assert expected_type("and what's her job on the board?").name == "post"  # type: ignore[union-attr]
+    assert expected_type("What is Norway's position on whaling?") is None
     assert not fits(  # the question's own post is no answer
         "What post did Gen Nakatani hold before becoming Defense Minister?",
         "Defense Minister Gen Nakatani spoke.",

@@ -348,7 +348,11 @@ _TYPES: tuple[tuple[re.Pattern[str], AnswerType], ...] = (
     # "How did Moscow respond to …", "what was Seoul's reaction …": what the actor said or did
     (_ACTOR, AnswerType("response", _RESPONSE, by_actor=True)),
     (re.compile(r"\b(what|which) (\w+ ){0,2}(post|position|title|job|rank)s? "
-                r"(did|does|do|has|had|will|was|is)\b", re.I),
+                r"(did|does|do|has|had|will|was|is)\b"
+                # "what was Ann Lee's job before …", "what is her post on the council" (not a
+                # "position", which may be a stance)
+                r"|\bwhat (?:is|was|are|were) (?:(?:his|her|their) |(?:(?-i:[A-Z])[\w’'-]* ){0,3}?"
+                r"(?-i:[A-Z])[\w-]*[’']s )(?:\w+ )?(?:post|job|rank)s?\b", re.I),
      AnswerType("post", _TITLE, attributed=True)),
     (re.compile(r"\bwhat (percentage|percent|proportion|share)\b|\bhow many per ?cent\b", re.I),
      AnswerType("percentage", _PERCENT)),
