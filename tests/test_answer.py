@@ -319,6 +319,8 @@ def test_what_a_quantity_question_measures() -> None:
         "half-decade armament programme"
     )
     assert measured_phrase("Who heads Japan's mission?") is None
+    # an owner written in lower case leads no phrase either: "the new ferry", not "harbour's"
+    assert measured_phrase("how big is the budget of the harbour's new ferry?") == "new ferry"
     # a concentration, a quantity, a volume of something: the number must be of that thing
     assert measured_phrase("What concentration of lead was measured in the pond?") == "lead"
     assert measured_phrase("what volume of sewage did the plant release?") == "sewage"

@@ -590,8 +590,8 @@ def measured_phrase(question: str) -> str | None:
             given.pop(0)
         for word in given:
             bare = without_possessive(word)
-            if not words and word != bare and word[:1].isupper():
-                continue  # a leading possessive name: Japan's …
+            if not words and word != bare:
+                continue  # a leading possessive, whoever owns: Japan's …, japan's …
             if word.lower() in _PHRASE_END or (
                 words and word[:1].isupper() and any(w[:1].islower() for w in words)
             ):
