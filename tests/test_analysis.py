@@ -117,6 +117,10 @@ def test_what_the_corpus_never_mentions_is_found_from_its_own_text(analysed) -> 
     assert abbreviated.unknown_names == () and not abbreviated.off_corpus
     # but a long one, or a name, the articles never write still is
     assert analysed("What does UNESCO say about Kyoto's temples?").off_corpus
+    # a name that only modifies ("the Oslo-headquartered alliance") is not what is asked about
+    modified = analysed("When did the head of the Oslo-headquartered alliance take office?")
+    assert modified.unknown_names == () and not modified.unknown_subject
+    assert analysed("When did the head of the Oslo Accord take office?").unknown_subject
 
 
 def test_off_corpus_questions_are_refused_with_nothing_cited(service: QAService) -> None:

@@ -88,6 +88,7 @@ _NAME_RUN = re.compile(
     r"\b(?:[A-Z][\w’'&.-]*[A-Za-z0-9])(?:\s+(?:of\s+the\s+|of\s+)?[A-Z][\w’'&.-]*[A-Za-z0-9])*"
 )
 _PLAIN_WORD = re.compile(r"\w+")
+_MODIFIER = re.compile(r"[A-Z][\w’']*(?:-[\w’']+)*-[a-z][\w-]*")
 _ABBREVIATION = re.compile(r"[A-Z][A-Z0-9]{1,2}")
 _FIRST_PERSON = re.compile(r"I(?:[’'](?:ve|m|d|ll))?")  # "I've seen different numbers": no name
 _QUESTION_WORDS = {
@@ -254,7 +255,12 @@ def analyse(
     # A short abbreviation the articles never write ("PM", "NZ", "O2") is most likely one they
     # spell out ("Prime Minister"): it counts as neither a known nor an unknown name.
     known = {n: _name_known(n, text, text_words) for n in names}
-    names = [n for n in names if known[n] or not _ABBREVIATION.fullmatch(n)]
+    # Nor does a name that only modifies, a compound ending in a lower-case word ("the
+    # Brussels-headquartered alliance", "a Tokyo-based firm"): the articles may say where
+    # the thing is another way; it is not what the question is about.
+    names = [
+        n for n in names if known[n] or not (_ABBREVIATION.fullmatch(n) or _MODIFIER.fullmatch(n))
+    ]
     unknown_names = tuple(n for n in names if not known[n])
     key_terms = tuple(w for w in vocabulary([core]) if w not in _QUESTION_WORDS)
     words, matrix, row_of = keyword.word_matrix()
