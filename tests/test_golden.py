@@ -71,7 +71,7 @@ NOT_MET_BLIND_R4 = {"hit@1", "mrr@5", "peer-gap/hit@1", "paraphrase/hit@5", "acc
                     "refusal_accuracy"}  # fmt: skip
 NOT_MET_BLIND_R5 = {"hit@1", "hit@5", "mrr@5", "peer-gap/hit@1", "accuracy",
                     "*/accuracy"}  # fmt: skip
-NOT_MET_BLIND_R6 = {"hit@1", "hit@5", "mrr@5", "accuracy", "*/accuracy", "key_point_coverage"}
+NOT_MET_BLIND_R6 = {"hit@1", "hit@5", "mrr@5", "*/accuracy", "key_point_coverage"}
 NOT_MET_BLIND_R7 = {"hit@1", "hit@5", "mrr@5", "paraphrase/hit@5", "accuracy", "*/accuracy",
                     "refusal_accuracy"}  # fmt: skip
 NOT_MET_BLIND_R8 = {"hit@1", "hit@5", "mrr@5", "accuracy", "*/accuracy",
@@ -165,14 +165,19 @@ NOT_MET_BLIND_R32 = {"hit@1", "hit@5", "mrr@5", "peer-gap/hit@1", "paraphrase/hi
                      "*/accuracy", "key_point_coverage"}  # fmt: skip
 NOT_MET_TESSEL_R29 = {"hit@1", "hit@5", "mrr@5", "accuracy", "*/accuracy", "key_point_coverage",
                       "refusal_accuracy"}  # fmt: skip
+NOT_MET_BLIND_R33 = {"hit@1", "hit@5", "mrr@5", "paraphrase/hit@5", "accuracy", "*/accuracy"}
+NOT_MET_TESSEL_R30 = {"hit@5", "mrr@5", "paraphrase/hit@5", "accuracy", "*/accuracy",
+                      "false_refusal_rate"}  # fmt: skip
+NOT_MET_BLIND_R34 = {"hit@1", "hit@5", "mrr@5", "*/accuracy"}
+NOT_MET_TESSEL_R31 = {"hit@1", "hit@5", "mrr@5", "peer-gap/hit@1", "paraphrase/hit@5", "accuracy",
+                      "*/accuracy", "key_point_coverage", "false_refusal_rate"}  # fmt: skip
 NOT_MET_TESSEL_R22 = {"hit@1", "hit@5", "mrr@5", "accuracy", "*/accuracy", "false_refusal_rate"}
 NOT_MET_TESSEL_R3 = {"hit@1", "hit@5", "mrr@5", "paraphrase/hit@5", "accuracy", "*/accuracy",
                      "key_point_coverage"}  # fmt: skip
 NOT_MET_TESSEL_R2 = {"hit@1", "hit@5", "mrr@5", "peer-gap/hit@1", "paraphrase/hit@5", "accuracy",
                      "*/accuracy", "key_point_coverage", "refusal_accuracy"}  # fmt: skip
 NOT_MET_TESSEL = {"hit@1", "hit@5", "mrr@5", "paraphrase/hit@5", "accuracy",
-                  "*/accuracy", "key_point_coverage", "refusal_accuracy",
-                  "false_refusal_rate"}  # fmt: skip
+                  "*/accuracy", "key_point_coverage", "false_refusal_rate"}  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -307,6 +312,14 @@ SETS = [
     GoldenSet(
         "blind-r32", GOLDEN.with_name("blind-r32.jsonl"), GENERAL, frozenset(NOT_MET_BLIND_R32)
     ),
+    # The thirty-third and thirty-fourth: written at round 25's start; r33 measured first and
+    # read, r34 measured on the round's first and last commits, never read before.
+    GoldenSet(
+        "blind-r33", GOLDEN.with_name("blind-r33.jsonl"), GENERAL, frozenset(NOT_MET_BLIND_R33)
+    ),
+    GoldenSet(
+        "blind-r34", GOLDEN.with_name("blind-r34.jsonl"), GENERAL, frozenset(NOT_MET_BLIND_R34)
+    ),
     # The second corpus: five scraped-style pages on an unrelated story, and its questions.
     GoldenSet(
         "tessel-spill",
@@ -338,7 +351,8 @@ SETS = [
     # its eighteenth like r21, its nineteenth like r22, its twentieth like r23, its
     # twenty-first like r24, its twenty-second like r25, its twenty-third like r26, its
     # twenty-fourth like r27, its twenty-fifth like r28, its twenty-sixth like r29, its
-    # twenty-seventh like r30, its twenty-eighth like r31, its twenty-ninth like r32.
+    # twenty-seventh like r30, its twenty-eighth like r31, its twenty-ninth like r32, its
+    # thirtieth like r33, its thirty-first like r34.
     *(
         GoldenSet(
             f"tessel-spill-r{n}",
@@ -374,6 +388,8 @@ SETS = [
             (27, NOT_MET_TESSEL_R27),
             (28, NOT_MET_TESSEL_R28),
             (29, NOT_MET_TESSEL_R29),
+            (30, NOT_MET_TESSEL_R30),
+            (31, NOT_MET_TESSEL_R31),
         )
     ),
 ]
