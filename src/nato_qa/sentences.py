@@ -591,7 +591,7 @@ def measured_phrase(question: str) -> str | None:
         for word in given:
             bare = without_possessive(word)
             if not words and word != bare:
-                continue  # a leading possessive, whoever owns: Japan's …, japan's …
+                continue  # a leading possessive, whoever owns: Norway's …, norway's …
             if word.lower() in _PHRASE_END or (
                 words and word[:1].isupper() and any(w[:1].islower() for w in words)
             ):

@@ -256,7 +256,7 @@ def analyse(
     # spell out ("Prime Minister"): it counts as neither a known nor an unknown name.
     known = {n: _name_known(n, text, text_words) for n in names}
     # Nor does a name that only modifies, a compound ending in a lower-case word ("the
-    # Brussels-headquartered alliance", "a Tokyo-based firm"): the articles may say where
+    # Oslo-headquartered agency", "a Lisbon-based firm"): the articles may say where
     # the thing is another way; it is not what the question is about.
     names = [
         n for n in names if known[n] or not (_ABBREVIATION.fullmatch(n) or _MODIFIER.fullmatch(n))
