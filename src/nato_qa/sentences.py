@@ -589,8 +589,7 @@ def measured_phrase(question: str) -> str | None:
         while given and given[0].lower() in _EDGE_WORDS:
             given.pop(0)
         for word in given:
-            bare = without_possessive(word)
-            if not words and word != bare:
+            if not words and without_possessive(word) != word:
                 continue  # a leading possessive, whoever owns: Norway's …, norway's …
             if word.lower() in _PHRASE_END or (
                 words and word[:1].isupper() and any(w[:1].islower() for w in words)

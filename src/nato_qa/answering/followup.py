@@ -102,14 +102,14 @@ def _person(messages: list[tuple[str, str]]) -> str | None:
 
 
 _THING_PRONOUN = re.compile(r"\b(it|its)\b", re.I)
-# A question that asks for a thing by name: "Which company …", "What ship …", "Who …".
+# A question that asks for a thing by name: "Which company …", "What ship …", "Whose …"; not
+# "Who …", which is answered with a person, whom "it" never means.
 _ENTITY_QUESTION = re.compile(
-    r"^\s*(?:and\s+)?(?:who|whom|which|what\s+(?!(?:is|was|are|were|do|does|did|has|have|had|"
+    r"^\s*(?:and\s+)?(?:whose|which|what\s+(?!(?:is|was|are|were|do|does|did|has|have|had|"
     r"will|would|can|could|should|kind|sort|type)\b)[a-z]+\s+(?:is|was|are|were|do|does|did|has|"
     r"have|had|will|would)\b)",
     re.I,
 )
-_WHO = re.compile(r"^\s*(?:and\s+)?(?:who|whom)\b", re.I)
 _ANSWER_NAME = re.compile(r"\b[A-Z][\w’'&-]*(?:\s+(?:of\s+)?[A-Z][\w’'&-]*)*")
 
 
@@ -120,8 +120,8 @@ def _answered_entity(messages: list[tuple[str, str]]) -> str | None:
     if len(messages) < 2 or messages[-1][0] != "assistant" or messages[-2][0] != "user":
         return None
     asked, answer = messages[-2][1], messages[-1][1]
-    if not _ENTITY_QUESTION.match(asked) or _WHO.match(asked):
-        return None  # "who" was answered with a person, whom "it" never means
+    if not _ENTITY_QUESTION.match(asked):
+        return None
     given = set(re.findall(r"\w+", asked.lower()))
     for match in _ANSWER_NAME.finditer(answer):
         words = re.sub(r"[’']s\b", "", match.group(0)).split()
