@@ -17,6 +17,7 @@ from nato_qa.sentences import (
     measured_phrase,
     mentions,
     required_entities,
+    speaker_before,
     split_entities,
 )
 from nato_qa.words import without_possessive
@@ -457,3 +458,30 @@ def test_a_planned_event_asked_as_done_is_refused(service: QAService) -> None:
 )
 def test_without_possessive_strips_only_a_closing_apostrophe_s(word: str, bare: str) -> None:
     assert without_possessive(word) == bare
+
+
+def test_a_person_named_just_before_says_what_follows() -> None:
+    """A sentence that names nobody ("She added that …", a quotation's last sentence) is
+    said by the person its context names; made-up text."""
+    said = 'Dr Ann Veld, head of testing at the board, said: "The water is clear. It is safe."'
+    assert speaker_before("She added that results were due on Friday.", said) == "Dr Ann Veld"
+    quote = 'Cllr Tom Ash welcomed it. "It is a start," he said. "But not enough.'
+    assert speaker_before('I want the firm to pay in full."', quote) == "Cllr Tom Ash"
+    led = "The office now runs on its own, led by Mira Holm. "
+    assert speaker_before("He succeeds Olaf Brun.", led) == "Mira Holm"
+    # a sentence that names its own subject, or opens otherwise, points back to nobody
+    assert speaker_before("The board said results were due on Friday.", said) == ""
+    assert speaker_before("She added that results were due.", "The river rose.") == ""
+
+
+def test_a_sentence_said_by_someone_named_before_it_answers_about_them(
+    second_service: QAService,
+) -> None:
+    """On the second corpus, the head of enforcement's promise of lab results is a paragraph
+    of its own that opens "She added …"; the paragraph before names her."""
+    history = [
+        {"role": "user", "content": "Who is the head of enforcement at the catchment authority?"},
+        {"role": "assistant", "content": "Dr Priya Nandakumar is its head of enforcement."},
+    ]
+    answer = second_service.ask("when did she say the lab results would be back?", history)
+    assert not answer.refused and "early next week" in answer.text

@@ -13,6 +13,7 @@ from nato_qa import QAService
 from nato_qa.evaluation import load_golden
 from nato_qa.ingest import build_keyword_index
 from nato_qa.keyword import KeywordIndex, terms, vocabulary
+from nato_qa.types import Chunk
 
 from .conftest import GOLDEN
 from .test_sentence_vectors import model_calls
@@ -135,3 +136,16 @@ def test_a_rebuild_without_the_model_keeps_the_saved_word_vectors(
     assert rebuilt.fingerprint == svc.keyword.fingerprint and rebuilt.words_complete
     svc.refresh(rebuilt)
     assert "frigate" in svc.retriever.expander.expand(WARSHIP)
+
+
+def test_text_before_an_offset_is_pieced_from_the_articles_chunks() -> None:
+    """The text just before a sentence, across chunk borders and a paragraph break that no
+    chunk holds; made-up article, built without a model."""
+    article = "Ann Veld runs the lab. She tests the water.\n\nShe added that it was safe."
+    pieces = [(0, 43), (22, 43), (45, len(article))]  # overlapping; the break in no chunk
+    chunks = [Chunk(f"c{i}", "doc", s, e, article[s:e]) for i, (s, e) in enumerate(pieces)]
+    index = KeywordIndex.build(chunks, [0, 1, 2], "made-up")
+    end = article.index("She added")
+    assert index.text_before("doc", end) == article[:end]
+    assert index.text_before("doc", end, chars=10) == article[end - 10 : end]
+    assert index.text_before("other", end) == ""

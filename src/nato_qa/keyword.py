@@ -122,6 +122,7 @@ class KeywordIndex:
         self._df: dict[str, int] | None = None
         self._common: frozenset[str] | None = None
         self._text: tuple[str, frozenset[str]] | None = None
+        self._by_doc: dict[str, list[Chunk]] | None = None
         for kc in chunks:
             self._groups.setdefault(kc.group, []).append(kc.chunk)
 
@@ -176,6 +177,27 @@ class KeywordIndex:
             lower = "\n".join(kc.chunk.text for kc in self.chunks).lower().replace("’", "'")
             self._text = (lower, frozenset(re.findall(r"\w+", lower)))
         return self._text
+
+    def text_before(self, doc_id: str, offset: int, chars: int = 600) -> str:
+        """Up to ``chars`` characters of an article's clean text that end at ``offset``,
+        pieced together from its chunks backwards (a paragraph break between two chunks is
+        kept as one; it stops at a wider gap)."""
+        if self._by_doc is None:
+            self._by_doc = {}
+            for kc in self.chunks:
+                self._by_doc.setdefault(kc.chunk.doc_id, []).append(kc.chunk)
+        chunks = self._by_doc.get(doc_id, [])
+        lo, end, run = max(offset - chars, 0), offset, ""
+        while end > lo:
+            covering = [c for c in chunks if c.start < end and c.end >= end - 4]
+            if not covering:
+                break
+            chunk = min(covering, key=lambda c: c.start)
+            begin = max(chunk.start, lo)
+            gap = "\n\n" if chunk.end < end else ""
+            run = chunk.text[begin - chunk.start : min(end, chunk.end) - chunk.start] + gap + run
+            end = begin
+        return run
 
     def knows(self, word: str) -> bool:
         """Whether some chunk has the word (as stemmed terms; a stop word counts as known)."""

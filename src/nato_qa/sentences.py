@@ -482,6 +482,43 @@ _SAME_NUMBER = {str(i): w for i, w in enumerate(_NUMBER_WORDS)} | {
 }
 
 
+# A sentence said by someone it does not name: one that opens with "he" or "she" ("She
+# added that …"), a quotation's "…," she said, or the last sentence of a quotation opened
+# in an earlier one (one quotation mark, at its end).
+_SAID_BY_SOMEONE_BEFORE = re.compile(
+    r"^\W*(?:he|she)\b|[,?!][”\"]\s*(?:he|she)\s+\w+|^[^“”\"]*[”\"]\W*$", re.I
+)
+
+
+def _inside_quotation(text: str) -> bool:
+    """Whether a quotation opened in ``text`` is still open at its end."""
+    return text.count('"') % 2 == 1 or text.count("“") > text.count("”")
+
+
+_OPENS_WITH_A_QUOTE_OR_PRONOUN = re.compile(r"^\s*(?:[“\"‘']|(?:he|she)\b)", re.I)
+
+
+def speaker_before(text: str, before: str) -> str:
+    """Who says ``text`` when it does not name them ("She added that …", a quotation's last
+    sentence), from ``before``, the text just before it: its nearest sentence that is not
+    inside a quotation and opens with neither "he", "she" nor a quotation mark gives the
+    name it opens with, else the last person it names. Empty when ``text`` does not point
+    back."""
+    if not _SAID_BY_SOMEONE_BEFORE.search(text):
+        return ""
+    for start, end in reversed(sentence_spans(before)):
+        sentence = before[start:end]
+        if _OPENS_WITH_A_QUOTE_OR_PRONOUN.match(sentence) or _inside_quotation(before[:start]):
+            continue
+        opening = _NAME_RUN.match(sentence.lstrip())
+        if opening and " " in opening.group(0):
+            return opening.group(0)  # the name its sentence opens with: "Dr Ann Lee, …, said"
+        # else the last person it names ("…, led by Ann Lee.")
+        people = [f"{a} {b}" for a, b in _CAPITAL_PAIR.findall(sentence) if _could_be_named(a, b)]
+        return people[-1] if people else ""
+    return ""
+
+
 def mentions(entities: list[list[str]], text: str) -> bool:
     """Whether every entity's words all occur in ``text`` (a small number as digits or as a
     word)."""
@@ -658,6 +695,8 @@ class ScoredSentence:
     score: float
     cue: bool  # carries the kind of answer asked for (a reason, a person's name)
     vector: np.ndarray = field(compare=False, repr=False)  # its unit vector
+    # who says it, when it names nobody and a person named just before does ("She added …")
+    speaker: str = ""
 
 
 class SentenceScorer:
@@ -718,6 +757,14 @@ class SentenceScorer:
         _, (rows,) = self.embedder.encode_passages_and_sentences([text], [spans])
         return float(np.max(rows @ self.vector(phrase)))
 
+    def speaker(self, hit: Hit, start: int, text: str) -> str:
+        """Who says the sentence at ``start`` of the hit's article when it names nobody
+        (``speaker_before``), read from its paragraph and the one before it."""
+        if not _SAID_BY_SOMEONE_BEFORE.search(text):
+            return ""
+        before = self.keyword.text_before(hit.source.doc_id, start)
+        return speaker_before(text, "\n\n".join(before.split("\n\n")[-2:]))
+
     def score(self, question: str, hits: Sequence[Hit]) -> list[ScoredSentence]:
         """Every sentence of the passages, scored against the question, best first."""
         keyword = self.keyword
@@ -763,7 +810,8 @@ class SentenceScorer:
         for (rank, hit, start, end, text), sem, row, prior in zip(
             pieces, semantic.tolist(), matrix, before, strict=True
         ):
-            own = set(terms(text))
+            speaker = self.speaker(hit, start, text)
+            own = set(terms(text)) | set(terms(speaker))  # the speaker is its subject
             lexical = term_share(own)
             if prior and _REFERS_BACK.search(text):
                 # "A trial on that charge …": half the words of the sentence it points back to
@@ -773,7 +821,9 @@ class SentenceScorer:
             score = self.semantic_weight * sem + self.lexical_weight * lexical
             score += self.cue_bonus * cued
             scored.append(
-                ScoredSentence(rank, hit, start, end, text, sem, lexical, type_ok, score, cued, row)
+                ScoredSentence(
+                    rank, hit, start, end, text, sem, lexical, type_ok, score, cued, row, speaker
+                )
             )
         scored.sort(key=lambda s: (-s.score, s.hit_rank, s.start))
         return scored

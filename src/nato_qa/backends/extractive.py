@@ -112,7 +112,7 @@ class ExtractiveBackend:
             s
             for s in scored
             if s.type_ok
-            and mentions(asked, s.text)
+            and mentions(asked, f"{s.text} {s.speaker}")  # "She added …" says who she is
             and mentions(setting, f"{s.hit.text} {s.hit.source.date or ''}")
         ]
         event = analysis.event_terms
