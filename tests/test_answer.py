@@ -326,11 +326,13 @@ def test_what_a_quantity_question_measures() -> None:
     assert measured_phrase("what volume of sewage did the plant release?") == "sewage"
 
 
-def test_a_quantity_asked_for_by_name_wants_its_kind_of_number() -> None:
-    def wants(question: str) -> str | None:
-        found = expected_type(question)
-        return found.name if found else None
+def wants(question: str) -> str | None:
+    """The name of the answer type a question asks for, if any."""
+    found = expected_type(question)
+    return found.name if found else None
 
+
+def test_a_quantity_asked_for_by_name_wants_its_kind_of_number() -> None:
     # a sum asked for as what someone owns: a company's lower-case suffix, a pronoun
     assert wants("What is Acme Holdings plc's annual revenue?") == "money"
     assert wants("What was its turnover last year?") == "money"
@@ -341,6 +343,34 @@ def test_a_quantity_asked_for_by_name_wants_its_kind_of_number() -> None:
     plc = expected_type("What is Acme Holdings plc's annual revenue?")
     assert plc is not None
     assert not plc.fits("Acme Holdings plc employs around 900 people.", "What is its revenue?")
+
+
+def test_a_parts_own_value_is_not_a_whole_that_includes_it() -> None:
+    alone = "how much did the new pump cost on its own?"
+    money = expected_type(alone)
+    assert money is not None and money.name == "money"
+    assert not money.fits("The board spent £2m on the works, including a new pump.", alone)
+    assert not money.fits("The works will cost £2m. That includes a new pump.", alone)
+    assert money.fits("The new pump cost £40,000.", alone)
+    # asked without "on its own", a whole that includes it may still be told
+    plain = "how much did the new pump cost?"
+    assert expected_type(plain).fits(  # type: ignore[union-attr]
+        "The board spent £2m on the works, including a new pump.", plain
+    )
+    assert measured_phrase(alone) == "new pump"
+
+
+def test_a_sum_spent_to_run_something_measures_that_thing() -> None:
+    question = "How much is the port spending to run its new ferry service?"
+    assert wants(question) == "money"
+    assert measured_phrase(question) == "new ferry service"
+
+
+def test_a_question_written_as_a_bare_noun_phrase() -> None:
+    assert wants("date of the hearing on the second charge?") == "time"
+    assert wants("cost of the new bridge?") == "money"
+    assert wants("What is the date of the hearing?") == "time"
+    assert wants("Tell me about the cost of the bridge") is None  # a request, not a noun phrase
 
 
 def test_phrase_similarity_finds_a_paraphrase_not_a_neighbour(service: QAService) -> None:

@@ -165,6 +165,8 @@ class AnswerType:
         asked = question.lower()
         if self.by_actor and not _actor_named(text, question):
             return False
+        if self.name in _QUANTITIES and _ON_ITS_OWN.search(question) and _INCLUDES.search(text):
+            return False  # a whole that includes the part is not the part's own value
         if self.person:
             if not _plays_role(text, question):
                 return False
@@ -185,6 +187,18 @@ class AnswerType:
                     continue
             return True
         return False
+
+
+# A part's own value ("how much did the tank cost on its own?") is not told by a sum that
+# includes it ("spent £600,000 on improvements, including a new tank"; "… about £1.4m. That
+# includes removing the silt").
+_QUANTITIES = frozenset({"money", "number", "count"})
+_ON_ITS_OWN = re.compile(
+    r"\b(?:on (?:its|their|his|her) own|by (?:it|them)sel(?:f|ves)|in (?:it|them)sel(?:f|ves)|"
+    r"alone|separately|individually)\b",
+    re.I,
+)
+_INCLUDES = re.compile(r"\binclud(?:e|es|ed|ing)\b", re.I)
 
 
 # A question after a response, and its actor ("How did Moscow respond …"): the response type.
@@ -273,7 +287,7 @@ def _holder(text: str, title: re.Match[str], common: frozenset[str] = frozenset(
 
 # Verbs of handing over money: "how much did Japan give/spend/pledge …".
 _GIVING = (
-    r"spen[dt]|giv\w*|gave|put|pa(?:y|id)|contribut\w*|invest\w*|pledg\w*|donat\w*|fined?|"
+    r"spen[dt]\w*|giv\w*|gave|put|pa(?:y|id)|contribut\w*|invest\w*|pledg\w*|donat\w*|fined?|"
     r"earn\w*|charg\w*|rais\w*|award\w*|owe[sd]?"
 )
 _MONEY_NOUNS = (
@@ -373,7 +387,8 @@ _TYPES: tuple[tuple[re.Pattern[str], AnswerType], ...] = (
                 r"(total |land |surface )?area)\b", re.I),
      AnswerType("number", _NUMBER)),
     (re.compile(r"\b(?:what|which) year\b", re.I), AnswerType("year", _A_YEAR)),
-    (re.compile(r"^\s*when\b|\bwhat (?:exact |precise )?(date|day|month|time)\b", re.I),
+    (re.compile(r"^\s*when\b|\bwhat (?:exact |precise )?(date|day|month|time)\b"
+                r"|\bwhat (?:is|was|are|were|will be) the (?:exact |precise )?(?:date|day)\b", re.I),
      AnswerType("time", _TIME)),
     # a person, by the role asked about ("the name of the worker who…", "who is the mission's
     # deputy", "whom did she succeed"): any capitalised word will not do, a person's name will
@@ -590,8 +605,11 @@ def answer_cue(question: str, common: frozenset[str] = frozenset()) -> Any:
 _MEASURED = (
     re.compile(r"^\s*how many (?P<np>.+)", re.I),
     re.compile(r"^\s*how much is (?P<np>.+?) worth\b", re.I),
+    re.compile(r"^\s*(?:and )?how much (?:did|does|do|will|would|could) (?P<np>.+?) cost\b", re.I),
     re.compile(r"^\s*(?:and )?(?:how much|what (?:sum|amount))(?: money)? (?:did|does|do|has|have|had|"
-               rf"will|would) .+? (?:{_GIVING}|allocat\w*)\w* (?:on|for|to|into|in) (?P<np>.+)", re.I),
+               rf"will|would|is|are|was|were) .+? (?:{_GIVING}|allocat\w*)\w* "
+               r"(?:on|for|to|into|in) (?:(?:run|keep|build|buy|fund|support|pay for) )?(?P<np>.+)",
+               re.I),
     re.compile(r"\bwhat (?:concentration|quantity|volume|dose) of (?P<np>.+)", re.I),
     re.compile(r"\bthe (?:[\w-]+ ){0,2}(?:budget|cost|price|salary|population|displacement|area|"
                r"tonnage|volume|amount|number|value|size) of (?P<np>.+)", re.I),
@@ -658,10 +676,16 @@ _WORDS_BEFORE_WH = re.compile(rf"^(?:(?!{_WH_WORD})\w+\s+){{1,3}}(?={_WH_WORD})"
 _WH_IS = re.compile(r"\b(what|who|where|when|how)[’']s\b", re.I)
 
 
+# A question written as a bare noun phrase ("date of the trial?", "cost of the new tank?"):
+# it is read as "what is the …".
+_TERSE = re.compile(rf"^(?!.*\b{_WH_WORD})(?:the\s+)?(?=[a-z]+\s+of\b)", re.I)
+
+
 def expected_type(question: str) -> AnswerType | None:
     """The kind of answer the question asks for, from its wh-phrase (None: any); read from
     where the wh-phrase starts when a clause or a word or two come before it."""
     question = _WH_IS.sub(r"\1 is", core_question(question).strip())
+    question = _TERSE.sub("what is the ", question, count=1)
     after_clause = _CLAUSE_BEFORE_WH.sub("", question, count=1)
     after_words = _WORDS_BEFORE_WH.sub("", question, count=1)
     for text in dict.fromkeys((after_clause, question, after_words)):
