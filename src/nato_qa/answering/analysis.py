@@ -68,6 +68,8 @@ _BROAD = re.compile(
     # "what has happened to the works since …", "what has the group been doing", "what did
     # she say and do"
     r"|\bwhat\s+is\s+known\s+about\b|\bwhat(?:[’']s|\s+has|\s+have)\s+happened\b"
+    # what happened over a span: "what happened during the mayor's visit" (not "at 5am")
+    r"|\bwhat\s+(?:happened|took\s+place|went\s+on)\s+(?:during|over|throughout)\b"
     r"|\bwhat\s+(?:has|have)\s+.+?\s+been\s+doing\b|\b(?:say|said)\s+and\s+(?:do|did|done)\b"
     r"|\b(?:do|did)\s+and\s+(?:say|said)\b"
     r"|\b(?:across|according\s+to|in)\s+(?:the|these|all\s+the)\s+(?:\w+\s+)?"
@@ -77,7 +79,14 @@ _BROAD = re.compile(
     re.I,
 )
 _REASON = re.compile(
-    r"^\s*(?:and\s+)?(?:why|what\s+(?:is|was)\s+the\s+reason|for\s+what\s+reason)\b", re.I
+    r"^\s*(?:and\s+)?(?:why|what\s+(?:is|was)\s+the\s+reason|for\s+what\s+reason)\b"
+    # a purpose, asked at the end: "what is it for?", "what will the money be spent on?",
+    # "what's it going to buy?" (a reason of its own kind: told at more length)
+    r"|^\s*(?:and\s+)?what(?:[’']s|\s+(?:is|are|was|were|will|would|did|does|do|has|have))\b"
+    r"(?!.*\b(?:how|when|where|who)\b)(?!.*\b(?:set|scheduled|due|planned|slated)\s+for\W*$)"
+    r".*?\b(?:for|spent\s+on|used\s+(?:for|on)|(?:go|going|went)\s+(?:to|towards)|buy|purchase|"
+    r"fund|finance|pay\s+for)\W*$",
+    re.I,
 )
 _MANNER = re.compile(r"^\s*(?:and\s+)?how\s+(?!many|much|long|often|old|far|big|large)\w+", re.I)
 _YESNO = re.compile(
