@@ -148,8 +148,8 @@ NOT_MET_TESSEL_R23 = {"hit@1", "mrr@5", "accuracy", "*/accuracy", "refusal_accur
                       "false_refusal_rate"}  # fmt: skip
 NOT_MET_TESSEL_R24 = {"hit@1", "hit@5", "mrr@5", "peer-gap/hit@1", "paraphrase/hit@5",
                       "accuracy", "*/accuracy", "refusal_accuracy"}  # fmt: skip
-NOT_MET_BLIND_R28 = {"hit@1", "hit@5", "mrr@5", "peer-gap/hit@1", "paraphrase/hit@5", "accuracy",
-                     "*/accuracy", "refusal_accuracy", "false_refusal_rate"}  # fmt: skip
+NOT_MET_BLIND_R28 = {"hit@1", "hit@5", "mrr@5", "peer-gap/hit@1", "paraphrase/hit@5", "*/accuracy",
+                     "refusal_accuracy"}  # fmt: skip
 NOT_MET_TESSEL_R25 = {"hit@1", "hit@5", "mrr@5", "accuracy", "*/accuracy", "refusal_accuracy"}
 NOT_MET_BLIND_R29 = {"hit@1", "hit@5", "mrr@5", "peer-gap/hit@1", "accuracy", "*/accuracy",
                      "key_point_coverage"}  # fmt: skip
@@ -171,6 +171,13 @@ NOT_MET_TESSEL_R30 = {"hit@5", "mrr@5", "paraphrase/hit@5", "accuracy", "*/accur
 NOT_MET_BLIND_R34 = {"hit@1", "hit@5", "mrr@5", "*/accuracy"}
 NOT_MET_TESSEL_R31 = {"hit@1", "hit@5", "mrr@5", "peer-gap/hit@1", "paraphrase/hit@5", "accuracy",
                       "*/accuracy", "key_point_coverage", "false_refusal_rate"}  # fmt: skip
+NOT_MET_BLIND_R35 = {"hit@1", "hit@5", "mrr@5", "paraphrase/hit@5", "accuracy", "*/accuracy",
+                     "key_point_coverage"}  # fmt: skip
+NOT_MET_BLIND_R36 = {"hit@1", "hit@5", "mrr@5", "peer-gap/hit@1", "paraphrase/hit@5", "accuracy",
+                     "*/accuracy"}  # fmt: skip
+NOT_MET_TESSEL_R32 = {"key_point_coverage"}
+NOT_MET_TESSEL_R33 = {"hit@1", "hit@5", "mrr@5", "peer-gap/hit@1", "accuracy", "*/accuracy",
+                      "key_point_coverage", "false_refusal_rate"}  # fmt: skip
 NOT_MET_TESSEL_R22 = {"hit@1", "hit@5", "mrr@5", "accuracy", "*/accuracy", "false_refusal_rate"}
 NOT_MET_TESSEL_R3 = {"hit@1", "hit@5", "mrr@5", "paraphrase/hit@5", "accuracy", "*/accuracy",
                      "key_point_coverage"}  # fmt: skip
@@ -320,6 +327,14 @@ SETS = [
     GoldenSet(
         "blind-r34", GOLDEN.with_name("blind-r34.jsonl"), GENERAL, frozenset(NOT_MET_BLIND_R34)
     ),
+    # The thirty-fifth and thirty-sixth: written at round 26's start; r35 measured first and
+    # read, r36 measured on the round's first and last commits, never read before.
+    GoldenSet(
+        "blind-r35", GOLDEN.with_name("blind-r35.jsonl"), GENERAL, frozenset(NOT_MET_BLIND_R35)
+    ),
+    GoldenSet(
+        "blind-r36", GOLDEN.with_name("blind-r36.jsonl"), GENERAL, frozenset(NOT_MET_BLIND_R36)
+    ),
     # The second corpus: five scraped-style pages on an unrelated story, and its questions.
     GoldenSet(
         "tessel-spill",
@@ -352,7 +367,8 @@ SETS = [
     # twenty-first like r24, its twenty-second like r25, its twenty-third like r26, its
     # twenty-fourth like r27, its twenty-fifth like r28, its twenty-sixth like r29, its
     # twenty-seventh like r30, its twenty-eighth like r31, its twenty-ninth like r32, its
-    # thirtieth like r33, its thirty-first like r34.
+    # thirtieth like r33, its thirty-first like r34, its thirty-second like r35, its
+    # thirty-third like r36.
     *(
         GoldenSet(
             f"tessel-spill-r{n}",
@@ -390,6 +406,8 @@ SETS = [
             (29, NOT_MET_TESSEL_R29),
             (30, NOT_MET_TESSEL_R30),
             (31, NOT_MET_TESSEL_R31),
+            (32, NOT_MET_TESSEL_R32),
+            (33, NOT_MET_TESSEL_R33),
         )
     ),
 ]
