@@ -721,6 +721,8 @@ class ScoredSentence:
     vector: np.ndarray = field(compare=False, repr=False)  # its unit vector
     # who says it, when it names nobody and a person named just before does ("She added …")
     speaker: str = ""
+    # the sentence before it in its passage, when it points back to it ("It cost £40m …")
+    antecedent: str = ""
 
 
 class SentenceScorer:
@@ -837,16 +839,29 @@ class SentenceScorer:
             speaker = self.speaker(hit, start, text)
             own = set(terms(text)) | set(terms(speaker))  # the speaker is its subject
             lexical = term_share(own)
-            if prior and _REFERS_BACK.search(text):
+            antecedent = prior if prior and _REFERS_BACK.search(text) else ""
+            if antecedent:
                 # "A trial on that charge …": half the words of the sentence it points back to
-                lexical += self.carry_share * (term_share(own | set(terms(prior))) - lexical)
+                lexical += self.carry_share * (term_share(own | set(terms(antecedent))) - lexical)
             type_ok = wants is None or wants.fits(text, core, common)
             cued = bool(cue and cue.search(text) and not cue.search(question))
             score = self.semantic_weight * sem + self.lexical_weight * lexical
             score += self.cue_bonus * cued
             scored.append(
                 ScoredSentence(
-                    rank, hit, start, end, text, sem, lexical, type_ok, score, cued, row, speaker
+                    rank,
+                    hit,
+                    start,
+                    end,
+                    text,
+                    sem,
+                    lexical,
+                    type_ok,
+                    score,
+                    cued,
+                    row,
+                    speaker,
+                    antecedent,
                 )
             )
         scored.sort(key=lambda s: (-s.score, s.hit_rank, s.start))

@@ -218,7 +218,9 @@ class ExtractiveBackend:
             )
             if tried >= self.measured_depth or sentence.score < floor:
                 break
-            if scorer.phrase_similarity(measured, sentence.text) >= self.measured_similarity:
+            # "It cost £40m": the thing measured may be named in the sentence it points back to
+            named_in = f"{sentence.antecedent} {sentence.text}".strip()
+            if scorer.phrase_similarity(measured, named_in) >= self.measured_similarity:
                 kept.append(sentence)
         return kept
 
