@@ -122,9 +122,10 @@ class KeywordIndex:
         self._df: dict[str, int] | None = None
         self._common: frozenset[str] | None = None
         self._text: tuple[str, frozenset[str]] | None = None
-        self._by_doc: dict[str, list[Chunk]] | None = None
+        self._by_doc: dict[str, list[Chunk]] = {}  # each article's chunks
         for kc in chunks:
             self._groups.setdefault(kc.group, []).append(kc.chunk)
+            self._by_doc.setdefault(kc.chunk.doc_id, []).append(kc.chunk)
 
     def get(self, chunk_id: str) -> KeywordChunk | None:
         return self._by_id.get(chunk_id)
@@ -182,10 +183,6 @@ class KeywordIndex:
         """Up to ``chars`` characters of an article's clean text that end at ``offset``,
         pieced together from its chunks backwards (a paragraph break between two chunks is
         kept as one; it stops at a wider gap)."""
-        if self._by_doc is None:
-            self._by_doc = {}
-            for kc in self.chunks:
-                self._by_doc.setdefault(kc.chunk.doc_id, []).append(kc.chunk)
         chunks = self._by_doc.get(doc_id, [])
         lo, end, run = max(offset - chars, 0), offset, ""
         while end > lo:

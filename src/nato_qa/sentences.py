@@ -505,9 +505,12 @@ _SAID_BY_SOMEONE_BEFORE = re.compile(
 )
 
 
-def _inside_quotation(text: str) -> bool:
-    """Whether a quotation opened in ``text`` is still open at its end."""
-    return text.count('"') % 2 == 1 or text.count("“") > text.count("”")
+def opens_quote(text: str) -> bool:
+    """Whether the text opens a quotation it does not close (it goes on in what follows)."""
+    if text.count("“") > text.count("”"):
+        return True
+    marks = [i for i, ch in enumerate(text) if ch == '"']
+    return len(marks) % 2 == 1 and (marks[-1] == 0 or text[marks[-1] - 1] in " :(—–-\n")
 
 
 _OPENS_WITH_A_QUOTE_OR_PRONOUN = re.compile(r"^\s*(?:[“\"‘']|(?:he|she)\b)", re.I)
@@ -523,14 +526,14 @@ def speaker_before(text: str, before: str) -> str:
         return ""
     for start, end in reversed(sentence_spans(before)):
         sentence = before[start:end]
-        if _OPENS_WITH_A_QUOTE_OR_PRONOUN.match(sentence) or _inside_quotation(before[:start]):
+        if _OPENS_WITH_A_QUOTE_OR_PRONOUN.match(sentence) or opens_quote(before[:start]):
             continue
         opening = _NAME_RUN.match(sentence.lstrip())
         if opening and " " in opening.group(0):
             return opening.group(0)  # the name its sentence opens with: "Dr Ann Lee, …, said"
         # else the last person it names ("…, led by Ann Lee.")
-        people = [f"{a} {b}" for a, b in _CAPITAL_PAIR.findall(sentence) if _could_be_named(a, b)]
-        return people[-1] if people else ""
+        people = _person_pairs(sentence)
+        return " ".join(people[-1]) if people else ""
     return ""
 
 
@@ -574,8 +577,8 @@ class PersonCue:
 
     def search(self, text: str) -> bool:
         return any(
-            _could_be_named(a, b) and a.lower() not in self.common and b.lower() not in self.common
-            for a, b in _CAPITAL_PAIR.findall(text)
+            a.lower() not in self.common and b.lower() not in self.common
+            for a, b in _person_pairs(text)
         )
 
 
@@ -583,6 +586,11 @@ def names_a_place_or_body(word: str) -> bool:
     """Whether a capitalised word, possessive or not, is a general word of places and
     institutions ("Hall", "Court", "Ministry's"), which ends no person's name."""
     return bool(_NOT_PERSON.fullmatch(without_possessive(word)))
+
+
+def _person_pairs(text: str) -> list[tuple[str, str]]:
+    """Two capitalised words in a row mid-sentence that can be a person's name, in order."""
+    return [(a, b) for a, b in _CAPITAL_PAIR.findall(text) if _could_be_named(a, b)]
 
 
 def _could_be_named(first: str, second: str) -> bool:

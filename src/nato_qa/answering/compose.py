@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from nato_qa.sentences import ScoredSentence
+from nato_qa.sentences import ScoredSentence, opens_quote
 from nato_qa.types import Citation, Draft, Hit
 
 REFUSAL_MESSAGE = (
@@ -101,14 +101,6 @@ def refusal(hits: Sequence[Hit], note: str | None = None) -> Draft:
         notes=(note,) if note else (),
         related=related_reading(hits),
     )
-
-
-def opens_quote(text: str) -> bool:
-    """Whether the sentence opens a quotation it does not close (it goes on in the next)."""
-    if text.count("“") > text.count("”"):
-        return True
-    marks = [i for i, ch in enumerate(text) if ch == '"']
-    return len(marks) % 2 == 1 and (marks[-1] == 0 or text[marks[-1] - 1] in " :(—–-\n")
 
 
 def following(sentence: ScoredSentence, pool: Sequence[ScoredSentence]) -> ScoredSentence | None:
