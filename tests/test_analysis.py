@@ -36,6 +36,10 @@ from nato_qa.words import without_possessive
         ("Trace how the museum's funding has changed, from the plans to today", "broad"),
         ("Give me a timeline of the flood, from the storm to the evacuation", "broad"),
         ("Put together everything the reports say about the new bridge", "broad"),
+        ("what do the different reports say about how many trees fell?", "broad"),
+        ("What do both stories say about the mayor's plan?", "broad"),
+        # a plural asked for by its name: one name
+        ("What are the empty islets called that both countries claim?", "factoid"),
         ("How has the strike affected commuters?", "broad"),
         ("What roles have the mayor and the union played in the dispute?", "broad"),
         ("In what areas do the two universities work together?", "broad"),
@@ -305,6 +309,9 @@ def test_factoid_answers_stay_short(service: QAService) -> None:
          "said 140 staff lived nearby."),
         ("When did the inspectors arrive?", "time",
          "They arrived two days later.", "Two inspectors visited the depot."),
+        ("When will the staff all be back at work?", "time",
+         "All of them would be back at work by the end of the month.",
+         "All of them would be back at work as production returns to normal."),
         # "after" or "before" alone is no point in time
         ("When is the trial on the second charge?", "time",
          "A trial on that charge will take place on 9 June.",
@@ -323,6 +330,9 @@ def test_factoid_answers_stay_short(service: QAService) -> None:
          "The fund will be run by the Ashdale Trust.", "She said the fund was a first step."),
         ("what lawyer spoke for the club at the hearing?", "name",
          "Jo Lee, for the club, said it was sorry.", "The club's lawyer said it was sorry."),
+        # "what are … called": a name
+        ("What are the empty islets called that both countries claim?", "name",
+         "Both claim the uninhabited Kelp Islands.", "Both claim the uninhabited islands."),
         # "what's", "who's": the wh-word and "is"
         ("what's the population of the village?", "number",
          "The village has 2,400 residents.", "The village is on the river."),
@@ -402,6 +412,11 @@ def test_a_post_asked_about_must_be_named_by_the_answer() -> None:
         # a cause is not a plan ("due to")
         ("Why have relations with Russia gotten worse?",
          "The deepening of relations is mainly due to Russia's aggression.", False),
+        # what the question has someone oppose it does not say happened
+        ("why was the mayor against opening a casino in the town?",
+         "The plan to open a casino in the town has faced the mayor's opposition.", False),
+        ("When was the casino finally opened?",
+         "The plan to open a casino in the town has faced the mayor's opposition.", True),
         # a follow-up's context note is not the question
         ("why was the president against it? (context: opposed opening office Tokyo)",
          "The plan to open an office in Tokyo has faced the president's opposition.", False),
@@ -491,3 +506,13 @@ def test_a_sentence_said_by_someone_named_before_it_answers_about_them(
     ]
     answer = second_service.ask("when did she say the lab results would be back?", history)
     assert not answer.refused and "early next week" in answer.text
+
+
+def test_a_place_is_mentioned_by_the_adjective_made_from_it() -> None:
+    # "… who told Rutte Japan wants in" is answered by "Japanese Defense Minister …"
+    assert mentions([["ruritania"]], "The Ruritanian foreign minister spoke first.")
+    assert mentions([["zembla"]], "Zemblese officials declined to comment.")
+    assert mentions([["south", "korea"]], "South Korean ships took part.")
+    assert not mentions([["ruritania"]], "The Zemblan foreign minister spoke first.")
+    assert not mentions([["hollis"]], "The Hollister road was closed.")  # not an adjective
+

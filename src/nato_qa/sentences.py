@@ -76,9 +76,10 @@ _COUNT = re.compile(
 )
 # A point in time, for "when": a date (read whole: "January 16" tells more than a question's
 # "in January 2025"), a day, a month, a year, a time of day, or a time told relative to
-# another ("two days later", "since 2021", "last month"). Not a duration alone: "who has
-# worked there for 11 years" does not say when the works opened; nor "before" or "after"
-# alone: "denied the charge of failing to act after the leak" does not say when its trial is.
+# another ("two days later", "since 2021", "last month", "by the end of the month"). Not a
+# duration alone: "who has worked there for 11 years" does not say when the works opened;
+# nor "before" or "after" alone: "denied the charge of failing to act after the leak" does
+# not say when its trial is.
 _TIME = re.compile(
     rf"\b(?:\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?)?(?:{_MONTHS})\b(?:\s+\d{{1,2}}(?:st|nd|rd|th)?\b)?"
     rf"(?:,?\s+{_YEAR_DIGITS}\b)?|\b(?:{_DAYS})\b|\b{_YEAR_DIGITS}s?\b|\b\d{{1,2}}(?:st|nd|rd|th)\b"
@@ -86,7 +87,10 @@ _TIME = re.compile(
     r"|\b(?:since|until|till|ago|recent(?:ly)?|today|tonight|tomorrow|yesterday|later|earlier|"
     r"previously|formerly|war)\b"
     rf"|\b(?:last|next|this|that|past|coming|same|following|previous|early|late|mid)[\s-]+"
-    rf"(?:{_UNITS}|spring|summer|autumn|winter|morning|afternoon|evening)\b",
+    rf"(?:{_UNITS}|spring|summer|autumn|winter|morning|afternoon|evening)\b"
+    # a point in a span: "by the end of the month", "at the start of next year"
+    rf"|\b(?:end|start|beginning|middle|close|turn)\s+of\s+(?:the\s+|this\s+|next\s+|last\s+)?"
+    rf"(?:{_UNITS}|spring|summer|autumn|winter)\b",
     re.I,
 )
 _DURATION = re.compile(
@@ -306,7 +310,7 @@ _A_YEAR = re.compile(rf"\b{_YEAR_DIGITS}\b")
 _AN_AGE = re.compile(r"\b\d+[\s-]years?[\s-]old\b|\baged\s+\d+|\bage\s+(?:of\s+)?\d+", re.I)
 # People by calling (general English): both named kinds and persons asked after by role.
 _CALLINGS = r"lawyer|barrister|solicitor|judge|person|man|woman|official|campaigner|scientist"
-_NAMED_KINDS = (
+NAMED_KINDS = (
     r"organi[sz]ation|compan(?:y|ie)|firm|group|body|agency|authority|utility|charity|"
     r"foundation|institution|institute|association|society|union|party|bank|newspaper|"
     r"court|university|school|hospital|building|hall|base|port|river|stream|brook|lake|sea|"
@@ -351,6 +355,12 @@ def _plays_role(text: str, question: str) -> bool:
     return not stems or bool(stems & set(terms(text))) or bool(_TITLE.search(text))
 
 
+# "What are the empty islets called that …", "what is the scheme known as": a name asked for
+ASKS_WHAT_CALLED = re.compile(
+    r"^\s*(?:and\s+)?what(?:[’']s|\s+(?:is|are|was|were))\b.*?\b(?:called|named|known\s+as)\b"
+    r"(?!\s+(?:on|for|off|in|out|up|to|by|after)\b)",
+    re.I,
+)
 # Two capitalised words in a row (overlapping: "Defense Minister Gen Nakatani" gives "Gen
 # Nakatani"), as a person's name is written; ``AnswerType.fits`` drops those a place or an
 # institution opens or ends (``_NOT_PERSON``).
@@ -394,11 +404,12 @@ _TYPES: tuple[tuple[re.Pattern[str], AnswerType], ...] = (
     # deputy", "whom did she succeed"): any capitalised word will not do, a person's name will
     (_PERSON_ASKED, AnswerType("person", _PERSON_PAIR, person=True)),
     (re.compile(r"^\s*(who|whom|whose)\b|\bnames? of\b", re.I), AnswerType("name", _PROPER)),
+    (ASKS_WHAT_CALLED, AnswerType("name", _PROPER)),
     (re.compile(r"^\s*where\b|\bwhich (city|town|country|place)\b|\bin which (city|country)\b", re.I),
      AnswerType("place", _PROPER)),
     # "Which organisation will manage the fund?", "what lawyer spoke for the firm?": one of a
     # kind of thing that has a name (general English: bodies, firms, people of a calling)
-    (re.compile(rf"\b(?:which|what) (?:(?!{_NOT_A_MODIFIER}\b)[\w-]+ ){{0,2}}?(?:{_NAMED_KINDS})s?\b",
+    (re.compile(rf"\b(?:which|what) (?:(?!{_NOT_A_MODIFIER}\b)[\w-]+ ){{0,2}}?(?:{NAMED_KINDS})s?\b",
                 re.I),
      AnswerType("name", _PROPER)),
 )  # fmt: skip
@@ -539,11 +550,25 @@ def speaker_before(text: str, before: str) -> str:
 
 def mentions(entities: list[list[str]], text: str) -> bool:
     """Whether every entity's words all occur in ``text`` (a small number as digits or as a
-    word)."""
+    word; a place as the adjective made from it: "Ruritania" as "Ruritanian")."""
     words = set(re.findall(r"[\w]+(?:[.,]\d+)*", text.lower().replace("’", "'")))
     return all(
-        all(w in words or _SAME_NUMBER.get(w) in words for w in entity) for entity in entities
+        all(
+            w in words or _SAME_NUMBER.get(w) in words or not words.isdisjoint(_adjectives(w))
+            for w in entity
+        )
+        for entity in entities
     )
+
+
+@lru_cache(maxsize=4096)
+def _adjectives(word: str) -> frozenset[str]:
+    """The adjectives English makes of a place's name ("-n", "-an", "-ian", "-ese", "-ish",
+    "-i"; after its last vowel dropped: "Ruritania" -> "Ruritanian", "Zembla" -> "Zemblese")."""
+    if len(word) < 4 or not word.isalpha():
+        return frozenset()
+    stems = {word, word[:-1]} if word[-1] in "aeiouy" else {word}
+    return frozenset(stem + end for stem in stems for end in ("n", "an", "ian", "ese", "ish", "i"))
 
 
 # Cues that a sentence carries the kind of answer asked for: a reason for "why", a person's

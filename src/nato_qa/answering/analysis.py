@@ -30,7 +30,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from nato_qa.keyword import KeywordIndex, vocabulary
-from nato_qa.sentences import core_question, expected_type
+from nato_qa.sentences import ASKS_WHAT_CALLED, core_question, expected_type
 from nato_qa.words import without_possessive
 
 _BROAD = re.compile(
@@ -60,7 +60,10 @@ _BROAD = re.compile(
     r")|\b(?:overview|summary|timeline|everything|all\s+in\s+all|overall|rundown)\b"
     # what the texts do, anywhere: "how do the articles describe…", "what have the reports
     # said…", "… what do the pieces say about it?", "do the reports agree?"
-    r"|\b(?:the|these|those|all\s+the)\s+(?:articles?|sources?|reports?|pieces?|stories|texts?|"
+    # ("what do the different reports say about the death toll")
+    r"|\b(?:(?:the|these|those|all\s+the)\s+(?:(?:different|various|other|several|separate|"
+    r"many|two|three|four|five)\s+)?|(?:both|different|various|several)\s+(?:the\s+)?)"
+    r"(?:articles?|sources?|reports?|pieces?|stories|texts?|"
     r"coverage|papers?)\s+(?:\w+\s+)?(?:say|says|said|tell|told|report(?:ed|s)?|describ\w*|"
     r"connect\w*|writ\w*|wrote|mention\w*|cover\w*|explain\w*|discuss\w*|portray\w*|"
     r"present\w*|suggest\w*|agree)\b"
@@ -191,8 +194,8 @@ class QuestionAnalysis:
 def question_kind(question: str) -> str:
     """``broad``, ``reason``, ``manner``, ``yesno``, ``comparison`` or ``factoid``."""
     question = core_question(question)
-    if _BROAD.search(question):
-        return "broad"
+    if _BROAD.search(question) and not ASKS_WHAT_CALLED.search(question):
+        return "broad"  # a plural asked for by its name is one name, not a summary
     if _REASON.search(question):
         return "reason"
     if _COMPARISON.search(question):

@@ -45,6 +45,12 @@ _PLANNED = re.compile(
     rf"\b(?:{_MODAL}|{_PLAN_HEAD}\s+(?:[\w’'-]+\s+){{0,3}}?to(?:\s+be)?)\s+([\w’'-]+)", re.I
 )
 _WORD = re.compile(r"[\w’'-]+")
+# What a question has someone oppose is not said to have happened: "why was the president
+# against opening an office" does not ask whether the office opened.
+_OPPOSED = re.compile(
+    r"\b(?:against|oppos\w*|object(?:s|ed|ing)?\s+to|resist\w*)\s+(?:the\s+|an?\s+)?([\w’'-]+)",
+    re.I,
+)
 # Irregular past forms, so that "when they met" finds "plans to meet" (stemming does not).
 _IRREGULAR = {
     "met": "meet", "went": "go", "gone": "go", "took": "take", "taken": "take", "gave": "give",
@@ -88,7 +94,9 @@ def only_planned(question: str, text: str) -> bool:
     place on 9 June")."""
     planned, stated = _planned_and_stated(text)
     core = core_question(question)
+    opposed = {t for m in _OPPOSED.finditer(core) for t in _terms(m.group(1))}
     asked = {t for w in _WORD.findall(core) for t in _terms(w)} - _planned_and_stated(core)[0]
+    asked -= opposed
     if asked & (planned - stated):
         return True
     return bool(_OUTCOME.search(core) and planned and asked & stated)
