@@ -516,3 +516,27 @@ def test_a_place_is_mentioned_by_the_adjective_made_from_it() -> None:
     assert not mentions([["ruritania"]], "The Zemblan foreign minister spoke first.")
     assert not mentions([["hollis"]], "The Hollister road was closed.")  # not an adjective
 
+
+def test_follow_ups_name_that_stream_and_carry_that_money(second_service: QAService) -> None:
+    """ "that stream" is the brook the last answer named; "that money" the sum it gave."""
+    stream = second_service.ask(
+        "where does that stream join the river?",
+        [
+            {"role": "user", "content": "Where did the effluent go after it left the tank?"},
+            {"role": "assistant", "content": "Into a drain that empties into Fenwick Brook."},
+        ],
+    )
+    assert stream.standalone_question.startswith("where does Fenwick Brook join the river?")
+    assert not stream.refused and "Weir Bridge" in stream.text
+    money = second_service.ask(
+        "what would that money pay for?",
+        [
+            {
+                "role": "user",
+                "content": "What will restoring the river cost, by the TCA's estimate?",
+            },
+            {"role": "assistant", "content": "About £1.4m."},
+        ],
+    )
+    assert "£1.4m" in money.standalone_question
+    assert not money.refused and "contaminated silt" in money.text

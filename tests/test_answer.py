@@ -612,3 +612,27 @@ def test_missing_store_cli_message(tmp_path: Path) -> None:
         capture_output=True, text=True, timeout=300,
     )  # fmt: skip
     assert out.returncode == 2 and "run `nato-qa ingest corpus/`" in out.stderr
+
+
+def test_that_thing_is_what_the_last_answer_named() -> None:
+    # "that stream": a kind of thing with a name, the name the last answer gave
+    brook = turn("Where did the oil go?", "It ran into a drain that empties into Kell Beck.")
+    assert standalone_question("where does that stream meet the river?", brook) == (
+        "where does Kell Beck meet the river?"
+    )
+    # "that money": the sum the last answer gave joins the topic; the answer may only point
+    # back to it ("That includes …"), so the question does not require it
+    fund = turn("What will the repairs cost?", "The council put the bill at about £2.3m.")
+    rewritten = standalone_question("What will that money pay for?", fund)
+    assert rewritten.startswith("What will that money pay for? (context:")
+    assert "£2.3m" in rewritten and "repairs" in rewritten
+    # "he" with no full name: the one-word subject of the last question
+    areas = turn("What does Rutte want the allies to do?", "To cooperate on cyber defence.")
+    assert standalone_question("what did he say next?", areas).startswith(
+        "what did Rutte say next?"
+    )
+    # an answer with neither leaves the question to the topic note
+    none = turn("Where did the oil go?", "into a drain.")
+    assert standalone_question("where does that stream end?", none).startswith(
+        "where does that stream end? (context:"
+    )

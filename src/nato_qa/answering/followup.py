@@ -3,8 +3,9 @@
 A question that leans on the conversation (a pronoun, "that", or an elliptical opening such
 as "And ...") gets the conversation's key entities: a person pronoun becomes the person the
 newest message that names one is about (its first name: the subject), "it" the thing the last
-answer named or the previous question measured, and the topic of the previous question is
-added in brackets. Questions that stand alone are returned unchanged.
+answer named or the previous question measured, "that stream" (a kind of thing with a name)
+the name the last answer gave; the topic of the previous question is added in brackets, with
+the sum the last answer gave when the question asks about "that money". Questions that stand alone are returned unchanged.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from nato_qa.answering.compose import ATTRIBUTION
-from nato_qa.sentences import names_a_place_or_body
+from nato_qa.sentences import NAMED_KINDS, names_a_place_or_body
 from nato_qa.words import without_possessive
 
 _PERSON_PRONOUNS = re.compile(r"\b(he|him|his|she|her|hers)\b", re.I)
@@ -98,7 +99,19 @@ def _person(messages: list[tuple[str, str]]) -> str | None:
                 continue  # "Corn Exchange Hall" is nobody
             if len(words) >= 2 and words == run.split()[-len(words) :]:
                 return " ".join(words)
+    # no full name anywhere: the one-word subject of the last question ("What does Rutte
+    # want?"), whom "he" most likely means
+    previous = _previous_question(messages)
+    subject = _SUBJECT.search(previous or "")
+    if subject and not _not_a_name(subject.group(1)):
+        return without_possessive(subject.group(1))
     return None
+
+
+# The subject of a question: the capitalised word after its auxiliary ("does Rutte want")
+_SUBJECT = re.compile(
+    r"\b(?:do|does|did|is|was|are|were|has|have|had|will|would|can|could)\s+([A-Z][\w’'-]+)\b"
+)
 
 
 _THING_PRONOUN = re.compile(r"\b(it|its)\b", re.I)
@@ -113,15 +126,25 @@ _ENTITY_QUESTION = re.compile(
 _ANSWER_NAME = re.compile(r"\b[A-Z][\w’'&-]*(?:\s+(?:of\s+)?[A-Z][\w’'&-]*)*")
 
 
+def _last_exchange(messages: list[tuple[str, str]]) -> tuple[str, str] | None:
+    """The last question and the answer to it, when the conversation ends with an answer."""
+    if len(messages) < 2 or messages[-1][0] != "assistant" or messages[-2][0] != "user":
+        return None
+    return messages[-2][1], messages[-1][1]
+
+
 def _answered_entity(messages: list[tuple[str, str]]) -> str | None:
     """What the last answer named, when the question before it asked for a thing ("Which
     company …?" -> "Brightwell Textiles, which …"): the answer's first name that the
     question did not already give, so that "Who owns it?" asks about that company."""
-    if len(messages) < 2 or messages[-1][0] != "assistant" or messages[-2][0] != "user":
+    exchange = _last_exchange(messages)
+    if exchange is None or not _ENTITY_QUESTION.match(exchange[0]):
         return None
-    asked, answer = messages[-2][1], messages[-1][1]
-    if not _ENTITY_QUESTION.match(asked):
-        return None
+    return _new_name(*exchange)
+
+
+def _new_name(asked: str, answer: str) -> str | None:
+    """The answer's first name that the question did not already give."""
     given = set(re.findall(r"\w+", asked.lower()))
     for match in _ANSWER_NAME.finditer(answer):
         words = re.sub(r"[’']s\b", "", match.group(0)).split()
@@ -133,6 +156,40 @@ def _answered_entity(messages: list[tuple[str, str]]) -> str | None:
         if words and any(w.lower() not in given for w in words):
             return " ".join(words)
     return None
+
+
+# "that stream", "this firm": one of a kind of thing that has a name; the one the last answer
+# named ("It flowed into Fenwick Brook" -> "where does Fenwick Brook meet the river?")
+_THAT_KIND = re.compile(rf"\b(?:that|this|the\s+same)\s+(?:{NAMED_KINDS})\b", re.I)
+# "that money", "this sum": the sum the last answer gave ("about £1.4m" -> "the £1.4m")
+_THAT_SUM = re.compile(
+    r"\b(?:that|this|the\s+same)\s+(?:money|sum|amount|cash|funding|payment|figure)\b", re.I
+)
+_SUM = re.compile(
+    r"[$€£¥]\s?\d[\d,.]*(?:\s?(?:m|bn|k|million|billion|trillion)\b)?"
+    r"|\b(?:USD|JPY|EUR|GBP)\s?\d[\d,.]*(?:\s(?:million|billion|trillion)\b)?"
+    r"|\b\d[\d,.]*\s(?:million|billion|trillion)?\s?(?:yen|dollars?|euros?|pounds?)\b",
+)
+
+
+def _that_thing(question: str, messages: list[tuple[str, str]]) -> str:
+    """The question with "that stream" named from the last answer: the name it gave that its
+    question did not; unchanged when it gave none."""
+    exchange = _last_exchange(messages)
+    kind = _THAT_KIND.search(question)
+    name = _new_name(*exchange) if exchange and kind else None
+    if kind is None or name is None:
+        return question
+    return f"{question[: kind.start()]}{name}{question[kind.end() :]}"
+
+
+def _that_sum(question: str, messages: list[tuple[str, str]]) -> str | None:
+    """The sum the last answer gave, when the question asks about "that money"; it joins the
+    topic (a sum named in the question would have to be in the answer, which may only point
+    back to it: "That includes …")."""
+    exchange = _last_exchange(messages)
+    found = _SUM.search(exchange[1]) if exchange and _THAT_SUM.search(question) else None
+    return found.group(0) if found else None
 
 
 # "How much is X worth?", "How big is X?": a question about X's size, whose "it" is X.
@@ -222,7 +279,10 @@ def standalone_question(question: str, history: Sequence[Any] | None) -> str:
         thing = _answered_entity(messages) or _measured_thing(previous)
         if thing:
             rewritten = _name_first(_THING_PRONOUN, thing, rewritten)
-    topic = _topic(previous) if previous else ""
+    rewritten = _that_thing(rewritten, messages)
+    topic = " ".join(
+        filter(None, (_topic(previous) if previous else "", _that_sum(question, messages)))
+    )
     resolved = rewritten != question
     if topic and (
         _OTHER_REFERENCES.search(rewritten) or _ELLIPTICAL_OPENING.match(rewritten) or not resolved
