@@ -517,6 +517,19 @@ def test_a_place_is_mentioned_by_the_adjective_made_from_it() -> None:
     assert not mentions([["hollis"]], "The Hollister road was closed.")  # not an adjective
 
 
+def test_a_sentence_that_announces_a_list_brings_the_one_that_gives_it(
+    second_service: QAService,
+) -> None:
+    """On the second corpus, "the notice had been lifted only after the company met a series
+    of conditions." ends a passage; the conditions open the next one, which was not
+    retrieved. The answer gives them, cited at their place in the article."""
+    answer = second_service.ask("What did the dye firm have to do to get its notice lifted?")
+    assert not answer.refused and "a series of conditions." in answer.text
+    assert "double-skinned tank" in answer.text
+    for cite in answer.citations:
+        assert second_service.articles[cite.doc_id].text[cite.start : cite.end] == cite.quote
+
+
 def test_follow_ups_name_that_stream_and_carry_that_money(second_service: QAService) -> None:
     """ "that stream" is the brook the last answer named; "that money" the sum it gave."""
     stream = second_service.ask(

@@ -149,3 +149,18 @@ def test_text_before_an_offset_is_pieced_from_the_articles_chunks() -> None:
     assert index.text_before("doc", end) == article[:end]
     assert index.text_before("doc", end, chars=10) == article[end - 10 : end]
     assert index.text_before("other", end) == ""
+
+
+def test_the_chunk_after_an_offset_holds_the_next_sentence() -> None:
+    """The chunk that holds the text right after a sentence: across a paragraph break, and
+    where chunks overlap; none at the article's end (made-up article, no model)."""
+    article = "The board met a series of conditions.\n\nIt fitted alarms. It hired staff."
+    pieces = [(0, 37), (39, 56), (39, len(article))]
+    chunks = [Chunk(f"c{i}", "doc", s, e, article[s:e]) for i, (s, e) in enumerate(pieces)]
+    index = KeywordIndex.build(chunks, [0, 1, 2], "made-up")
+    after = index.chunk_after("doc", 37)
+    assert after is not None and after.text.startswith("It fitted alarms.")
+    holding = index.chunk_after("doc", 56)  # inside the third chunk, which overlaps
+    assert holding is not None and article[56 : holding.end].strip() == "It hired staff."
+    assert index.chunk_after("doc", len(article)) is None
+    assert index.chunk_after("other", 37) is None

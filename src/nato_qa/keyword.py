@@ -196,6 +196,13 @@ class KeywordIndex:
             end = begin
         return run
 
+    def chunk_after(self, doc_id: str, offset: int) -> Chunk | None:
+        """The article's chunk that holds the text right after ``offset`` (across a
+        paragraph break; chunks may overlap), or None at the article's end."""
+        chunks = self._by_doc.get(doc_id, [])
+        after = [c for c in chunks if c.start <= offset + 4 and c.end > offset + 4]
+        return min(after, key=lambda c: c.start, default=None)
+
     def knows(self, word: str) -> bool:
         """Whether some chunk has the word (as stemmed terms; a stop word counts as known)."""
         df = self._document_frequencies()

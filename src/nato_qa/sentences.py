@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import Any
 
@@ -823,6 +823,18 @@ class SentenceScorer:
             return ""
         before = self.keyword.text_before(hit.source.doc_id, start)
         return speaker_before(text, "\n\n".join(before.split("\n\n")[-2:]))
+
+    def next_sentence(self, question: str, sentence: ScoredSentence) -> ScoredSentence | None:
+        """The sentence after ``sentence`` in its article, scored, read from the chunk that
+        holds it (one not retrieved); None at the article's end."""
+        chunk = self.keyword.chunk_after(sentence.hit.source.doc_id, sentence.end)
+        if chunk is None:
+            return None
+        source = replace(sentence.hit.source, start=chunk.start, end=chunk.end)
+        hit = Hit(chunk.chunk_id, chunk.text, 0.0, 0.0, (source,))
+        after = [s for s in self.score(question, [hit]) if s.start > sentence.end]
+        first = min(after, key=lambda s: s.start, default=None)
+        return replace(first, hit_rank=sentence.hit_rank) if first else None
 
     def score(self, question: str, hits: Sequence[Hit]) -> list[ScoredSentence]:
         """Every sentence of the passages, scored against the question, best first."""

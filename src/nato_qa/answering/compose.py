@@ -7,7 +7,8 @@ Every answer the extractive backend gives is made here, beside question analysis
   attributed to their article (publisher and date) when the cited articles' dates differ;
 * ``compose_summary``: a broad question's bullets, one per article, led by publisher and date;
 * ``quotes_closed``: a quotation a chosen sentence opens, followed to its end, so that a
-  quote is never cut after its first sentence;
+  quote is never cut after its first sentence; ``announced_told``: a sentence that announces
+  a list ("… met a series of conditions.") followed by the one that gives it;
 * ``refusal``: the honest "the articles don't say", with related reading beside it.
 
 Attributions stay short (publisher, else the headline's first words, and the date): the
@@ -17,7 +18,7 @@ source card carries the whole headline.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from nato_qa.sentences import ScoredSentence, opens_quote
 from nato_qa.types import Citation, Draft, Hit
@@ -112,6 +113,36 @@ def following(sentence: ScoredSentence, pool: Sequence[ScoredSentence]) -> Score
         (s for s in pool if s.hit.source.doc_id == doc and 0 < s.start - sentence.end <= 2),
         None,
     )
+
+
+# A sentence that announces what the next one tells: "… only after the company met a series
+# of conditions.", "… for three reasons:".
+# (Not "three hours." nor "the two organizations.": a count at the end seldom announces.)
+_ANNOUNCES = re.compile(
+    r"(?:\b(?:an?\s+(?:series|list|set|range)\s+of|the\s+following)\s+[\w-]+|:)\W*$", re.I
+)
+
+
+def announced_told(
+    chosen: list[ScoredSentence],
+    every: Sequence[ScoredSentence],
+    next_sentence: Callable[[ScoredSentence], ScoredSentence | None],
+) -> list[ScoredSentence]:
+    """The chosen sentences, each that announces what follows ("… met a series of
+    conditions.") followed by the next sentence of its article, which tells it: from
+    ``every`` (the retrieved passages' sentences), else ``next_sentence`` (the next chunk's)."""
+    out: list[ScoredSentence] = []
+    for sentence in chosen:
+        out.append(sentence)
+        if not _ANNOUNCES.search(sentence.text):
+            continue
+        nxt = following(sentence, every) or next_sentence(sentence)
+        doc = sentence.hit.source.doc_id
+        if nxt is not None and not any(
+            o.start == nxt.start and o.hit.source.doc_id == doc for o in (*out, *chosen)
+        ):
+            out.append(nxt)
+    return out
 
 
 def quotes_closed(

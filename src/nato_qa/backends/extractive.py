@@ -25,6 +25,7 @@ import numpy as np
 from nato_qa.answering import summary
 from nato_qa.answering.analysis import QuestionAnalysis, analyse, asked_unit
 from nato_qa.answering.compose import (
+    announced_told,
     compose,
     compose_summary,
     following,
@@ -166,6 +167,9 @@ class ExtractiveBackend:
             if cand.text != best.text:
                 chosen.append(cand)
         chosen = quotes_closed(chosen, every)  # a quotation given whole
+        # "… met a series of conditions." and the sentence that gives them
+        question = evidence.question
+        chosen = announced_told(chosen, every, lambda s: self.scorer.next_sentence(question, s))
         # Read in the order the sources tell it: by article, then by position.
         chosen.sort(key=lambda s: (s.hit_rank, s.start))
         return compose(chosen)
