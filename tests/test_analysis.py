@@ -65,6 +65,7 @@ from nato_qa.words import without_possessive
         ("What is the levy meant to pay for?", "reason"),
         ("what is it going to be spent on?", "reason"),
         ("What's the grant going to buy?", "reason"),
+        ("what's the council going to buy with that money?", "reason"),
         ("What is the hearing set for?", "factoid"),
         ("What charge was the firm fined for?", "factoid"),
         ("Which village was cut off by the snow?", "factoid"),
@@ -330,6 +331,14 @@ def test_factoid_answers_stay_short(service: QAService) -> None:
          "The fund will be run by the Ashdale Trust.", "She said the fund was a first step."),
         ("what lawyer spoke for the club at the hearing?", "name",
          "Jo Lee, for the club, said it was sorry.", "The club's lawyer said it was sorry."),
+        # where an event was held: a name after a word of place, not any name
+        ("Where was the residents' meeting held?", "place",
+         "About 300 residents packed into St Mary's Hall on Friday.",
+         "Campaigners handed a petition to the Ward Council officers at the end of the meeting."),
+        # any other "where" may be a rank: any name will do
+        ("Where will the club rank once the new stand is built?", "place",
+         "It will make the club the third largest in the Premier League.",
+         "It will make the club the third largest in the league."),
         # "what are … called": a name
         ("What are the empty islets called that both countries claim?", "name",
          "Both claim the uninhabited Kelp Islands.", "Both claim the uninhabited islands."),
@@ -553,3 +562,4 @@ def test_follow_ups_name_that_stream_and_carry_that_money(second_service: QAServ
     )
     assert "£1.4m" in money.standalone_question
     assert not money.refused and "contaminated silt" in money.text
+

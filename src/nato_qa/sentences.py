@@ -355,6 +355,13 @@ def _plays_role(text: str, question: str) -> bool:
     return not stems or bool(stems & set(terms(text))) or bool(_TITLE.search(text))
 
 
+# A place, for "where was it held": a name after a word of place ("in St Anne's Hall", "into
+# Fenwick Brook", "at Weir Bridge"), not any name ("handed a petition to the TCA officers")
+_LOCATED = re.compile(
+    r"(?i:\b(?:in|at|into|inside|near|outside|from|on|across|along|between|beside|within|off|"
+    r"around|through|towards?|via|above|below|beyond|opposite|based\s+in|headquartered\s+in)"
+    rf"\s+(?:the\s+)?)(?!(?i:{_MONTHS}|{_DAYS})\b)[A-Z][\w’'-]+|\b[A-Z][\w’'-]+-based\b"
+)
 # "What are the empty islets called that …", "what is the scheme known as": a name asked for
 ASKS_WHAT_CALLED = re.compile(
     r"^\s*(?:and\s+)?what(?:[’']s|\s+(?:is|are|was|were))\b.*?\b(?:called|named|known\s+as)\b"
@@ -405,6 +412,12 @@ _TYPES: tuple[tuple[re.Pattern[str], AnswerType], ...] = (
     (_PERSON_ASKED, AnswerType("person", _PERSON_PAIR, person=True)),
     (re.compile(r"^\s*(who|whom|whose)\b|\bnames? of\b", re.I), AnswerType("name", _PROPER)),
     (ASKS_WHAT_CALLED, AnswerType("name", _PROPER)),
+    # where an event was held or a thing stands: a name after a word of place
+    (re.compile(r"^\s*(?:and\s+)?where\b.*\b(?:held|hosted|staged|located|situated|based|"
+                r"take\s+place|took\s+place|taking\s+place)\b", re.I),
+     AnswerType("place", _LOCATED)),
+    # any other "where" may be a rank or a source ("where will it rank", "where did the water
+    # come from"): any name
     (re.compile(r"^\s*where\b|\bwhich (city|town|country|place)\b|\bin which (city|country)\b", re.I),
      AnswerType("place", _PROPER)),
     # "Which organisation will manage the fund?", "what lawyer spoke for the firm?": one of a

@@ -88,7 +88,8 @@ _REASON = re.compile(
     r"|^\s*(?:and\s+)?what(?:[’']s|\s+(?:is|are|was|were|will|would|did|does|do|has|have))\b"
     r"(?!.*\b(?:how|when|where|who)\b)(?!.*\b(?:set|scheduled|due|planned|slated)\s+for\W*$)"
     r".*?\b(?:for|spent\s+on|used\s+(?:for|on)|(?:go|going|went)\s+(?:to|towards)|buy|purchase|"
-    r"fund|finance|pay\s+for)\W*$",
+    r"fund|finance|pay\s+for)"
+    r"(?:\s+with\s+(?:that|this|the|its|their)\s+(?:money|cash|sum|funding|budget))?\W*$",
     re.I,
 )
 _MANNER = re.compile(r"^\s*(?:and\s+)?how\s+(?!many|much|long|often|old|far|big|large)\w+", re.I)
