@@ -13,6 +13,7 @@ from nato_qa.answering.modality import asks_what_happened, only_planned
 from nato_qa.answering.summary import informative
 from nato_qa.evaluation import normalise
 from nato_qa.sentences import (
+    answer_cue,
     expected_type,
     measured_phrase,
     mentions,
@@ -563,3 +564,22 @@ def test_follow_ups_name_that_stream_and_carry_that_money(second_service: QAServ
     assert "£1.4m" in money.standalone_question
     assert not money.refused and "contaminated silt" in money.text
 
+
+@pytest.mark.parametrize(
+    ("sentence", "gives_reason"),
+    [
+        ("The council objected because the road would flood.", True),
+        ("Ruritania views such moves as an attempt to contain it.", True),
+        ("The board has long seen the scheme as a threat to its trade.", True),
+        ("Zembla criticised the pact, apprehensive of a new bloc.", True),
+        ("Residents fear the river will take years to recover.", True),
+        # what happened, not why
+        ("Ruritania criticised the pact on Monday.", False),
+        ("The scheme was seen by 300 people.", False),
+    ],
+)  # fmt: skip
+def test_a_motive_counts_as_a_reason(sentence: str, gives_reason: bool) -> None:
+    """A why question's cue: a stated cause, or a motive (how the actor sees it, what it
+    fears), which is how news explains why someone objects."""
+    cue = answer_cue("Why does Ruritania object to the pact?")
+    assert bool(cue.search(sentence)) is gives_reason

@@ -588,7 +588,11 @@ def _adjectives(word: str) -> frozenset[str]:
 # name for "who" (two capitalised words that are not a place or an institution).
 _REASON = re.compile(
     r"\b(because|due to|owing to|as a result|the reason|in order to|so that|aligns? with|"
-    r"since|given that|thanks to)\b",
+    r"since|given that|thanks to"
+    # a motive: how the actor sees it ("views such moves as …", "perceiving it as a threat"),
+    # or what it fears ("apprehensive of …", "concerned that …")
+    r"|(?:sees?|saw|seen|views?|viewed|viewing|regards?|regarded|perceiv\w+)\s+(?:[\w’'-]+\s+){0,6}?as"
+    r"|fears?|feared|fearing|apprehensive|concerned\s+(?:about|over|that)|worried)\b",
     re.I,
 )
 # General English words that open or end a capitalised run that is not a person.
