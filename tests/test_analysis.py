@@ -583,3 +583,16 @@ def test_a_motive_counts_as_a_reason(sentence: str, gives_reason: bool) -> None:
     fears), which is how news explains why someone objects."""
     cue = answer_cue("Why does Ruritania object to the pact?")
     assert bool(cue.search(sentence)) is gives_reason
+
+
+def test_a_post_named_in_so_many_words_beats_one_like_it(second_service: QAService) -> None:
+    """"head of enforcement" is answered by the sentence that says it, not by one about an
+    "operations director" that scores higher; a phrase's words scattered over a sentence
+    do not say it."""
+    from nato_qa.backends.extractive import _says
+
+    assert _says("head of enforcement", "Dr Ann Lee, the board's head of enforcement, said")
+    assert not _says("people work", "attended by nearly 400 people, who called for the works")
+    answer = second_service.ask("who is the head of enforcement at the catchment authority?")
+    assert not answer.refused and "Priya Nandakumar" in answer.text
+    assert "Neil Sutcliffe" not in answer.text

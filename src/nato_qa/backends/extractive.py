@@ -211,22 +211,28 @@ class ExtractiveBackend:
 
         "What is the annual budget of Japan's mission?" is not answered by a sentence giving
         Japan's defence budget: the number must be of the thing asked about. Only the
-        ``measured_depth`` best sentences are tried (each costs a model run), best first, and
-        a follower only while it could still join the answer.
+        ``measured_depth`` best sentences are tried (each costs a model run, unless every
+        word of the thing is in it); when one names it in so many words (its words in a row),
+        only those that do are kept; a follower only if it could still join the answer.
         """
         scorer = self.scorer
-        kept: list[ScoredSentence] = []
-        for tried, sentence in enumerate(scored):
-            floor = (
-                max(threshold, kept[0].score * self.second_sentence_ratio) if kept else threshold
-            )
-            if tried >= self.measured_depth or sentence.score < floor:
+        named: list[tuple[ScoredSentence, bool]] = []  # and whether it names it in so many words
+        for sentence in scored[: self.measured_depth]:
+            if sentence.score < threshold:
                 break
             # "It cost £40m": the thing measured may be named in the sentence it points back to
             named_in = f"{sentence.antecedent} {sentence.text}".strip()
             if scorer.phrase_similarity(measured, named_in) >= self.measured_similarity:
-                kept.append(sentence)
-        return kept
+                named.append((sentence, _says(measured, named_in)))
+        # a sentence that names the thing in so many words beats one that names something
+        # like it: "the TCA's head of enforcement" answers who the head of enforcement is, the
+        # "operations director" does not
+        if any(exact for _, exact in named):
+            named = [(s, exact) for s, exact in named if exact]
+        if not named:
+            return []
+        floor = max(threshold, named[0][0].score * self.second_sentence_ratio)
+        return [s for s, _ in named if s.score >= floor]
 
     def stream(self, evidence: Evidence) -> Iterator[str | Draft]:
         draft = self.draft(evidence)
@@ -234,6 +240,15 @@ class ExtractiveBackend:
         for i, piece in enumerate(parts):
             yield piece + (" " if i < len(parts) - 1 else "")
         yield draft
+
+
+def _says(phrase: str, text: str) -> bool:
+    """Whether ``text`` has the phrase's words in a row, as the index stems them (stop words
+    aside): "the TCA's head of enforcement" says "head of enforcement"; "nearly 400 people …
+    the works" does not say "people work"."""
+    want, got = terms(phrase), terms(text)
+    n = len(want)
+    return n > 0 and any(got[i : i + n] == want for i in range(len(got) - n + 1))
 
 
 @register("extractive")
