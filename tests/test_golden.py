@@ -74,8 +74,7 @@ NOT_MET_BLIND_R5 = {"hit@1", "hit@5", "mrr@5", "peer-gap/hit@1", "accuracy",
 NOT_MET_BLIND_R6 = {"hit@1", "hit@5", "mrr@5", "*/accuracy", "key_point_coverage"}
 NOT_MET_BLIND_R7 = {"hit@1", "hit@5", "mrr@5", "paraphrase/hit@5", "accuracy", "*/accuracy",
                     "refusal_accuracy"}  # fmt: skip
-NOT_MET_BLIND_R8 = {"hit@1", "hit@5", "mrr@5", "accuracy", "*/accuracy",
-                    "key_point_coverage"}  # fmt: skip
+NOT_MET_BLIND_R8 = {"hit@1", "hit@5", "mrr@5", "*/accuracy", "key_point_coverage"}
 NOT_MET_TESSEL_R4 = {"hit@1", "hit@5", "mrr@5", "paraphrase/hit@5", "accuracy",
                      "*/accuracy", "key_point_coverage", "refusal_accuracy"}  # fmt: skip
 NOT_MET_TESSEL_R5 = {"hit@1", "hit@5", "mrr@5", "paraphrase/hit@5", "accuracy", "*/accuracy",
@@ -106,8 +105,7 @@ NOT_MET_BLIND_R15 = {"hit@1", "hit@5", "mrr@5", "peer-gap/hit@1", "paraphrase/hi
                      "*/accuracy", "refusal_accuracy"}  # fmt: skip
 NOT_MET_TESSEL_R12 = {"hit@1", "hit@5", "mrr@5", "peer-gap/hit@1", "accuracy", "*/accuracy",
                       "key_point_coverage", "refusal_accuracy"}  # fmt: skip
-NOT_MET_BLIND_R16 = {"hit@1", "hit@5", "mrr@5", "peer-gap/hit@1", "accuracy", "*/accuracy",
-                     "refusal_accuracy"}  # fmt: skip
+NOT_MET_BLIND_R16 = {"hit@1", "hit@5", "mrr@5", "peer-gap/hit@1", "*/accuracy", "refusal_accuracy"}
 NOT_MET_TESSEL_R13 = {"hit@1", "hit@5", "mrr@5", "peer-gap/hit@1", "accuracy", "*/accuracy",
                       "refusal_accuracy", "false_refusal_rate"}  # fmt: skip
 NOT_MET_BLIND_R17 = {"hit@1", "mrr@5", "peer-gap/hit@1", "accuracy", "*/accuracy",
@@ -134,7 +132,7 @@ NOT_MET_BLIND_R22 = {"hit@1", "mrr@5", "peer-gap/hit@1", "accuracy", "*/accuracy
                      "key_point_coverage", "refusal_accuracy"}  # fmt: skip
 NOT_MET_TESSEL_R19 = {"hit@1", "hit@5", "mrr@5", "peer-gap/hit@1", "paraphrase/hit@5",
                       "accuracy", "*/accuracy", "refusal_accuracy"}  # fmt: skip
-NOT_MET_BLIND_R23 = {"hit@1", "hit@5", "mrr@5", "peer-gap/hit@1", "accuracy", "*/accuracy",
+NOT_MET_BLIND_R23 = {"hit@1", "mrr@5", "peer-gap/hit@1", "accuracy", "*/accuracy",
                      "refusal_accuracy", "false_refusal_rate"}  # fmt: skip
 NOT_MET_TESSEL_R20 = {"hit@1", "mrr@5", "*/accuracy", "key_point_coverage", "refusal_accuracy"}
 NOT_MET_BLIND_R24 = {"hit@1", "hit@5", "mrr@5", "peer-gap/hit@1", "paraphrase/hit@5", "accuracy",
@@ -175,9 +173,12 @@ NOT_MET_BLIND_R35 = {"hit@1", "hit@5", "mrr@5", "paraphrase/hit@5", "accuracy", 
                      "key_point_coverage"}  # fmt: skip
 NOT_MET_BLIND_R36 = {"hit@1", "hit@5", "mrr@5", "peer-gap/hit@1", "paraphrase/hit@5", "accuracy",
                      "*/accuracy"}  # fmt: skip
+NOT_MET_BLIND_R37 = {"hit@1", "peer-gap/hit@1", "*/accuracy", "false_refusal_rate"}
+NOT_MET_BLIND_R38 = {"hit@1", "mrr@5", "peer-gap/hit@1", "accuracy", "*/accuracy"}
+NOT_MET_TESSEL_R34 = set[str]()  # every target met on its ten lines
+NOT_MET_TESSEL_R35 = {"accuracy", "*/accuracy", "refusal_accuracy", "false_refusal_rate"}
 NOT_MET_TESSEL_R32 = {"key_point_coverage"}
-NOT_MET_TESSEL_R33 = {"hit@1", "hit@5", "mrr@5", "peer-gap/hit@1", "accuracy", "*/accuracy",
-                      "key_point_coverage", "false_refusal_rate"}  # fmt: skip
+NOT_MET_TESSEL_R33 = {"hit@1", "hit@5", "mrr@5", "peer-gap/hit@1", "false_refusal_rate"}
 NOT_MET_TESSEL_R22 = {"hit@1", "hit@5", "mrr@5", "accuracy", "*/accuracy", "false_refusal_rate"}
 NOT_MET_TESSEL_R3 = {"hit@1", "hit@5", "mrr@5", "paraphrase/hit@5", "accuracy", "*/accuracy",
                      "key_point_coverage"}  # fmt: skip
@@ -335,6 +336,14 @@ SETS = [
     GoldenSet(
         "blind-r36", GOLDEN.with_name("blind-r36.jsonl"), GENERAL, frozenset(NOT_MET_BLIND_R36)
     ),
+    # The thirty-seventh and thirty-eighth: written at round 27's start; r37 measured first and
+    # read, r38 measured on the round's commits, never read before.
+    GoldenSet(
+        "blind-r37", GOLDEN.with_name("blind-r37.jsonl"), GENERAL, frozenset(NOT_MET_BLIND_R37)
+    ),
+    GoldenSet(
+        "blind-r38", GOLDEN.with_name("blind-r38.jsonl"), GENERAL, frozenset(NOT_MET_BLIND_R38)
+    ),
     # The second corpus: five scraped-style pages on an unrelated story, and its questions.
     GoldenSet(
         "tessel-spill",
@@ -368,7 +377,7 @@ SETS = [
     # twenty-fourth like r27, its twenty-fifth like r28, its twenty-sixth like r29, its
     # twenty-seventh like r30, its twenty-eighth like r31, its twenty-ninth like r32, its
     # thirtieth like r33, its thirty-first like r34, its thirty-second like r35, its
-    # thirty-third like r36.
+    # thirty-third like r36, its thirty-fourth like r37, its thirty-fifth like r38.
     *(
         GoldenSet(
             f"tessel-spill-r{n}",
@@ -408,6 +417,8 @@ SETS = [
             (31, NOT_MET_TESSEL_R31),
             (32, NOT_MET_TESSEL_R32),
             (33, NOT_MET_TESSEL_R33),
+            (34, NOT_MET_TESSEL_R34),
+            (35, NOT_MET_TESSEL_R35),
         )
     ),
 ]
