@@ -586,7 +586,7 @@ def test_a_motive_counts_as_a_reason(sentence: str, gives_reason: bool) -> None:
 
 
 def test_a_post_named_in_so_many_words_beats_one_like_it(second_service: QAService) -> None:
-    """"head of enforcement" is answered by the sentence that says it, not by one about an
+    """ "head of enforcement" is answered by the sentence that says it, not by one about an
     "operations director" that scores higher; a phrase's words scattered over a sentence
     do not say it."""
     from nato_qa.backends.extractive import _says

@@ -5,7 +5,8 @@ as "And ...") gets the conversation's key entities: a person pronoun becomes the
 newest message that names one is about (its first name: the subject), "it" the thing the last
 answer named or the previous question measured, "that stream" (a kind of thing with a name)
 the name the last answer gave; the topic of the previous question is added in brackets, with
-the sum the last answer gave when the question asks about "that money". Questions that stand alone are returned unchanged.
+the sum the last answer gave when the question asks about "that money". Questions that stand
+alone are returned unchanged.
 """
 
 from __future__ import annotations
@@ -161,7 +162,7 @@ def _new_name(asked: str, answer: str) -> str | None:
 # "that stream", "this firm": one of a kind of thing that has a name; the one the last answer
 # named ("It flowed into Fenwick Brook" -> "where does Fenwick Brook meet the river?")
 _THAT_KIND = re.compile(rf"\b(?:that|this|the\s+same)\s+(?:{NAMED_KINDS})\b", re.I)
-# "that money", "this sum": the sum the last answer gave ("about £1.4m" -> "the £1.4m")
+# "that money", "this sum": the sum the last answer gave ("about £1.4m") joins the topic
 _THAT_SUM = re.compile(
     r"\b(?:that|this|the\s+same)\s+(?:money|sum|amount|cash|funding|payment|figure)\b", re.I
 )
