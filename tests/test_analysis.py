@@ -39,6 +39,7 @@ from nato_qa.words import without_possessive
         ("Put together everything the reports say about the new bridge", "broad"),
         ("what do the different reports say about how many trees fell?", "broad"),
         ("What do both stories say about the mayor's plan?", "broad"),
+        ("What threats are pushing the town to act, across these pieces?", "broad"),
         # a plural asked for by its name: one name
         ("What are the empty islets called that both countries claim?", "factoid"),
         ("How has the strike affected commuters?", "broad"),
@@ -367,6 +368,11 @@ def test_summary_prefers_sentences_that_carry_facts() -> None:
     # only the question's own names and the corpus's common ones: no news
     assert not informative("Japan's response to Ukraine has been thorough.", question, common)
     assert not informative("The assistance had an effect on NATO.", question, common)
+    # a list of three or more things carries facts, whoever the sentence names
+    listing = "Rutte wants to work with Japan on crisis management, cyber defence, and space."
+    assert informative(listing, question, common | {"rutte"})
+    two = "Rutte wants to work with Japan on defence and space."  # two things: no list
+    assert not informative(two, question, common | {"rutte"})
 
 
 def test_a_small_number_matches_written_either_way() -> None:

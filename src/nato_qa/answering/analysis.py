@@ -76,7 +76,7 @@ _BROAD = re.compile(
     r"|\bwhat\s+(?:has|have)\s+.+?\s+been\s+doing\b|\b(?:say|said)\s+and\s+(?:do|did|done)\b"
     r"|\b(?:do|did)\s+and\s+(?:say|said)\b"
     r"|\b(?:across|according\s+to|in)\s+(?:the|these|all\s+the)\s+(?:\w+\s+)?"
-    r"(?:articles|reports|coverage|stories|sources)\b"
+    r"(?:articles|reports|coverage|stories|sources|pieces|texts)\b"
     # two questions in one: "what is X, and what is it meant to do?"
     r"|\w.*\band\s+(?:what|how|who|why|where|when|which)\b.+",
     re.I,
