@@ -71,7 +71,7 @@ NOT_MET_BLIND_R4 = {"hit@1", "mrr@5", "peer-gap/hit@1", "paraphrase/hit@5", "acc
                     "refusal_accuracy"}  # fmt: skip
 NOT_MET_BLIND_R5 = {"hit@1", "hit@5", "mrr@5", "peer-gap/hit@1", "accuracy",
                     "*/accuracy"}  # fmt: skip
-NOT_MET_BLIND_R6 = {"hit@1", "hit@5", "mrr@5", "*/accuracy", "key_point_coverage"}
+NOT_MET_BLIND_R6 = {"hit@1", "hit@5", "mrr@5", "key_point_coverage"}
 NOT_MET_BLIND_R7 = {"hit@1", "hit@5", "mrr@5", "paraphrase/hit@5", "accuracy", "*/accuracy",
                     "refusal_accuracy"}  # fmt: skip
 NOT_MET_BLIND_R8 = {"hit@1", "hit@5", "mrr@5", "*/accuracy", "key_point_coverage"}
@@ -79,7 +79,7 @@ NOT_MET_TESSEL_R4 = {"hit@1", "hit@5", "mrr@5", "paraphrase/hit@5", "accuracy",
                      "*/accuracy", "key_point_coverage", "refusal_accuracy"}  # fmt: skip
 NOT_MET_TESSEL_R5 = {"hit@1", "hit@5", "mrr@5", "paraphrase/hit@5", "accuracy", "*/accuracy",
                      "refusal_accuracy"}  # fmt: skip
-NOT_MET_BLIND_R9 = {"hit@1", "hit@5", "mrr@5", "key_point_coverage"}
+NOT_MET_BLIND_R9 = {"hit@1", "hit@5", "mrr@5"}
 NOT_MET_TESSEL_R6 = {"hit@1", "hit@5", "mrr@5", "paraphrase/hit@5", "accuracy", "*/accuracy",
                      "key_point_coverage", "refusal_accuracy"}  # fmt: skip
 NOT_MET_BLIND_R10 = {"hit@1", "mrr@5", "accuracy", "*/accuracy",
