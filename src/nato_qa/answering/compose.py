@@ -115,6 +115,12 @@ def following(sentence: ScoredSentence, pool: Sequence[ScoredSentence]) -> Score
     )
 
 
+def _among(sentence: ScoredSentence, pool: Sequence[ScoredSentence]) -> bool:
+    """Whether ``pool`` already holds the sentence (the same article, the same start)."""
+    doc = sentence.hit.source.doc_id
+    return any(o.start == sentence.start and o.hit.source.doc_id == doc for o in pool)
+
+
 # A sentence that announces what the next one tells: "… only after the company met a series
 # of conditions.", "… for three reasons:".
 # (Not "three hours." nor "the two organizations.": a count at the end seldom announces.)
@@ -137,10 +143,7 @@ def announced_told(
         if not _ANNOUNCES.search(sentence.text):
             continue
         nxt = following(sentence, every) or next_sentence(sentence)
-        doc = sentence.hit.source.doc_id
-        if nxt is not None and not any(
-            o.start == nxt.start and o.hit.source.doc_id == doc for o in (*out, *chosen)
-        ):
+        if nxt is not None and not _among(nxt, (*out, *chosen)):
             out.append(nxt)
     return out
 
@@ -157,10 +160,7 @@ def quotes_closed(
         inside = opens_quote(sentence.text)
         while inside and added < most:
             nxt = following(last, every)
-            doc = last.hit.source.doc_id
-            if nxt is None or any(
-                o.start == nxt.start and o.hit.source.doc_id == doc for o in (*out, *chosen)
-            ):
+            if nxt is None or _among(nxt, (*out, *chosen)):
                 break
             out.append(nxt)
             last, added = nxt, added + 1
