@@ -68,6 +68,7 @@ from nato_qa.words import without_possessive
         ("what is it going to be spent on?", "reason"),
         ("What's the grant going to buy?", "reason"),
         ("what's the council going to buy with that money?", "reason"),
+        ("what's it going to buy with all that money?", "reason"),
         ("What is the hearing set for?", "factoid"),
         ("What charge was the firm fined for?", "factoid"),
         ("Which village was cut off by the snow?", "factoid"),
@@ -171,6 +172,10 @@ def test_event_terms_are_what_happened_not_names_or_the_question_form(analysed) 
     # … unless it is the event ("look after that money"), or no short phrase with a determiner
     assert "money" in analysed("Who is going to look after that money?").event_terms
     assert "attacked" in analysed("How many ships sailed after Moscow attacked?").event_terms
+    # "where is it located" asks for a place; "located" tells of no event
+    assert analysed("Where is the ferry company's depot located?").event_terms == (
+        "company", "depot", "ferry",
+    )  # fmt: skip
 
 
 def test_a_value_of_another_event_does_not_answer(second_service: QAService) -> None:

@@ -17,7 +17,12 @@ from nato_qa.answering.followup import needs_context, standalone_question
 from nato_qa.errors import BackendUnavailableError, IndexNotFoundError, InvalidQuestionError
 from nato_qa.lcel import NatoQARetriever, answer_chain
 from nato_qa.retrieval import reciprocal_rank_fusion
-from nato_qa.sentences import expected_type, measured_phrase, required_entities, split_entities
+from nato_qa.sentences import (
+    expected_type,
+    measured_phrase,
+    required_entities,
+    split_entities,
+)
 from nato_qa.types import Citation
 
 HEAD_TURN = [
@@ -324,12 +329,21 @@ def test_what_a_quantity_question_measures() -> None:
     # a concentration, a quantity, a volume of something: the number must be of that thing
     assert measured_phrase("What concentration of lead was measured in the pond?") == "lead"
     assert measured_phrase("what volume of sewage did the plant release?") == "sewage"
+    # a pronoun names nothing: the follow-up's topic note says who "they" are
+    assert measured_phrase("How many of them were sent home while it was shut?") is None
 
 
 def wants(question: str) -> str | None:
     """The name of the answer type a question asks for, if any."""
     found = expected_type(question)
     return found.name if found else None
+
+
+def test_a_whole_asked_for_by_name_wants_a_number() -> None:
+    assert wants("what's the total headcount of the parent company?") == "number"
+    assert wants("What was the overall value of the aid the town promised?") == "number"
+    assert wants("What is the firm's workforce?") == "number"
+    assert wants("What was the total effect of the strike?") is None
 
 
 def test_a_quantity_asked_for_by_name_wants_its_kind_of_number() -> None:

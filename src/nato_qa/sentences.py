@@ -401,7 +401,11 @@ _TYPES: tuple[tuple[re.Pattern[str], AnswerType], ...] = (
     (re.compile(r"^\s*how (many|much|large|big|long|old)\b"
                 r"|\bwhat (amount|sum|concentration|quantity|volume|dose)\b"
                 rf"|{_WHAT_IS_THE}(population|displacement|tonnage|length|height|weight|"
-                r"(total |land |surface )?area)\b", re.I),
+                r"(total |land |surface )?area|headcount|workforce)\b"
+                # a whole asked for by name: "what's the total headcount …", "what was the
+                # overall value of the aid …"
+                r"|\b(?:the|its|their) (?:total|overall|combined) (?:number|amount|value|sum|"
+                r"size|volume|quantity|headcount|workforce)\b", re.I),
      AnswerType("number", _NUMBER)),
     (re.compile(r"\b(?:what|which) year\b", re.I), AnswerType("year", _A_YEAR)),
     (re.compile(r"^\s*when\b|\bwhat (?:exact |precise )?(date|day|month|time)\b"
@@ -672,6 +676,9 @@ _PHRASE_END = {
     "did", "does", "do", "is", "are", "was", "were", "will", "would", "can", "could", "has",
     "have", "had", "that", "which", "who", "it", "they", "he", "she", "we", "including",
     "under", "as", "be",
+    # a pronoun names nothing: "how many of them were sent home …" (the follow-up's topic
+    # note says who they are)
+    "them", "him", "us", "you",
 }  # fmt: skip
 _WORD_SPAN = re.compile(r"[\w’'-]+")
 _EDGE_WORDS = {"the", "a", "an", "its", "their", "his", "her", "to", "of", "for", "in", "on", "at"}

@@ -89,7 +89,8 @@ _REASON = re.compile(
     r"(?!.*\b(?:how|when|where|who)\b)(?!.*\b(?:set|scheduled|due|planned|slated)\s+for\W*$)"
     r".*?\b(?:for|spent\s+on|used\s+(?:for|on)|(?:go|going|went)\s+(?:to|towards)|buy|purchase|"
     r"fund|finance|pay\s+for)"
-    r"(?:\s+with\s+(?:that|this|the|its|their)\s+(?:money|cash|sum|funding|budget))?\W*$",
+    r"(?:\s+with\s+(?:all\s+)?(?:that|this|the|its|their)\s+(?:money|cash|sum|funding|budget))?"
+    r"\W*$",
     re.I,
 )
 _MANNER = re.compile(r"^\s*(?:and\s+)?how\s+(?!many|much|long|often|old|far|big|large)\w+", re.I)
@@ -123,7 +124,7 @@ _FORM_WORDS = frozenset({
     "approximately", "actually", "first", "last", "over", "part", "going",
     "say", "said", "says", "tell", "told", "want", "wanted", "become", "became",
     "take", "took", "taken", "make", "made", "get", "got", "give", "gave", "keep", "kept",
-    "put", "come", "came",
+    "put", "come", "came", "located", "situated",
 })  # fmt: skip
 
 
