@@ -18,6 +18,7 @@ from nato_qa.errors import BackendUnavailableError, IndexNotFoundError, InvalidQ
 from nato_qa.lcel import NatoQARetriever, answer_chain
 from nato_qa.retrieval import reciprocal_rank_fusion
 from nato_qa.sentences import (
+    answer_cue,
     expected_type,
     measured_phrase,
     required_entities,
@@ -344,6 +345,15 @@ def test_a_whole_asked_for_by_name_wants_a_number() -> None:
     assert wants("What was the overall value of the aid the town promised?") == "number"
     assert wants("What is the firm's workforce?") == "number"
     assert wants("What was the total effect of the strike?") is None
+
+
+def test_what_someone_said_is_best_told_in_their_own_words() -> None:
+    """ "What did she say …" prefers a sentence that quotes her to one that sums her up."""
+    cue = answer_cue("What did the mayor say about the bridge afterwards?")
+    assert cue.search("“The bridge is safe,” the mayor said after the visit.")
+    assert cue.search('The mayor said: "We will reopen it."')
+    assert not cue.search("The mayor acknowledged concerns about the bridge.")
+    assert answer_cue("What did the articles say about the bridge?") is None
 
 
 def test_a_quantity_asked_for_by_name_wants_its_kind_of_number() -> None:

@@ -599,6 +599,8 @@ _REASON = re.compile(
     r"|fears?|feared|fearing|apprehensive|concerned\s+(?:about|over|that)|worried)\b",
     re.I,
 )
+# A quotation: words of the speaker's own, between quotation marks.
+_QUOTATION = re.compile(r"[“\"]\s*[\w‘']|[\w.,?!’'][”\"]")
 # General English words that open or end a capitalised run that is not a person.
 _NOT_PERSON = re.compile(
     r"North|South|East|West|New|United|Ministry|Foreign|Defense|Defence|Prime|Minister|"
@@ -647,12 +649,15 @@ def _could_be_named(first: str, second: str) -> bool:
 
 def answer_cue(question: str, common: frozenset[str] = frozenset()) -> Any:
     """What makes a sentence a likelier answer to this question (``.search(text)``): a reason
-    for "why", a person's name for "who"; None for other questions."""
+    for "why", a person's name for "who", a quotation for "what did X say"; None for other
+    questions."""
     question = core_question(question)
     if re.match(r"^\s*why\b", question, re.I):
         return _REASON
     if re.match(r"^\s*(who|whom)\b", question, re.I):
         return PersonCue(common)
+    if _SPEAKER.search(question):
+        return _QUOTATION  # "what did she say …": her own words, quoted, before a summary
     return None
 
 
