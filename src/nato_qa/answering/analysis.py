@@ -48,7 +48,10 @@ _BROAD = re.compile(
     r"|how\s+(?:has|have)\s+.+?\b\w+(?:ed|en|wn|ught|ade|one)\b"
     r"|what\s+(?:has|have|had)\s+.+\s+done\b"
     r"|what\s+(?:steps|measures|actions|efforts)\b"
-    r"|in\s+what\s+(?:ways|areas)\b"
+    r"|in\s+(?:what|which)\s+(?:ways|areas|fields|sectors|domains)\b"
+    # "what's the story with the new office?", "what is the background to the deal?"
+    r"|what(?:[’']s|\s+is|\s+was)\s+the\s+(?:\w+\s+)?(?:story|background|situation|latest)\s+"
+    r"(?:with|on|about|behind|to|of)\b"
     r"|what\s+(?:are|were)\s+the\s+(?:main|key)\b"
     # several things asked for by a plural: "what roles have…", "which areas…", "what are the
     # arguments for and against…", "what kinds of support…"
