@@ -345,6 +345,10 @@ def test_a_whole_asked_for_by_name_wants_a_number() -> None:
     assert wants("What was the overall value of the aid the town promised?") == "number"
     assert wants("What is the firm's workforce?") == "number"
     assert wants("What was the total effect of the strike?") is None
+    # "how much money" asks for a sum; "what is the money for" asks for a purpose
+    assert wants("how much money has the firm sunk into the mill?") == "money"
+    assert wants("How much cash has the bakery laid out on repairs?") == "money"
+    assert wants("and what's the money for?") is None
 
 
 def test_what_someone_said_is_best_told_in_their_own_words() -> None:

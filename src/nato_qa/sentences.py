@@ -389,7 +389,8 @@ _TYPES: tuple[tuple[re.Pattern[str], AnswerType], ...] = (
      AnswerType("percentage", _PERCENT)),
     (re.compile(r"\bhow old\b|\bwhat age\b|\bat what age\b", re.I), AnswerType("age", _AN_AGE)),
     (re.compile(rf"^\s*(?:and )?how much\b.*\b({_GIVING}|cost|worth)\b|\bwhat sum\b"
-                rf"|^\s*(?:and )?how much (?:\w+ )?({_MONEY_NOUNS})\b"
+                # "how much money …" (not "what is the money for", a purpose)
+                rf"|^\s*(?:and )?how much (?:\w+ )?({_MONEY_NOUNS}|money|cash|funding|funds)\b"
                 rf"|{_WHAT_IS_THE}({_MONEY_NOUNS})\b|^\s*(?:and )?what (?:\w+ )?({_MONEY_NOUNS})\b",
                 re.I),
      AnswerType("money", _MONEY)),
