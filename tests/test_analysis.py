@@ -370,6 +370,9 @@ def test_factoid_answers_stay_short(service: QAService) -> None:
          "The village has 2,400 residents.", "The village is on the river."),
         ("what’s Mill Group's annual turnover", "money",
          "Its turnover was £40m last year.", "The firm employs 1,900 people."),
+        # a span without a count
+        ("How long will the lake take to recover?", "duration",
+         "The lake will take years to recover.", "The lake will recover."),
     ],
 )  # fmt: skip
 def test_answer_types_from_the_wording_of_the_question(
@@ -525,6 +528,9 @@ def test_a_person_named_just_before_says_what_follows() -> None:
     assert speaker_before("She added that results were due on Friday.", said) == "Dr Ann Veld"
     quote = 'Cllr Tom Ash welcomed it. "It is a start," he said. "But not enough.'
     assert speaker_before('I want the firm to pay in full."', quote) == "Cllr Tom Ash"
+    # a sentence that is a whole quotation, after "…," he said
+    counted = 'Club secretary Rob Dale said all were counted. "We stopped at 900," he said.'
+    assert speaker_before('"This lake will take years to recover."', counted) == "Rob Dale"
     led = "The office now runs on its own, led by Mira Holm. "
     assert speaker_before("He succeeds Olaf Brun.", led) == "Mira Holm"
     # a sentence that names its own subject, or opens otherwise, points back to nobody

@@ -96,7 +96,9 @@ _TIME = re.compile(
 _DURATION = re.compile(
     rf"\b(?:\d[\d,.]*|an?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
     rf"(?:thir|four|fif|six|seven|eigh|nine)teen|(?:twenty|thirty|forty|fifty)(?:-\w+)?|"
-    rf"several|few|many|some)[\s-]+{_UNITS}\b|\b(?:until|since|through|throughout)\b",
+    rf"several|few|many|some)[\s-]+{_UNITS}\b|\b(?:until|since|through|throughout)\b"
+    # a span without a count: "the river will take years to come back"
+    rf"|\b(?:take|takes|took|taking|taken)\s+(?:many\s+|several\s+)?{_UNITS}\b",
     re.I,
 )
 # How often: "once a week", "twice a year", "every month", "daily", "three times". Read whole,
@@ -527,10 +529,13 @@ _SAME_NUMBER = {str(i): w for i, w in enumerate(_NUMBER_WORDS)} | {
 
 
 # A sentence said by someone it does not name: one that opens with "he" or "she" ("She
-# added that …"), a quotation's "…," she said, or the last sentence of a quotation opened
-# in an earlier one (one quotation mark, at its end).
+# added that …"), a quotation's "…," she said, the last sentence of a quotation opened in an
+# earlier one (one quotation mark, at its end), or a whole quotation on its own.
 _SAID_BY_SOMEONE_BEFORE = re.compile(
-    r"^\W*(?:he|she)\b|[,?!][”\"]\s*(?:he|she)\s+\w+|^[^“”\"]*[”\"]\W*$", re.I
+    r"^\W*(?:he|she)\b|[,?!][”\"]\s*(?:he|she)\s+\w+|^[^“”\"]*[”\"]\W*$"
+    # a sentence that is a whole quotation, after one its speaker is named by
+    r"|^\s*[“\"][^“”\"]+[”\"]\s*$",
+    re.I,
 )
 
 
