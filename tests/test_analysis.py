@@ -618,6 +618,21 @@ def test_a_motive_counts_as_a_reason(sentence: str, gives_reason: bool) -> None:
     assert bool(cue.search(sentence)) is gives_reason
 
 
+def test_who_did_it_is_the_name_beside_the_deed() -> None:
+    """ "Who prosecuted the case?" is cued by a name beside the verb in any form, a name
+    that opens the sentence included; a name elsewhere in a sentence that only mentions the
+    deed is not. Without a verb of its own ("who is …"), any person's name cues."""
+    cue = answer_cue("Who prosecuted the case for the board?")
+    assert cue.search("Ann Lee, prosecuting for the board, told the court it was serious.")
+    assert cue.search("The case was prosecuted by barrister Tom Ward of the board.")
+    assert not cue.search(
+        "Board manager Rob Dale told the meeting the board had not ruled out prosecution."
+    )
+    plain = answer_cue("Who is the board's lawyer?")
+    assert plain.search("The board's lawyer, says area manager Rob Dale, is busy.")
+    assert answer_cue("Who used to run the board?").verb == ""
+
+
 def test_a_post_named_in_so_many_words_beats_one_like_it(second_service: QAService) -> None:
     """ "head of enforcement" is answered by the sentence that says it, not by one about an
     "operations director" that scores higher; a phrase's words scattered over a sentence

@@ -618,6 +618,8 @@ _NOT_PERSON = re.compile(
     r"Commission|Parliament|Assembly|Summit|Alliance|Organi[sz]ation|Embassy|Mission|"
     rf"(?i:{_DAYS}|{_MONTHS})"
 )
+# A name that opens a sentence, set off by a comma: "Ann Lee, prosecuting for the board, …"
+_OPENING_PAIR = re.compile(r"^\W*([A-Z][a-z]+) ([A-Z][a-z]+),")
 _CAPITAL_PAIR = re.compile(r"(?<=[a-z,] )([A-Z][a-z]+) ([A-Z][a-z]+)\b")
 
 
@@ -625,15 +627,34 @@ _CAPITAL_PAIR = re.compile(r"(?<=[a-z,] )([A-Z][a-z]+) ([A-Z][a-z]+)\b")
 class PersonCue:
     """A person's name in a sentence: two capitalised words mid-sentence, neither a general
     word of places and institutions nor one of the corpus's common names (the places and
-    bodies most of its articles name, ``KeywordIndex.common_names``)."""
+    bodies most of its articles name, ``KeywordIndex.common_names``).
+
+    When the question says what the person did ("Who prosecuted the case?": ``verb``, as the
+    index stems it), the name stands within ``reach`` words of that verb in any form ("Ann
+    Lee, prosecuting for the board, told …"), where a name that opens the sentence, set off
+    by a comma, counts too; a name elsewhere in a sentence that only mentions the deed
+    ("Rob Dale said the board had not ruled out prosecution") does not.
+    """
 
     common: frozenset[str] = frozenset()
+    verb: str = ""
+    reach: int = 4
 
     def search(self, text: str) -> bool:
-        return any(
-            a.lower() not in self.common and b.lower() not in self.common
+        pairs = [
+            (a, b)
             for a, b in _person_pairs(text)
-        )
+            if a.lower() not in self.common and b.lower() not in self.common
+        ]
+        if not self.verb:
+            return bool(pairs)
+        opening = _OPENING_PAIR.match(text)
+        if opening and _could_be_named(*opening.groups()):
+            pairs.append((opening.group(1), opening.group(2)))
+        words = re.findall(r"[\w’'-]+", text)
+        deed = [i for i, word in enumerate(words) if self.verb in terms(word)]
+        ends = {i for i, word in enumerate(words) for _, last in pairs if word == last}
+        return any(abs(i - j) <= self.reach for i in deed for j in ends)
 
 
 def names_a_place_or_body(word: str) -> bool:
@@ -653,6 +674,24 @@ def _could_be_named(first: str, second: str) -> bool:
     return not names_a_place_or_body(first) and not names_a_place_or_body(second)
 
 
+# Words after "who" that are not what the person did: auxiliaries ("who is …"), "used to".
+_NOT_A_DEED = frozenset({
+    "is", "was", "are", "were", "did", "does", "do", "has", "have", "had", "will", "would",
+    "can", "could", "should", "may", "might", "must", "else", "exactly", "s", "in", "of", "at",
+    "used",
+})  # fmt: skip
+
+
+def _deed(question: str) -> str:
+    """What "who" did, as the index stems it ("Who prosecuted …" → "prosecut"); "" when the
+    word after "who" is no verb of its own ("who is …", "who used to …")."""
+    doer = re.match(r"^\s*who\s+([a-z]+)\b", question, re.I)
+    if not doer or doer.group(1).lower() in _NOT_A_DEED:
+        return ""
+    stems = terms(doer.group(1))
+    return stems[0] if stems else ""
+
+
 def answer_cue(question: str, common: frozenset[str] = frozenset()) -> Any:
     """What makes a sentence a likelier answer to this question (``.search(text)``): a reason
     for "why", a person's name for "who", a quotation for "what did X say"; None for other
@@ -661,7 +700,7 @@ def answer_cue(question: str, common: frozenset[str] = frozenset()) -> Any:
     if re.match(r"^\s*why\b", question, re.I):
         return _REASON
     if re.match(r"^\s*(who|whom)\b", question, re.I):
-        return PersonCue(common)
+        return PersonCue(common, _deed(question))
     if _SPEAKER.search(question):
         return _QUOTATION  # "what did she say …": her own words, quoted, before a summary
     return None
