@@ -83,6 +83,8 @@ from nato_qa.words import without_possessive
         ("How does the first report differ from the second?", "comparison"),
         ("Who heads the new mission?", "factoid"),
         ("and why was that?", "reason"),
+        ("On what grounds is the club appealing the ban?", "reason"),
+        ("on what basis did the court refuse bail?", "reason"),
         ("What does the OpEd say about the harbour?", "broad"),
         ("what does the piece say about the mayor", "broad"),
     ],
@@ -616,6 +618,8 @@ def test_a_motive_counts_as_a_reason(sentence: str, gives_reason: bool) -> None:
     fears), which is how news explains why someone objects."""
     cue = answer_cue("Why does Ruritania object to the pact?")
     assert bool(cue.search(sentence)) is gives_reason
+    grounds = answer_cue("On what grounds does Ruritania object to the pact?")
+    assert bool(grounds.search(sentence)) is gives_reason
 
 
 def test_who_did_it_is_the_name_beside_the_deed() -> None:

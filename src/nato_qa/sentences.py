@@ -697,7 +697,7 @@ def answer_cue(question: str, common: frozenset[str] = frozenset()) -> Any:
     for "why", a person's name for "who", a quotation for "what did X say"; None for other
     questions."""
     question = core_question(question)
-    if re.match(r"^\s*why\b", question, re.I):
+    if re.match(r"^\s*(?:and\s+)?(?:why|on\s+what\s+(?:grounds|basis))\b", question, re.I):
         return _REASON
     if re.match(r"^\s*(who|whom)\b", question, re.I):
         return PersonCue(common, _deed(question))

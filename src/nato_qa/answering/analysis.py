@@ -85,7 +85,8 @@ _BROAD = re.compile(
     re.I,
 )
 _REASON = re.compile(
-    r"^\s*(?:and\s+)?(?:why|what\s+(?:is|was)\s+the\s+reason|for\s+what\s+reason)\b"
+    r"^\s*(?:and\s+)?(?:why|what\s+(?:is|was)\s+the\s+reason|for\s+what\s+reason|"
+    r"on\s+what\s+(?:grounds|basis))\b"
     # a purpose, asked at the end: "what is it for?", "what will the money be spent on?",
     # "what's it going to buy?" (a reason of its own kind: told at more length)
     r"|^\s*(?:and\s+)?what(?:[’']s|\s+(?:is|are|was|were|will|would|did|does|do|has|have))\b"
