@@ -358,6 +358,8 @@ def test_what_someone_said_is_best_told_in_their_own_words() -> None:
     assert cue.search('The mayor said: "We will reopen it."')
     assert not cue.search("The mayor acknowledged concerns about the bridge.")
     assert answer_cue("What did the articles say about the bridge?") is None
+    # "what did she announce" asks for what was decided, however it was put
+    assert answer_cue("What did the mayor announce in May about the bridge?") is None
 
 
 def test_a_quantity_asked_for_by_name_wants_its_kind_of_number() -> None:

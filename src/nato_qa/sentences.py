@@ -221,7 +221,7 @@ _SPEAKER = re.compile(
     r"^\s*(?:and )?what (?:did|does|do|has|have|had|will|would) "
     r"(?!(?:the |these |all the )?(?:articles?|sources?|reports?|texts?|pages?|stories|"
     r"coverage)\b(?![’']))(?P<s>.+?) "
-    r"(?:say|tell|state|announce|declare|claim|comment|remark|write)\b",
+    r"(?P<verb>say|tell|state|announce|declare|claim|comment|remark|write)\b",
     re.I,
 )
 _ACTOR_FILLER = re.compile(r"the|an?|its|their|his|her|he|she|it|they|we|you|\w+ly", re.I)
@@ -701,8 +701,11 @@ def answer_cue(question: str, common: frozenset[str] = frozenset()) -> Any:
         return _REASON
     if re.match(r"^\s*(who|whom)\b", question, re.I):
         return PersonCue(common, _deed(question))
-    if _SPEAKER.search(question):
-        return _QUOTATION  # "what did she say …": her own words, quoted, before a summary
+    speaker = _SPEAKER.search(question)
+    if speaker and speaker.group("verb").lower() in ("say", "tell", "comment", "remark"):
+        # "what did she say …": her own words, quoted, before a summary of them ("what did
+        # she announce" asks for what was decided, however it was put)
+        return _QUOTATION
     return None
 
 
