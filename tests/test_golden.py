@@ -75,48 +75,48 @@ NOT_MET_BLIND_R6 = {"hit@1", "hit@5", "mrr@5", "key_point_coverage"}
 NOT_MET_BLIND_R7 = {"hit@1", "hit@5", "mrr@5", "paraphrase/hit@5", "accuracy", "*/accuracy",
                     "refusal_accuracy"}  # fmt: skip
 NOT_MET_BLIND_R8 = {"hit@1", "hit@5", "mrr@5", "*/accuracy", "key_point_coverage"}
-NOT_MET_TESSEL_R4 = {"hit@1", "hit@5", "mrr@5", "paraphrase/hit@5", "accuracy",
-                     "*/accuracy", "key_point_coverage", "refusal_accuracy"}  # fmt: skip
-NOT_MET_TESSEL_R5 = {"hit@1", "hit@5", "mrr@5", "paraphrase/hit@5", "accuracy", "*/accuracy",
+NOT_MET_TESSEL_R4 = {"hit@1", "hit@5", "mrr@5", "paraphrase/hit@5", "accuracy", "*/accuracy",
                      "refusal_accuracy"}  # fmt: skip
+# Key points: met until round 28, when a summary's reach down to 0.8 of the refusal
+# threshold gave "what has Save the Tessel been doing" the restoration-fund sentence in place
+# of the petition's (0.6 -> 0.4 on that line; the development sets' key points rose overall).
+NOT_MET_TESSEL_R5 = {"hit@1", "hit@5", "mrr@5", "paraphrase/hit@5", "accuracy", "*/accuracy",
+                     "key_point_coverage", "refusal_accuracy"}  # fmt: skip
 NOT_MET_BLIND_R9 = {"hit@1", "hit@5", "mrr@5"}
 NOT_MET_TESSEL_R6 = {"hit@1", "hit@5", "mrr@5", "paraphrase/hit@5", "accuracy", "*/accuracy",
-                     "key_point_coverage", "refusal_accuracy"}  # fmt: skip
+                     "refusal_accuracy"}  # fmt: skip
 NOT_MET_BLIND_R10 = {"hit@1", "mrr@5", "accuracy", "*/accuracy",
                      "false_refusal_rate"}  # fmt: skip
 NOT_MET_TESSEL_R7 = {"hit@1", "hit@5", "mrr@5", "peer-gap/hit@1", "paraphrase/hit@5", "accuracy",
                      "*/accuracy", "refusal_accuracy", "false_refusal_rate"}  # fmt: skip
 NOT_MET_BLIND_R11 = {"hit@1", "hit@5", "mrr@5", "accuracy", "*/accuracy", "key_point_coverage",
                      "refusal_accuracy"}  # fmt: skip
-NOT_MET_TESSEL_R8 = {"hit@1", "hit@5", "mrr@5", "accuracy", "*/accuracy", "refusal_accuracy"}
+NOT_MET_TESSEL_R8 = {"hit@1", "mrr@5", "*/accuracy", "refusal_accuracy"}
 NOT_MET_BLIND_R12 = {"hit@1", "hit@5", "mrr@5", "peer-gap/hit@1", "accuracy", "*/accuracy",
                      "refusal_accuracy"}  # fmt: skip
 NOT_MET_TESSEL_R9 = {"hit@1", "hit@5", "mrr@5", "peer-gap/hit@1", "paraphrase/hit@5", "accuracy",
-                     "*/accuracy", "key_point_coverage", "refusal_accuracy",
-                     "false_refusal_rate"}  # fmt: skip
+                     "*/accuracy", "refusal_accuracy", "false_refusal_rate"}  # fmt: skip
 NOT_MET_BLIND_R13 = {"hit@1", "mrr@5", "*/accuracy", "refusal_accuracy"}
 NOT_MET_TESSEL_R10 = {"hit@1", "hit@5", "mrr@5", "paraphrase/hit@5", "accuracy", "*/accuracy",
                       "key_point_coverage", "refusal_accuracy"}  # fmt: skip
-NOT_MET_BLIND_R14 = {"hit@1", "hit@5", "mrr@5", "peer-gap/hit@1", "accuracy", "*/accuracy",
-                     "refusal_accuracy"}  # fmt: skip
+NOT_MET_BLIND_R14 = {"hit@1", "hit@5", "mrr@5", "peer-gap/hit@1", "refusal_accuracy"}
 NOT_MET_TESSEL_R11 = {"hit@1", "mrr@5", "paraphrase/hit@5", "accuracy", "*/accuracy",
                       "key_point_coverage", "refusal_accuracy"}  # fmt: skip
 NOT_MET_BLIND_R15 = {"hit@1", "hit@5", "mrr@5", "peer-gap/hit@1", "paraphrase/hit@5", "accuracy",
                      "*/accuracy", "refusal_accuracy"}  # fmt: skip
 NOT_MET_TESSEL_R12 = {"hit@1", "hit@5", "mrr@5", "peer-gap/hit@1", "accuracy", "*/accuracy",
-                      "key_point_coverage", "refusal_accuracy"}  # fmt: skip
+                      "refusal_accuracy"}  # fmt: skip
 NOT_MET_BLIND_R16 = {"hit@1", "hit@5", "mrr@5", "peer-gap/hit@1", "*/accuracy", "refusal_accuracy"}
 NOT_MET_TESSEL_R13 = {"hit@1", "hit@5", "mrr@5", "peer-gap/hit@1", "accuracy", "*/accuracy",
                       "refusal_accuracy", "false_refusal_rate"}  # fmt: skip
 NOT_MET_BLIND_R17 = {"hit@1", "mrr@5", "peer-gap/hit@1", "accuracy", "*/accuracy",
                      "key_point_coverage", "refusal_accuracy"}  # fmt: skip
 NOT_MET_TESSEL_R14 = {"hit@1", "hit@5", "mrr@5", "peer-gap/hit@1", "paraphrase/hit@5", "accuracy",
-                      "*/accuracy", "key_point_coverage", "refusal_accuracy"}  # fmt: skip
+                      "*/accuracy", "refusal_accuracy"}  # fmt: skip
 NOT_MET_BLIND_R18 = {"hit@1", "hit@5", "mrr@5", "paraphrase/hit@5", "accuracy", "*/accuracy",
                      "refusal_accuracy"}  # fmt: skip
-NOT_MET_TESSEL_R15 = {"hit@1", "hit@5", "mrr@5", "peer-gap/hit@1", "paraphrase/hit@5", "accuracy",
-                      "*/accuracy", "key_point_coverage", "refusal_accuracy",
-                      "false_refusal_rate"}  # fmt: skip
+NOT_MET_TESSEL_R15 = {"hit@1", "hit@5", "mrr@5", "paraphrase/hit@5", "accuracy", "*/accuracy",
+                      "key_point_coverage", "refusal_accuracy", "false_refusal_rate"}  # fmt: skip
 NOT_MET_BLIND_R19 = {"hit@5", "mrr@5", "paraphrase/hit@5", "accuracy", "*/accuracy",
                      "key_point_coverage"}  # fmt: skip
 NOT_MET_TESSEL_R16 = {"hit@1", "hit@5", "mrr@5", "peer-gap/hit@1", "accuracy", "*/accuracy",
@@ -126,15 +126,14 @@ NOT_MET_TESSEL_R17 = {"hit@1", "hit@5", "mrr@5", "paraphrase/hit@5", "accuracy",
                       "refusal_accuracy", "false_refusal_rate"}  # fmt: skip
 NOT_MET_BLIND_R21 = {"hit@1", "mrr@5", "accuracy", "*/accuracy", "key_point_coverage",
                      "refusal_accuracy"}  # fmt: skip
-NOT_MET_TESSEL_R18 = {"hit@1", "hit@5", "mrr@5", "paraphrase/hit@5", "accuracy", "*/accuracy",
-                      "refusal_accuracy"}  # fmt: skip
+NOT_MET_TESSEL_R18 = {"hit@1", "mrr@5", "accuracy", "*/accuracy", "refusal_accuracy"}
 NOT_MET_BLIND_R22 = {"hit@1", "mrr@5", "peer-gap/hit@1", "accuracy", "*/accuracy",
                      "key_point_coverage", "refusal_accuracy"}  # fmt: skip
 NOT_MET_TESSEL_R19 = {"hit@1", "hit@5", "mrr@5", "peer-gap/hit@1", "paraphrase/hit@5",
                       "accuracy", "*/accuracy", "refusal_accuracy"}  # fmt: skip
 NOT_MET_BLIND_R23 = {"hit@1", "mrr@5", "peer-gap/hit@1", "accuracy", "*/accuracy",
                      "refusal_accuracy", "false_refusal_rate"}  # fmt: skip
-NOT_MET_TESSEL_R20 = {"hit@1", "mrr@5", "*/accuracy", "key_point_coverage", "refusal_accuracy"}
+NOT_MET_TESSEL_R20 = {"hit@1", "mrr@5", "*/accuracy", "refusal_accuracy"}
 NOT_MET_BLIND_R24 = {"hit@1", "hit@5", "mrr@5", "peer-gap/hit@1", "paraphrase/hit@5", "accuracy",
                      "*/accuracy", "refusal_accuracy"}  # fmt: skip
 NOT_MET_TESSEL_R21 = {"hit@1", "hit@5", "mrr@5", "accuracy", "*/accuracy", "refusal_accuracy"}
@@ -158,7 +157,7 @@ NOT_MET_BLIND_R30 = {"hit@1", "hit@5", "mrr@5", "paraphrase/hit@5", "accuracy", 
 NOT_MET_TESSEL_R27 = {"hit@1", "mrr@5", "peer-gap/hit@1", "accuracy", "*/accuracy",
                       "key_point_coverage", "refusal_accuracy"}  # fmt: skip
 NOT_MET_BLIND_R31 = {"hit@1", "hit@5", "mrr@5", "peer-gap/hit@1", "accuracy", "*/accuracy"}
-NOT_MET_TESSEL_R28 = {"hit@1", "peer-gap/hit@1", "accuracy", "*/accuracy", "refusal_accuracy"}
+NOT_MET_TESSEL_R28 = {"hit@1", "peer-gap/hit@1", "*/accuracy", "refusal_accuracy"}
 NOT_MET_BLIND_R32 = {"hit@1", "hit@5", "mrr@5", "peer-gap/hit@1", "paraphrase/hit@5", "accuracy",
                      "*/accuracy", "key_point_coverage"}  # fmt: skip
 NOT_MET_TESSEL_R29 = {"hit@1", "hit@5", "mrr@5", "accuracy", "*/accuracy", "key_point_coverage",
@@ -177,13 +176,20 @@ NOT_MET_BLIND_R37 = {"hit@1", "peer-gap/hit@1", "*/accuracy", "false_refusal_rat
 NOT_MET_BLIND_R38 = {"hit@1", "mrr@5", "peer-gap/hit@1", "accuracy", "*/accuracy"}
 NOT_MET_TESSEL_R34 = set[str]()  # every target met on its ten lines
 NOT_MET_TESSEL_R35 = {"accuracy", "*/accuracy", "refusal_accuracy", "false_refusal_rate"}
+NOT_MET_BLIND_R39 = {"hit@1", "hit@5", "mrr@5", "paraphrase/hit@5", "accuracy", "*/accuracy",
+                     "false_refusal_rate"}  # fmt: skip
+NOT_MET_BLIND_R40 = {"hit@1", "mrr@5", "peer-gap/hit@1", "accuracy", "*/accuracy",
+                     "false_refusal_rate"}  # fmt: skip
+NOT_MET_TESSEL_R36 = set[str]()  # every target met on its six lines
+NOT_MET_TESSEL_R37 = {"hit@1", "hit@5", "mrr@5", "paraphrase/hit@5", "accuracy", "*/accuracy",
+                      "key_point_coverage", "refusal_accuracy"}  # fmt: skip
 NOT_MET_TESSEL_R32 = {"key_point_coverage"}
 NOT_MET_TESSEL_R33 = {"hit@1", "hit@5", "mrr@5", "peer-gap/hit@1", "false_refusal_rate"}
 NOT_MET_TESSEL_R22 = {"hit@1", "hit@5", "mrr@5", "accuracy", "*/accuracy", "false_refusal_rate"}
 NOT_MET_TESSEL_R3 = {"hit@1", "hit@5", "mrr@5", "paraphrase/hit@5", "accuracy", "*/accuracy",
                      "key_point_coverage"}  # fmt: skip
 NOT_MET_TESSEL_R2 = {"hit@1", "hit@5", "mrr@5", "peer-gap/hit@1", "paraphrase/hit@5", "accuracy",
-                     "*/accuracy", "key_point_coverage", "refusal_accuracy"}  # fmt: skip
+                     "*/accuracy", "refusal_accuracy"}  # fmt: skip
 NOT_MET_TESSEL = {"hit@1", "hit@5", "mrr@5", "paraphrase/hit@5", "accuracy",
                   "*/accuracy", "key_point_coverage", "false_refusal_rate"}  # fmt: skip
 
@@ -344,6 +350,14 @@ SETS = [
     GoldenSet(
         "blind-r38", GOLDEN.with_name("blind-r38.jsonl"), GENERAL, frozenset(NOT_MET_BLIND_R38)
     ),
+    # The thirty-ninth and fortieth: written at round 28's start; r39 measured first and
+    # read, r40 measured on the round's commits, never read before.
+    GoldenSet(
+        "blind-r39", GOLDEN.with_name("blind-r39.jsonl"), GENERAL, frozenset(NOT_MET_BLIND_R39)
+    ),
+    GoldenSet(
+        "blind-r40", GOLDEN.with_name("blind-r40.jsonl"), GENERAL, frozenset(NOT_MET_BLIND_R40)
+    ),
     # The second corpus: five scraped-style pages on an unrelated story, and its questions.
     GoldenSet(
         "tessel-spill",
@@ -377,7 +391,8 @@ SETS = [
     # twenty-fourth like r27, its twenty-fifth like r28, its twenty-sixth like r29, its
     # twenty-seventh like r30, its twenty-eighth like r31, its twenty-ninth like r32, its
     # thirtieth like r33, its thirty-first like r34, its thirty-second like r35, its
-    # thirty-third like r36, its thirty-fourth like r37, its thirty-fifth like r38.
+    # thirty-third like r36, its thirty-fourth like r37, its thirty-fifth like r38, its
+    # thirty-sixth like r39, its thirty-seventh like r40.
     *(
         GoldenSet(
             f"tessel-spill-r{n}",
@@ -419,6 +434,8 @@ SETS = [
             (33, NOT_MET_TESSEL_R33),
             (34, NOT_MET_TESSEL_R34),
             (35, NOT_MET_TESSEL_R35),
+            (36, NOT_MET_TESSEL_R36),
+            (37, NOT_MET_TESSEL_R37),
         )
     ),
 ]
