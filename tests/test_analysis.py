@@ -632,6 +632,8 @@ def test_who_did_it_is_the_name_beside_the_deed() -> None:
     assert not cue.search(
         "Board manager Rob Dale told the meeting the board had not ruled out prosecution."
     )
+    # the deed in other words: any name, as before
+    assert answer_cue("Who heads the board?").search("The board, led by Ann Lee, met today.")
     plain = answer_cue("Who is the board's lawyer?")
     assert plain.search("The board's lawyer, says area manager Rob Dale, is busy.")
     assert answer_cue("Who used to run the board?").verb == ""

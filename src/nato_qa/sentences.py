@@ -630,10 +630,12 @@ class PersonCue:
     bodies most of its articles name, ``KeywordIndex.common_names``).
 
     When the question says what the person did ("Who prosecuted the case?": ``verb``, as the
-    index stems it), the name stands within ``reach`` words of that verb in any form ("Ann
-    Lee, prosecuting for the board, told …"), where a name that opens the sentence, set off
-    by a comma, counts too; a name elsewhere in a sentence that only mentions the deed
-    ("Rob Dale said the board had not ruled out prosecution") does not.
+    index stems it) and the sentence tells of it in any form, the name stands within
+    ``reach`` words of it ("Ann Lee, prosecuting for the board, told …"), where a name that
+    opens the sentence, set off by a comma, counts too; a name elsewhere in a sentence that
+    only mentions the deed ("Rob Dale said the board had not ruled out prosecution") does
+    not. A sentence that tells of the deed in other words ("led by Ann Lee" for "who heads")
+    is cued by any person's name, as before.
     """
 
     common: frozenset[str] = frozenset()
@@ -648,11 +650,13 @@ class PersonCue:
         ]
         if not self.verb:
             return bool(pairs)
+        words = re.findall(r"[\w’'-]+", text)
+        deed = [i for i, word in enumerate(words) if self.verb in terms(word)]
+        if not deed:
+            return bool(pairs)  # the deed in other words ("led by Ann Lee" for "who heads")
         opening = _OPENING_PAIR.match(text)
         if opening and _could_be_named(*opening.groups()):
             pairs.append((opening.group(1), opening.group(2)))
-        words = re.findall(r"[\w’'-]+", text)
-        deed = [i for i, word in enumerate(words) if self.verb in terms(word)]
         ends = {i for i, word in enumerate(words) for _, last in pairs if word == last}
         return any(abs(i - j) <= self.reach for i in deed for j in ends)
 
