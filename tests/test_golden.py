@@ -115,8 +115,9 @@ NOT_MET_TESSEL_R14 = {"hit@1", "hit@5", "mrr@5", "peer-gap/hit@1", "paraphrase/h
                       "*/accuracy", "refusal_accuracy"}  # fmt: skip
 NOT_MET_BLIND_R18 = {"hit@1", "hit@5", "mrr@5", "paraphrase/hit@5", "accuracy", "*/accuracy",
                      "refusal_accuracy"}  # fmt: skip
-NOT_MET_TESSEL_R15 = {"hit@1", "hit@5", "mrr@5", "paraphrase/hit@5", "accuracy", "*/accuracy",
-                      "key_point_coverage", "refusal_accuracy", "false_refusal_rate"}  # fmt: skip
+NOT_MET_TESSEL_R15 = {"hit@1", "hit@5", "mrr@5", "peer-gap/hit@1", "paraphrase/hit@5", "accuracy",
+                      "*/accuracy", "key_point_coverage", "refusal_accuracy",
+                      "false_refusal_rate"}  # fmt: skip
 NOT_MET_BLIND_R19 = {"hit@5", "mrr@5", "paraphrase/hit@5", "accuracy", "*/accuracy",
                      "key_point_coverage"}  # fmt: skip
 NOT_MET_TESSEL_R16 = {"hit@1", "hit@5", "mrr@5", "peer-gap/hit@1", "accuracy", "*/accuracy",
@@ -126,7 +127,8 @@ NOT_MET_TESSEL_R17 = {"hit@1", "hit@5", "mrr@5", "paraphrase/hit@5", "accuracy",
                       "refusal_accuracy", "false_refusal_rate"}  # fmt: skip
 NOT_MET_BLIND_R21 = {"hit@1", "mrr@5", "accuracy", "*/accuracy", "key_point_coverage",
                      "refusal_accuracy"}  # fmt: skip
-NOT_MET_TESSEL_R18 = {"hit@1", "mrr@5", "accuracy", "*/accuracy", "refusal_accuracy"}
+NOT_MET_TESSEL_R18 = {"hit@1", "hit@5", "mrr@5", "paraphrase/hit@5", "accuracy", "*/accuracy",
+                      "refusal_accuracy"}  # fmt: skip
 NOT_MET_BLIND_R22 = {"hit@1", "mrr@5", "peer-gap/hit@1", "accuracy", "*/accuracy",
                      "key_point_coverage", "refusal_accuracy"}  # fmt: skip
 NOT_MET_TESSEL_R19 = {"hit@1", "hit@5", "mrr@5", "peer-gap/hit@1", "paraphrase/hit@5",
