@@ -650,12 +650,15 @@ class PersonCue:
         ]
         if not self.verb:
             return bool(pairs)
+        opening = _OPENING_PAIR.match(text)
+        named_first = bool(opening and _could_be_named(*opening.groups()))
+        if not pairs and not named_first:
+            return False  # no name at all: the words need not be stemmed
         words = re.findall(r"[\w’'-]+", text)
         deed = [i for i, word in enumerate(words) if self.verb in terms(word)]
         if not deed:
             return bool(pairs)  # the deed in other words ("led by Ann Lee" for "who heads")
-        opening = _OPENING_PAIR.match(text)
-        if opening and _could_be_named(*opening.groups()):
+        if opening and named_first:
             pairs.append((opening.group(1), opening.group(2)))
         ends = {i for i, word in enumerate(words) for _, last in pairs if word == last}
         return any(abs(i - j) <= self.reach for i in deed for j in ends)
