@@ -12,15 +12,11 @@ from nato_qa.answering.compose import opens_quote
 from nato_qa.answering.modality import asks_what_happened, only_planned
 from nato_qa.answering.summary import informative
 from nato_qa.evaluation import normalise
-from nato_qa.sentences import (
-    answer_cue,
-    expected_type,
-    measured_phrase,
-    mentions,
-    required_entities,
-    speaker_before,
-    split_entities,
-)
+from nato_qa.sentences.answer_types import expected_type
+from nato_qa.sentences.cues import answer_cue
+from nato_qa.sentences.entities import mentions, required_entities, split_entities
+from nato_qa.sentences.measured import measured_phrase
+from nato_qa.sentences.speech import speaker_before
 from nato_qa.words import without_possessive
 
 

@@ -17,13 +17,10 @@ from nato_qa.answering.followup import needs_context, standalone_question
 from nato_qa.errors import BackendUnavailableError, IndexNotFoundError, InvalidQuestionError
 from nato_qa.lcel import NatoQARetriever, answer_chain
 from nato_qa.retrieval import reciprocal_rank_fusion
-from nato_qa.sentences import (
-    answer_cue,
-    expected_type,
-    measured_phrase,
-    required_entities,
-    split_entities,
-)
+from nato_qa.sentences.answer_types import expected_type
+from nato_qa.sentences.cues import answer_cue
+from nato_qa.sentences.entities import required_entities, split_entities
+from nato_qa.sentences.measured import measured_phrase
 from nato_qa.types import Citation
 
 HEAD_TURN = [

@@ -18,7 +18,8 @@ from nato_qa.embedders.paired import PairedEmbedder
 from nato_qa.expansion import QueryExpander
 from nato_qa.keyword import KeywordIndex
 from nato_qa.second_reader import SecondReader
-from nato_qa.sentences import SentenceScorer, expected_type
+from nato_qa.sentences.answer_types import expected_type
+from nato_qa.sentences.scorer import SentenceScorer
 from nato_qa.store import VectorStore
 from nato_qa.types import Article, Chunk, Hit, Source
 from nato_qa.vector_cache import VectorCache

@@ -30,7 +30,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from nato_qa.keyword import KeywordIndex, vocabulary
-from nato_qa.sentences import ASKS_WHAT_CALLED, core_question, expected_type
+from nato_qa.sentences.answer_types import ASKS_WHAT_CALLED, expected_type
+from nato_qa.sentences.entities import core_question
 from nato_qa.words import without_possessive
 
 _BROAD = re.compile(

@@ -20,7 +20,8 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 
-from nato_qa.sentences import ScoredSentence, opens_quote
+from nato_qa.sentences.scorer import ScoredSentence
+from nato_qa.sentences.speech import opens_quote
 from nato_qa.types import Citation, Draft, Hit
 
 REFUSAL_MESSAGE = (

@@ -16,7 +16,8 @@ from collections.abc import Sequence
 from typing import Any
 
 from nato_qa.answering.compose import ATTRIBUTION
-from nato_qa.sentences import NAMED_KINDS, names_a_place_or_body
+from nato_qa.sentences.answer_types import NAMED_KINDS
+from nato_qa.sentences.names import names_a_place_or_body
 from nato_qa.words import without_possessive
 
 _PERSON_PRONOUNS = re.compile(r"\b(he|him|his|she|her|hers)\b", re.I)

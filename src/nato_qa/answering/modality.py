@@ -19,7 +19,7 @@ import re
 from functools import lru_cache
 
 from nato_qa.keyword import terms
-from nato_qa.sentences import core_question
+from nato_qa.sentences.entities import core_question
 
 _PAST = re.compile(r"\b(?:did|didn[’']t|was|were|wasn[’']t|weren[’']t|has|have|had)\b", re.I)
 # A question that asks about the plan itself ("when is it expected to…", "what will…").

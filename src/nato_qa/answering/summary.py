@@ -14,7 +14,8 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from nato_qa.sentences import MID_CAPITAL, ScoredSentence
+from nato_qa.sentences.patterns import MID_CAPITAL
+from nato_qa.sentences.scorer import ScoredSentence
 from nato_qa.words import without_possessive
 
 # 5 until round 20; 7 measured: key points of blind r24 0.48 -> 0.55, r21 0.32 -> 0.41, r22

@@ -24,7 +24,7 @@ __all__ = [
 
 if TYPE_CHECKING:
     from nato_qa.config import Settings
-    from nato_qa.sentences import SentenceScorer
+    from nato_qa.sentences.scorer import SentenceScorer
 
 
 @dataclass(frozen=True)

@@ -44,7 +44,7 @@ from nato_qa.keyword import terms
 if TYPE_CHECKING:
     from langchain_core.language_models import BaseChatModel
 
-    from nato_qa.sentences import SentenceScorer
+    from nato_qa.sentences.scorer import SentenceScorer
 
 log = logging.getLogger(__name__)
 

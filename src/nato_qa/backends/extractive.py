@@ -1,6 +1,6 @@
 """The extractive backend (default, no LLM): verbatim sentences of the best passages, cited.
 
-Every sentence of the retrieved passages is scored against the question (``sentences.py``:
+Every sentence of the retrieved passages is scored against the question (``sentences.scorer``:
 semantic + lexical similarity, answer type). The best sentence that holds the kind of answer
 asked for, whose passage mentions the question's names and numbers, which (for a quantity)
 names what is measured and which tells of the event asked about (one of the question's event
@@ -35,15 +35,11 @@ from nato_qa.answering.compose import (
 from nato_qa.answering.modality import asks_what_happened, only_planned
 from nato_qa.backends.base import BackendContext, Draft, Evidence, register
 from nato_qa.keyword import terms
-from nato_qa.sentences import (
-    VALUE_TYPES,
-    ScoredSentence,
-    SentenceScorer,
-    answer_cue,
-    measured_phrase,
-    mentions,
-    split_entities,
-)
+from nato_qa.sentences.answer_types import VALUE_TYPES
+from nato_qa.sentences.cues import answer_cue
+from nato_qa.sentences.entities import mentions, split_entities
+from nato_qa.sentences.measured import measured_phrase
+from nato_qa.sentences.scorer import ScoredSentence, SentenceScorer
 from nato_qa.types import Hit
 
 

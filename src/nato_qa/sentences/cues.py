@@ -1,0 +1,103 @@
+"""Cues that a sentence carries the kind of answer asked for (``answer_cue``): a reason for
+"why" or "on what grounds", a person's name for "who" (beside the deed when the question says
+what the person did: ``PersonCue``), a quotation for "what did X say"."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from nato_qa.keyword import terms
+from nato_qa.sentences.answer_types import SPEAKER
+from nato_qa.sentences.entities import core_question
+from nato_qa.sentences.names import OPENING_PAIR, could_be_named, person_pairs
+from nato_qa.sentences.speech import QUOTATION
+
+# Cues that a sentence carries the kind of answer asked for: a reason for "why", a person's
+# name for "who" (two capitalised words that are not a place or an institution).
+_REASON = re.compile(
+    r"\b(because|due to|owing to|as a result|the reason|in order to|so that|aligns? with|"
+    r"since|given that|thanks to"
+    # a motive: how the actor sees it ("views such moves as …", "perceiving it as a threat"),
+    # or what it fears ("apprehensive of …", "concerned that …")
+    r"|(?:sees?|saw|seen|views?|viewed|viewing|regards?|regarded|perceiv\w+)\s+(?:[\w’'-]+\s+){0,6}?as"
+    r"|fears?|feared|fearing|apprehensive|concerned\s+(?:about|over|that)|worried)\b",
+    re.I,
+)
+
+
+@dataclass(frozen=True)
+class PersonCue:
+    """A person's name in a sentence: two capitalised words mid-sentence, neither a general
+    word of places and institutions nor one of the corpus's common names (the places and
+    bodies most of its articles name, ``KeywordIndex.common_names``).
+
+    When the question says what the person did ("Who prosecuted the case?": ``verb``, as the
+    index stems it) and the sentence tells of it in any form, the name stands within
+    ``reach`` words of it ("Ann Lee, prosecuting for the board, told …"), where a name that
+    opens the sentence, set off by a comma, counts too; a name elsewhere in a sentence that
+    only mentions the deed ("Rob Dale said the board had not ruled out prosecution") does
+    not. A sentence that tells of the deed in other words ("led by Ann Lee" for "who heads")
+    is cued by any person's name, as before.
+    """
+
+    common: frozenset[str] = frozenset()
+    verb: str = ""
+    reach: int = 4
+
+    def search(self, text: str) -> bool:
+        pairs = [
+            (a, b)
+            for a, b in person_pairs(text)
+            if a.lower() not in self.common and b.lower() not in self.common
+        ]
+        if not self.verb:
+            return bool(pairs)
+        opening = OPENING_PAIR.match(text)
+        named_first = bool(opening and could_be_named(*opening.groups()))
+        if not pairs and not named_first:
+            return False  # no name at all: the words need not be stemmed
+        words = re.findall(r"[\w’'-]+", text)
+        deed = [i for i, word in enumerate(words) if self.verb in terms(word)]
+        if not deed:
+            return bool(pairs)  # the deed in other words ("led by Ann Lee" for "who heads")
+        if opening and named_first:
+            pairs.append((opening.group(1), opening.group(2)))
+        ends = {i for i, word in enumerate(words) for _, last in pairs if word == last}
+        return any(abs(i - j) <= self.reach for i in deed for j in ends)
+
+
+# Words after "who" that are not what the person did: auxiliaries ("who is …"), "used to".
+_NOT_A_DEED = frozenset({
+    "is", "was", "are", "were", "did", "does", "do", "has", "have", "had", "will", "would",
+    "can", "could", "should", "may", "might", "must", "else", "exactly", "s", "in", "of", "at",
+    "used",
+})  # fmt: skip
+
+
+def _deed(question: str) -> str:
+    """What "who" did, as the index stems it ("Who prosecuted …" → "prosecut"); "" when the
+    word after "who" is no verb of its own ("who is …", "who used to …")."""
+    doer = re.match(r"^\s*who\s+([a-z]+)\b", question, re.I)
+    if not doer or doer.group(1).lower() in _NOT_A_DEED:
+        return ""
+    stems = terms(doer.group(1))
+    return stems[0] if stems else ""
+
+
+def answer_cue(question: str, common: frozenset[str] = frozenset()) -> Any:
+    """What makes a sentence a likelier answer to this question (``.search(text)``): a reason
+    for "why", a person's name for "who", a quotation for "what did X say"; None for other
+    questions."""
+    question = core_question(question)
+    if re.match(r"^\s*(?:and\s+)?(?:why|on\s+what\s+(?:grounds|basis))\b", question, re.I):
+        return _REASON
+    if re.match(r"^\s*(who|whom)\b", question, re.I):
+        return PersonCue(common, _deed(question))
+    speaker = SPEAKER.search(question)
+    if speaker and speaker.group("verb").lower() in ("say", "tell", "comment", "remark"):
+        # "what did she say …": her own words, quoted, before a summary of them ("what did
+        # she announce" asks for what was decided, however it was put)
+        return QUOTATION
+    return None

@@ -1,0 +1,130 @@
+"""The names and numbers a question asks about, and whether a sentence mentions them.
+
+``split_entities`` tells those of the thing asked about, which the answering sentence must
+mention, from those of its setting (a year, a place after "in" or "at"), which its passage
+may; ``mentions`` reads a sentence for them, with a country's adjective for its name and a
+small number written either way. ``core_question`` drops the context note that follow-up
+rewriting appends."""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from nato_qa.sentences.patterns import TITLE, YEAR_DIGITS
+from nato_qa.words import without_possessive
+
+_ENTITY_RUN = re.compile(r"\b[A-Z][\w-]*(?:[’']s)?(?:\s+[A-Z][\w-]*(?:[’']s)?)+")
+
+_NUMBER_TOKEN = re.compile(r"\b\d[\d,.]*\b")
+
+_CONTEXT_NOTE = re.compile(r"\s*\(context:.*\)\s*$")
+
+_QUALIFIERS = {"north", "south", "east", "west", "new", "united"}
+
+
+def core_question(question: str) -> str:
+    """The question without the context note that follow-up rewriting appends."""
+    return _CONTEXT_NOTE.sub("", question)
+
+
+def required_entities(question: str) -> list[list[str]]:
+    """Names and numbers the question asks about; an answer sentence must mention each.
+
+    A name is reduced to its head word ("Mark Rutte" -> rutte), keeping a qualifier that
+    changes the place ("South Korea" -> south korea).
+    """
+    return [entity for entity, _ in _entities(question)]
+
+
+def split_entities(question: str) -> tuple[list[list[str]], list[list[str]]]:
+    """The question's names and numbers in two lists: those of the thing asked about, which
+    the answering sentence must mention, and those of its setting, which its passage may:
+    a year ("the July 2023 summit") and a place or body after "in" or "at" ("dead fish in
+    the River Tessel"), which news sentences leave to the sentences around them."""
+    asked: list[list[str]] = []
+    setting: list[list[str]] = []
+    for entity, is_setting in _entities(question):
+        (setting if is_setting else asked).append(entity)
+    return asked, setting
+
+
+_SETTING_BEFORE = re.compile(r"\b(?:in|at)\s+(?:the\s+)?$", re.I)
+
+_YEAR = re.compile(YEAR_DIGITS)
+
+
+def _entities(question: str) -> list[tuple[list[str], bool]]:
+    """Each name and number of the question, and whether it is part of the setting."""
+    found: list[tuple[list[str], bool]] = []
+    question = core_question(question)
+    opening = re.match(r"^\s*\w+", question)
+    skip = opening.end() if opening else 0  # the first word is capitalised anyway
+    for run in _ENTITY_RUN.finditer(question, skip):
+        words = [without_possessive(w).lower() for w in run.group(0).split()]
+        parts = [part for w in words for part in w.split("-") if part]
+        if TITLE.fullmatch(parts[-1]):
+            continue  # a post ("Secretary General", "Japan's Defense Minister"), not a name
+        head = [parts[-1]]
+        if len(parts) >= 2 and parts[-2] in _QUALIFIERS:
+            head.insert(0, parts[-2])
+        found.append((head, bool(_SETTING_BEFORE.search(question[: run.start()]))))
+    for match in _NUMBER_TOKEN.finditer(question):
+        number = match.group(0).rstrip(".,")
+        if len(number) == 2 and match.start() > 0 and question[match.start() - 1] in "'’":
+            number = f"{20 if int(number) <= 50 else 19}{number}"  # a year written short: '23
+        found.append(([number], bool(_YEAR.fullmatch(number))))
+    return found
+
+
+_NUMBER_WORDS = [
+    "zero",
+    "one",
+    "two",
+    "three",
+    "four",
+    "five",
+    "six",
+    "seven",
+    "eight",
+    "nine",
+    "ten",
+    "eleven",
+    "twelve",
+    "thirteen",
+    "fourteen",
+    "fifteen",
+    "sixteen",
+    "seventeen",
+    "eighteen",
+    "nineteen",
+    "twenty",
+]
+
+# A small number written either way: "5" in the question, "five-year" in the article.
+_SAME_NUMBER = {str(i): w for i, w in enumerate(_NUMBER_WORDS)} | {
+    w: str(i) for i, w in enumerate(_NUMBER_WORDS)
+}
+
+
+def mentions(entities: list[list[str]], text: str) -> bool:
+    """Whether every entity's words all occur in ``text`` (a small number as digits or as a
+    word; a place as the adjective made from it: "Ruritania" as "Ruritanian")."""
+    words = set(re.findall(r"[\w]+(?:[.,]\d+)*", text.lower().replace("’", "'")))
+    return all(
+        all(
+            w in words or _SAME_NUMBER.get(w) in words or not words.isdisjoint(_adjectives(w))
+            for w in entity
+        )
+        for entity in entities
+    )
+
+
+@lru_cache(maxsize=4096)
+def _adjectives(word: str) -> frozenset[str]:
+    """The adjectives English makes of a place's name ("-n", "-an", "-ian", "-ese", "-ish",
+    "-i"; after its last vowel dropped: "Ruritania" -> "Ruritanian", "Zembla" -> "Zemblese")."""
+    if len(word) < 4 or not word.isalpha():
+        return frozenset()
+    stems = {word, word[:-1]} if word[-1] in "aeiouy" else {word}
+    return frozenset(stem + end for stem in stems for end in ("n", "an", "ian", "ese", "ish", "i"))

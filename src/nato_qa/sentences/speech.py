@@ -1,0 +1,77 @@
+"""Reported speech: verbs of saying and reacting, quotations, and who says a sentence that
+names nobody ("She added that …", a quotation's "…," she said: ``speaker_before``)."""
+
+from __future__ import annotations
+
+import re
+
+from nato_qa.chunking import sentence_spans
+from nato_qa.sentences.names import NAME_RUN, person_pairs
+
+# Reported speech: a verb of saying, or a quotation closed by a comma (“…,” she said). Quote
+# marks alone are not enough: they also mark terms ("the so-called “global partners”").
+_SPEECH = re.compile(
+    r"[,?!][”\"]|\b(said|says|told|tells|stated|states|announced|declared|claimed|commented|"
+    r"remarked|noted|stressed|warned|added|explained|argued|insisted|underscored|urged|"
+    r"emphasi[sz]ed|expressed|voiced|acknowledged|highlighted|according to)\b",
+    re.I,
+)
+
+# Verbs of reacting, by their stems ("welcomed", "condemned", "rejected").
+_REACTING = r"welcom|condemn|criticis|criticiz|denounc|prais|protest|reject|object|oppos"
+
+# A response: reported speech, or a word of reacting ("respond", "reply", "welcomed" …).
+RESPONSE = re.compile(
+    _SPEECH.pattern + rf"|\b(?:respond|react|repl(?:y|i)|{_REACTING}|retaliat|summon)\w*",
+    re.I,
+)
+
+# A statement: reported speech, or a verb of reacting ("welcomed the prosecution"), not a
+# noun ("the opposition of …" says no words of its own).
+STATEMENT = re.compile(_SPEECH.pattern + rf"|\b(?:{_REACTING})(?:e|es|ed|ing|s)\b", re.I)
+
+# A sentence said by someone it does not name: one that opens with "he" or "she" ("She
+# added that …"), a quotation's "…," she said, the last sentence of a quotation opened in an
+# earlier one (one quotation mark, at its end), or a whole quotation on its own.
+SAID_BY_SOMEONE_BEFORE = re.compile(
+    r"^\W*(?:he|she)\b|[,?!][”\"]\s*(?:he|she)\s+\w+|^[^“”\"]*[”\"]\W*$"
+    # a sentence that is a whole quotation, after one its speaker is named by
+    r"|^\s*[“\"][^“”\"]+[”\"]\s*$",
+    re.I,
+)
+
+
+def opens_quote(text: str) -> bool:
+    """Whether the text opens a quotation it does not close (it goes on in what follows)."""
+    if text.count("“") > text.count("”"):
+        return True
+    marks = [i for i, ch in enumerate(text) if ch == '"']
+    return len(marks) % 2 == 1 and (marks[-1] == 0 or text[marks[-1] - 1] in " :(—–-\n")
+
+
+_OPENS_WITH_A_QUOTE_OR_PRONOUN = re.compile(r"^\s*(?:[“\"‘']|(?:he|she)\b)", re.I)
+
+
+def speaker_before(text: str, before: str) -> str:
+    """Who says ``text`` when it does not name them ("She added that …", a quotation's last
+    sentence), from ``before``, the text just before it: its nearest sentence that is not
+    inside a quotation and opens with neither "he", "she" nor a quotation mark gives the
+    name it opens with, else the last person it names. Empty when ``text`` does not point
+    back."""
+    if not SAID_BY_SOMEONE_BEFORE.search(text):
+        return ""
+    for start, end in reversed(sentence_spans(before)):
+        sentence = before[start:end]
+        if _OPENS_WITH_A_QUOTE_OR_PRONOUN.match(sentence) or opens_quote(before[:start]):
+            continue
+        opening = NAME_RUN.match(sentence.lstrip())
+        if opening and " " in opening.group(0):
+            return opening.group(0)  # the name its sentence opens with: "Dr Ann Lee, …, said"
+        # else the last person it names ("…, led by Ann Lee.")
+        people = person_pairs(sentence)
+        return " ".join(people[-1]) if people else ""
+    return ""
+
+
+# A quotation: words of the speaker's own, between quotation marks.
+QUOTATION = re.compile(r"[“\"]\s*[\w‘']|[\w.,?!’'][”\"]")
