@@ -185,6 +185,11 @@ NOT_MET_BLIND_R40 = {"hit@1", "mrr@5", "peer-gap/hit@1", "accuracy", "*/accuracy
 NOT_MET_TESSEL_R36 = set[str]()  # every target met on its six lines
 NOT_MET_TESSEL_R37 = {"hit@1", "hit@5", "mrr@5", "paraphrase/hit@5", "accuracy", "*/accuracy",
                       "key_point_coverage", "refusal_accuracy"}  # fmt: skip
+NOT_MET_BLIND_R41 = {"hit@1", "mrr@5", "accuracy", "*/accuracy"}
+NOT_MET_BLIND_R42 = {"hit@1", "hit@5", "mrr@5", "peer-gap/hit@1", "accuracy", "*/accuracy",
+                     "key_point_coverage"}  # fmt: skip
+NOT_MET_TESSEL_R38 = {"hit@1", "mrr@5", "*/accuracy"}
+NOT_MET_TESSEL_R39 = {"accuracy", "*/accuracy"}
 NOT_MET_TESSEL_R32 = {"key_point_coverage"}
 NOT_MET_TESSEL_R33 = {"hit@1", "hit@5", "mrr@5", "peer-gap/hit@1", "false_refusal_rate"}
 NOT_MET_TESSEL_R22 = {"hit@1", "hit@5", "mrr@5", "accuracy", "*/accuracy", "false_refusal_rate"}
@@ -360,6 +365,14 @@ SETS = [
     GoldenSet(
         "blind-r40", GOLDEN.with_name("blind-r40.jsonl"), GENERAL, frozenset(NOT_MET_BLIND_R40)
     ),
+    # The forty-first and forty-second: written at round 29's start; r41 measured first and
+    # read, r42 measured on the round's commits, never read before.
+    GoldenSet(
+        "blind-r41", GOLDEN.with_name("blind-r41.jsonl"), GENERAL, frozenset(NOT_MET_BLIND_R41)
+    ),
+    GoldenSet(
+        "blind-r42", GOLDEN.with_name("blind-r42.jsonl"), GENERAL, frozenset(NOT_MET_BLIND_R42)
+    ),
     # The second corpus: five scraped-style pages on an unrelated story, and its questions.
     GoldenSet(
         "tessel-spill",
@@ -394,7 +407,8 @@ SETS = [
     # twenty-seventh like r30, its twenty-eighth like r31, its twenty-ninth like r32, its
     # thirtieth like r33, its thirty-first like r34, its thirty-second like r35, its
     # thirty-third like r36, its thirty-fourth like r37, its thirty-fifth like r38, its
-    # thirty-sixth like r39, its thirty-seventh like r40.
+    # thirty-sixth like r39, its thirty-seventh like r40, its thirty-eighth like r41, its
+    # thirty-ninth like r42.
     *(
         GoldenSet(
             f"tessel-spill-r{n}",
@@ -438,6 +452,8 @@ SETS = [
             (35, NOT_MET_TESSEL_R35),
             (36, NOT_MET_TESSEL_R36),
             (37, NOT_MET_TESSEL_R37),
+            (38, NOT_MET_TESSEL_R38),
+            (39, NOT_MET_TESSEL_R39),
         )
     ),
 ]
