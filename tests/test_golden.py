@@ -63,18 +63,23 @@ GENERAL = [
 ]
 
 # Targets not met yet, per set (figures in docs/evaluation.md).
+# Round 29's best-sentence ranking (a third ranking in the fusion) met 29 targets of older
+# sets (hit@5, paraphrase hit@5, leads over the peer, key points) and lost 16 that were met:
+# blind r1, r7 and r16 key points, r4, r38 and r41 hit@5 (r38 and r41 paraphrase hit@5 too),
+# r13 lead over the peer, r14 and r16 accuracy; the second corpus's r13 paraphrase hit@5,
+# r20 accuracy, r25 lead over the peer, r27 hit@5 and r32 hit@1. Over all development sets
+# hit@1 rose 0.738 -> 0.753 (home) and 0.667 -> 0.691 (second corpus).
 NOT_MET_PROJECT = {"hit@1", "mrr@5", "refusal_accuracy"}
 NOT_MET_HELDOUT = {"refusal_accuracy"}
 NOT_MET_BLIND_R1 = {"hit@1", "mrr@5", "peer-gap/hit@1", "paraphrase/hit@5", "accuracy",
+                    "*/accuracy", "key_point_coverage", "refusal_accuracy"}  # fmt: skip
+NOT_MET_BLIND_R4 = {"hit@1", "hit@5", "mrr@5", "peer-gap/hit@1", "paraphrase/hit@5", "accuracy",
                     "*/accuracy", "refusal_accuracy"}  # fmt: skip
-NOT_MET_BLIND_R4 = {"hit@1", "mrr@5", "peer-gap/hit@1", "paraphrase/hit@5", "accuracy", "*/accuracy",
-                    "refusal_accuracy"}  # fmt: skip
-NOT_MET_BLIND_R5 = {"hit@1", "hit@5", "mrr@5", "peer-gap/hit@1", "accuracy",
-                    "*/accuracy"}  # fmt: skip
-NOT_MET_BLIND_R6 = {"hit@1", "hit@5", "mrr@5", "key_point_coverage"}
-NOT_MET_BLIND_R7 = {"hit@1", "hit@5", "mrr@5", "paraphrase/hit@5", "accuracy", "*/accuracy",
-                    "refusal_accuracy"}  # fmt: skip
-NOT_MET_BLIND_R8 = {"hit@1", "hit@5", "mrr@5", "*/accuracy", "key_point_coverage"}
+NOT_MET_BLIND_R5 = {"hit@1", "mrr@5", "peer-gap/hit@1", "accuracy", "*/accuracy"}
+NOT_MET_BLIND_R6 = {"hit@1", "hit@5", "mrr@5"}
+NOT_MET_BLIND_R7 = {"hit@1", "hit@5", "mrr@5", "paraphrase/hit@5", "accuracy",
+                    "key_point_coverage", "refusal_accuracy"}  # fmt: skip
+NOT_MET_BLIND_R8 = {"hit@1", "hit@5", "mrr@5", "key_point_coverage"}
 NOT_MET_TESSEL_R4 = {"hit@1", "hit@5", "mrr@5", "paraphrase/hit@5", "accuracy", "*/accuracy",
                      "refusal_accuracy"}  # fmt: skip
 # Key points: met until round 28, when a summary's reach down to 0.8 of the refusal
@@ -89,53 +94,50 @@ NOT_MET_BLIND_R10 = {"hit@1", "mrr@5", "accuracy", "*/accuracy",
                      "false_refusal_rate"}  # fmt: skip
 NOT_MET_TESSEL_R7 = {"hit@1", "hit@5", "mrr@5", "peer-gap/hit@1", "paraphrase/hit@5", "accuracy",
                      "*/accuracy", "refusal_accuracy", "false_refusal_rate"}  # fmt: skip
-NOT_MET_BLIND_R11 = {"hit@1", "hit@5", "mrr@5", "accuracy", "*/accuracy", "key_point_coverage",
+NOT_MET_BLIND_R11 = {"hit@1", "mrr@5", "accuracy", "*/accuracy", "key_point_coverage",
                      "refusal_accuracy"}  # fmt: skip
-NOT_MET_TESSEL_R8 = {"hit@1", "hit@5", "mrr@5", "*/accuracy", "refusal_accuracy"}
-NOT_MET_BLIND_R12 = {"hit@1", "hit@5", "mrr@5", "peer-gap/hit@1", "accuracy", "*/accuracy",
-                     "refusal_accuracy"}  # fmt: skip
-NOT_MET_TESSEL_R9 = {"hit@1", "hit@5", "mrr@5", "peer-gap/hit@1", "paraphrase/hit@5", "accuracy",
-                     "*/accuracy", "refusal_accuracy", "false_refusal_rate"}  # fmt: skip
-NOT_MET_BLIND_R13 = {"hit@1", "mrr@5", "*/accuracy", "refusal_accuracy"}
+NOT_MET_TESSEL_R8 = {"hit@1", "mrr@5", "*/accuracy", "refusal_accuracy"}
+NOT_MET_BLIND_R12 = {"hit@1", "mrr@5", "accuracy", "*/accuracy", "refusal_accuracy"}
+NOT_MET_TESSEL_R9 = {"hit@1", "mrr@5", "accuracy", "*/accuracy", "refusal_accuracy",
+                     "false_refusal_rate"}  # fmt: skip
+NOT_MET_BLIND_R13 = {"hit@1", "mrr@5", "peer-gap/hit@1", "*/accuracy", "refusal_accuracy"}
 NOT_MET_TESSEL_R10 = {"hit@1", "hit@5", "mrr@5", "paraphrase/hit@5", "accuracy", "*/accuracy",
                       "key_point_coverage", "refusal_accuracy"}  # fmt: skip
-NOT_MET_BLIND_R14 = {"hit@1", "hit@5", "mrr@5", "peer-gap/hit@1", "refusal_accuracy"}
+NOT_MET_BLIND_R14 = {"hit@1", "hit@5", "mrr@5", "peer-gap/hit@1", "accuracy", "refusal_accuracy"}
 NOT_MET_TESSEL_R11 = {"hit@1", "mrr@5", "paraphrase/hit@5", "accuracy", "*/accuracy",
                       "key_point_coverage", "refusal_accuracy"}  # fmt: skip
-NOT_MET_BLIND_R15 = {"hit@1", "hit@5", "mrr@5", "peer-gap/hit@1", "paraphrase/hit@5", "accuracy",
-                     "*/accuracy", "refusal_accuracy"}  # fmt: skip
+NOT_MET_BLIND_R15 = {"hit@1", "hit@5", "mrr@5", "peer-gap/hit@1", "accuracy", "*/accuracy",
+                     "refusal_accuracy"}  # fmt: skip
 NOT_MET_TESSEL_R12 = {"hit@1", "hit@5", "mrr@5", "peer-gap/hit@1", "accuracy", "*/accuracy",
                       "refusal_accuracy"}  # fmt: skip
-NOT_MET_BLIND_R16 = {"hit@1", "hit@5", "mrr@5", "peer-gap/hit@1", "*/accuracy", "refusal_accuracy"}
-NOT_MET_TESSEL_R13 = {"hit@1", "hit@5", "mrr@5", "peer-gap/hit@1", "accuracy", "*/accuracy",
-                      "refusal_accuracy", "false_refusal_rate"}  # fmt: skip
-NOT_MET_BLIND_R17 = {"hit@1", "mrr@5", "peer-gap/hit@1", "accuracy", "*/accuracy",
+NOT_MET_BLIND_R16 = {"hit@1", "hit@5", "mrr@5", "peer-gap/hit@1", "accuracy", "*/accuracy",
                      "key_point_coverage", "refusal_accuracy"}  # fmt: skip
+NOT_MET_TESSEL_R13 = {"hit@1", "hit@5", "mrr@5", "peer-gap/hit@1", "paraphrase/hit@5", "accuracy",
+                      "*/accuracy", "refusal_accuracy", "false_refusal_rate"}  # fmt: skip
+NOT_MET_BLIND_R17 = {"hit@1", "mrr@5", "accuracy", "*/accuracy", "key_point_coverage",
+                     "refusal_accuracy"}  # fmt: skip
 NOT_MET_TESSEL_R14 = {"hit@1", "hit@5", "mrr@5", "peer-gap/hit@1", "paraphrase/hit@5", "accuracy",
                       "*/accuracy", "refusal_accuracy"}  # fmt: skip
 NOT_MET_BLIND_R18 = {"hit@1", "hit@5", "mrr@5", "paraphrase/hit@5", "accuracy", "*/accuracy",
                      "refusal_accuracy"}  # fmt: skip
-NOT_MET_TESSEL_R15 = {"hit@1", "hit@5", "mrr@5", "peer-gap/hit@1", "paraphrase/hit@5", "accuracy",
-                      "*/accuracy", "key_point_coverage", "refusal_accuracy",
-                      "false_refusal_rate"}  # fmt: skip
-NOT_MET_BLIND_R19 = {"hit@5", "mrr@5", "paraphrase/hit@5", "accuracy", "*/accuracy",
-                     "key_point_coverage"}  # fmt: skip
-NOT_MET_TESSEL_R16 = {"hit@1", "hit@5", "mrr@5", "peer-gap/hit@1", "accuracy", "*/accuracy",
+NOT_MET_TESSEL_R15 = {"hit@1", "hit@5", "mrr@5", "paraphrase/hit@5", "accuracy", "*/accuracy",
+                      "key_point_coverage", "refusal_accuracy", "false_refusal_rate"}  # fmt: skip
+NOT_MET_BLIND_R19 = {"hit@5", "mrr@5", "paraphrase/hit@5", "accuracy", "*/accuracy"}
+NOT_MET_TESSEL_R16 = {"hit@1", "mrr@5", "peer-gap/hit@1", "accuracy", "*/accuracy",
                       "refusal_accuracy", "false_refusal_rate"}  # fmt: skip
 NOT_MET_BLIND_R20 = {"hit@1", "hit@5", "mrr@5", "paraphrase/hit@5", "accuracy", "*/accuracy"}
 NOT_MET_TESSEL_R17 = {"hit@1", "hit@5", "mrr@5", "paraphrase/hit@5", "accuracy", "*/accuracy",
                       "refusal_accuracy", "false_refusal_rate"}  # fmt: skip
 NOT_MET_BLIND_R21 = {"hit@1", "mrr@5", "accuracy", "*/accuracy", "key_point_coverage",
                      "refusal_accuracy"}  # fmt: skip
-NOT_MET_TESSEL_R18 = {"hit@1", "hit@5", "mrr@5", "paraphrase/hit@5", "accuracy", "*/accuracy",
-                      "refusal_accuracy"}  # fmt: skip
+NOT_MET_TESSEL_R18 = {"hit@1", "mrr@5", "accuracy", "*/accuracy", "refusal_accuracy"}
 NOT_MET_BLIND_R22 = {"hit@1", "mrr@5", "peer-gap/hit@1", "accuracy", "*/accuracy",
                      "key_point_coverage", "refusal_accuracy"}  # fmt: skip
 NOT_MET_TESSEL_R19 = {"hit@1", "hit@5", "mrr@5", "peer-gap/hit@1", "paraphrase/hit@5",
                       "accuracy", "*/accuracy", "refusal_accuracy"}  # fmt: skip
 NOT_MET_BLIND_R23 = {"hit@1", "mrr@5", "peer-gap/hit@1", "accuracy", "*/accuracy",
                      "refusal_accuracy", "false_refusal_rate"}  # fmt: skip
-NOT_MET_TESSEL_R20 = {"hit@1", "mrr@5", "*/accuracy", "refusal_accuracy"}
+NOT_MET_TESSEL_R20 = {"hit@1", "mrr@5", "accuracy", "*/accuracy", "refusal_accuracy"}
 NOT_MET_BLIND_R24 = {"hit@1", "hit@5", "mrr@5", "peer-gap/hit@1", "paraphrase/hit@5", "accuracy",
                      "*/accuracy", "refusal_accuracy"}  # fmt: skip
 NOT_MET_TESSEL_R21 = {"hit@1", "hit@5", "mrr@5", "accuracy", "*/accuracy", "refusal_accuracy"}
@@ -149,19 +151,20 @@ NOT_MET_TESSEL_R24 = {"hit@1", "hit@5", "mrr@5", "peer-gap/hit@1", "paraphrase/h
                       "accuracy", "*/accuracy", "refusal_accuracy"}  # fmt: skip
 NOT_MET_BLIND_R28 = {"hit@1", "hit@5", "mrr@5", "peer-gap/hit@1", "paraphrase/hit@5", "*/accuracy",
                      "refusal_accuracy"}  # fmt: skip
-NOT_MET_TESSEL_R25 = {"hit@1", "hit@5", "mrr@5", "accuracy", "*/accuracy", "refusal_accuracy"}
+NOT_MET_TESSEL_R25 = {"hit@1", "hit@5", "mrr@5", "peer-gap/hit@1", "accuracy", "*/accuracy",
+                      "refusal_accuracy"}  # fmt: skip
 NOT_MET_BLIND_R29 = {"hit@1", "hit@5", "mrr@5", "peer-gap/hit@1", "accuracy", "*/accuracy",
                      "key_point_coverage"}  # fmt: skip
 NOT_MET_TESSEL_R26 = {"hit@1", "mrr@5", "accuracy", "*/accuracy", "refusal_accuracy",
                       "false_refusal_rate"}  # fmt: skip
 NOT_MET_BLIND_R30 = {"hit@1", "hit@5", "mrr@5", "paraphrase/hit@5", "accuracy", "*/accuracy",
-                     "key_point_coverage", "refusal_accuracy"}  # fmt: skip
-NOT_MET_TESSEL_R27 = {"hit@1", "mrr@5", "peer-gap/hit@1", "accuracy", "*/accuracy",
+                     "key_point_coverage"}  # fmt: skip
+NOT_MET_TESSEL_R27 = {"hit@1", "hit@5", "mrr@5", "peer-gap/hit@1", "accuracy", "*/accuracy",
                       "key_point_coverage", "refusal_accuracy"}  # fmt: skip
 NOT_MET_BLIND_R31 = {"hit@1", "hit@5", "mrr@5", "peer-gap/hit@1", "accuracy", "*/accuracy"}
 NOT_MET_TESSEL_R28 = {"hit@1", "peer-gap/hit@1", "*/accuracy", "refusal_accuracy"}
-NOT_MET_BLIND_R32 = {"hit@1", "hit@5", "mrr@5", "peer-gap/hit@1", "paraphrase/hit@5", "accuracy",
-                     "*/accuracy", "key_point_coverage"}  # fmt: skip
+NOT_MET_BLIND_R32 = {"hit@1", "mrr@5", "peer-gap/hit@1", "accuracy", "*/accuracy",
+                     "key_point_coverage"}  # fmt: skip
 NOT_MET_TESSEL_R29 = {"hit@1", "hit@5", "mrr@5", "accuracy", "*/accuracy", "key_point_coverage",
                       "refusal_accuracy"}  # fmt: skip
 NOT_MET_BLIND_R33 = {"hit@1", "hit@5", "mrr@5", "paraphrase/hit@5", "accuracy", "*/accuracy"}
@@ -169,13 +172,14 @@ NOT_MET_TESSEL_R30 = {"hit@5", "mrr@5", "paraphrase/hit@5", "accuracy", "*/accur
                       "false_refusal_rate"}  # fmt: skip
 NOT_MET_BLIND_R34 = {"hit@1", "hit@5", "mrr@5", "*/accuracy"}
 NOT_MET_TESSEL_R31 = {"hit@1", "hit@5", "mrr@5", "peer-gap/hit@1", "paraphrase/hit@5", "accuracy",
-                      "*/accuracy", "key_point_coverage", "false_refusal_rate"}  # fmt: skip
+                      "*/accuracy", "false_refusal_rate"}  # fmt: skip
 NOT_MET_BLIND_R35 = {"hit@1", "hit@5", "mrr@5", "paraphrase/hit@5", "accuracy", "*/accuracy",
                      "key_point_coverage"}  # fmt: skip
 NOT_MET_BLIND_R36 = {"hit@1", "hit@5", "mrr@5", "peer-gap/hit@1", "paraphrase/hit@5", "accuracy",
                      "*/accuracy"}  # fmt: skip
 NOT_MET_BLIND_R37 = {"hit@1", "peer-gap/hit@1", "*/accuracy", "false_refusal_rate"}
-NOT_MET_BLIND_R38 = {"hit@1", "mrr@5", "peer-gap/hit@1", "accuracy", "*/accuracy"}
+NOT_MET_BLIND_R38 = {"hit@1", "hit@5", "mrr@5", "peer-gap/hit@1", "paraphrase/hit@5", "accuracy",
+                     "*/accuracy"}  # fmt: skip
 NOT_MET_TESSEL_R34 = set[str]()  # every target met on its ten lines
 NOT_MET_TESSEL_R35 = {"accuracy", "*/accuracy", "refusal_accuracy", "false_refusal_rate"}
 NOT_MET_BLIND_R39 = {"hit@1", "hit@5", "mrr@5", "paraphrase/hit@5", "accuracy", "*/accuracy",
@@ -183,20 +187,18 @@ NOT_MET_BLIND_R39 = {"hit@1", "hit@5", "mrr@5", "paraphrase/hit@5", "accuracy", 
 NOT_MET_BLIND_R40 = {"hit@1", "mrr@5", "peer-gap/hit@1", "accuracy", "*/accuracy",
                      "false_refusal_rate"}  # fmt: skip
 NOT_MET_TESSEL_R36 = set[str]()  # every target met on its six lines
-NOT_MET_TESSEL_R37 = {"hit@1", "hit@5", "mrr@5", "paraphrase/hit@5", "accuracy", "*/accuracy",
-                      "key_point_coverage", "refusal_accuracy"}  # fmt: skip
-NOT_MET_BLIND_R41 = {"hit@1", "mrr@5", "accuracy", "*/accuracy"}
+NOT_MET_TESSEL_R37 = {"hit@1", "mrr@5", "accuracy", "*/accuracy", "refusal_accuracy"}
+NOT_MET_BLIND_R41 = {"hit@1", "hit@5", "mrr@5", "paraphrase/hit@5", "accuracy", "*/accuracy"}
 NOT_MET_BLIND_R42 = {"hit@1", "hit@5", "mrr@5", "peer-gap/hit@1", "accuracy", "*/accuracy",
                      "key_point_coverage"}  # fmt: skip
-NOT_MET_TESSEL_R38 = {"hit@1", "mrr@5", "*/accuracy"}
+NOT_MET_TESSEL_R38 = {"*/accuracy"}
 NOT_MET_TESSEL_R39 = {"accuracy", "*/accuracy"}
-NOT_MET_TESSEL_R32 = {"key_point_coverage"}
+NOT_MET_TESSEL_R32 = {"hit@1", "key_point_coverage"}
 NOT_MET_TESSEL_R33 = {"hit@1", "hit@5", "mrr@5", "peer-gap/hit@1", "false_refusal_rate"}
 NOT_MET_TESSEL_R22 = {"hit@1", "hit@5", "mrr@5", "accuracy", "*/accuracy", "false_refusal_rate"}
-NOT_MET_TESSEL_R3 = {"hit@1", "hit@5", "mrr@5", "paraphrase/hit@5", "accuracy", "*/accuracy",
-                     "key_point_coverage"}  # fmt: skip
-NOT_MET_TESSEL_R2 = {"hit@1", "hit@5", "mrr@5", "peer-gap/hit@1", "paraphrase/hit@5", "accuracy",
-                     "*/accuracy", "refusal_accuracy"}  # fmt: skip
+NOT_MET_TESSEL_R3 = {"hit@1", "hit@5", "mrr@5", "paraphrase/hit@5", "accuracy", "*/accuracy"}
+NOT_MET_TESSEL_R2 = {"hit@1", "hit@5", "mrr@5", "paraphrase/hit@5", "accuracy", "*/accuracy",
+                     "refusal_accuracy"}  # fmt: skip
 NOT_MET_TESSEL = {"hit@1", "hit@5", "mrr@5", "paraphrase/hit@5", "accuracy",
                   "*/accuracy", "key_point_coverage", "false_refusal_rate"}  # fmt: skip
 

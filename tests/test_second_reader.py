@@ -208,5 +208,7 @@ def test_warm_up_loads_the_second_reader(fresh_service: QAService, embedder: Emb
     saved = path.stat()
     again.warm_up()
     assert again.second_reader._embedder is not None and again.second_reader._vectors
+    ranking = again.retriever.best_sentences  # every passage by its best sentence: ready too
+    assert ranking is not None and ranking._index is not None and len(ranking._index[2]) > 0
     assert again.ingest().unchanged  # and nothing it did is written back
     assert path.stat().st_mtime_ns == saved.st_mtime_ns

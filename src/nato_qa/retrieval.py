@@ -1,6 +1,7 @@
 """Hybrid retrieval: dense (Chroma) + BM25 (its query expanded with the corpus's own words for
-the question's words), fused by reciprocal rank, near-duplicates collapsed, then reranked by
-each passage's best sentence or by a local cross-encoder."""
+the question's words) + every passage by its best sentence as the second reader reads it
+(``best_sentences``), fused by reciprocal rank, near-duplicates collapsed, then the top ones
+reranked by their best sentence or by a local cross-encoder."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from typing import Any
 
 import numpy as np
 
+from nato_qa.best_sentences import BestSentenceRanking
 from nato_qa.config import Settings
 from nato_qa.embedders import Embedder, reader_of
 from nato_qa.embedders.paired import PairedEmbedder
@@ -97,6 +99,7 @@ class Retriever:
                 self._search = (embedder.search, second.questions)
             else:
                 self._search = (embedder.search, VectorCache(2_000))
+        self.best_sentences = BestSentenceRanking(keyword, second) if second is not None else None
         self.expander = QueryExpander(
             keyword,
             self.scorer.vectors,
@@ -130,10 +133,17 @@ class Retriever:
         sparse = sorted(
             (c for c in candidates.values() if c.keyword_rank), key=lambda c: c.keyword_rank or 0
         )
-        fused = reciprocal_rank_fusion(
-            [[c.chunk.chunk_id for c in dense], [c.chunk.chunk_id for c in sparse]],
-            self.settings.rrf_k,
-        )
+        rankings = [[c.chunk.chunk_id for c in dense], [c.chunk.chunk_id for c in sparse]]
+        if self.best_sentences is not None:
+            # every passage by its best sentence, as the second reader reads it
+            by_sentence = self.best_sentences.rank(query, n)
+            for chunk_id in by_sentence:
+                if chunk_id not in candidates:
+                    known = self.keyword.get(chunk_id)
+                    if known is not None:
+                        candidates[chunk_id] = _Candidate(known.chunk)
+            rankings.append([c for c in by_sentence if c in candidates])
+        fused = reciprocal_rank_fusion(rankings, self.settings.rrf_k)
         missing = [c for c in candidates.values() if c.similarity is None]
         if missing:  # keyword-only hits: their similarity too, from the stored vectors
             stored = self.store.vectors([c.chunk.chunk_id for c in missing])

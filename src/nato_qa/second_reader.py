@@ -97,11 +97,15 @@ class SecondReader:
         """Each text's cosine to the question, mapped onto the reader's scale."""
         if not texts:
             return np.zeros(0, dtype=np.float32)
-        q_vec = self.questions.get_many([question], self.embedder.encode_queries)[0]
-        rows = self._rows(texts)
-        return ((rows @ q_vec) - self.offset) * self.slope
+        rows = self.sentence_vectors(texts)
+        return ((rows @ self.question_vector(question)) - self.offset) * self.slope
 
-    def _rows(self, texts: Sequence[str]) -> np.ndarray:
+    def question_vector(self, question: str) -> np.ndarray:
+        """The question's vector in the second model's space (one run per new question)."""
+        return self.questions.get_many([question], self.embedder.encode_queries)[0]
+
+    def sentence_vectors(self, texts: Sequence[str]) -> np.ndarray:
+        """One row per sentence: saved at ingestion, else made now (and kept)."""
         keys = [sentence_key(t) for t in texts]
         with self._lock:
             vectors = self._loaded()

@@ -156,6 +156,8 @@ class QAService:
         _ = self.keyword
         if self.second_reader is not None:
             self.second_reader.warm_up()
+        if self.retriever.best_sentences is not None:
+            self.retriever.best_sentences.warm_up()
         start = getattr(self.backend(spec), "warm_up", None)
         if start is not None:
             start()
