@@ -124,6 +124,24 @@ def test_an_attribution_is_the_publisher_else_the_author_else_the_headline() -> 
     )
 
 
+def test_a_bare_why_asks_about_what_the_last_answer_said() -> None:
+    history = [
+        {"role": "user", "content": "Did the bench sentence Kell Mills on the day?"},
+        {"role": "assistant", "content": "No. Judge Ann Pell sent the case to Oxley Crown Court."},
+    ]
+    for bare in ("why?", "How come?", "when exactly?"):
+        assert needs_context(bare), bare
+        rewritten = standalone_question(bare, history)
+        assert rewritten.startswith(bare) and "(context:" in rewritten, rewritten
+        # the answer's first full sentence, past its "No.", and the question's words
+        assert "Pell sent case Oxley Crown Court" in rewritten, rewritten
+        assert "bench sentence Kell Mills" in rewritten, rewritten
+    # a question with words of its own keeps to the question's topic
+    own = standalone_question("why did the judge do that?", history)
+    assert "Oxley" not in own and "bench sentence Kell Mills" in own
+    assert not needs_context("Why did the bench send the case on?")
+
+
 def test_he_is_the_person_the_last_answer_is_about() -> None:
     # the subject, named first, not the last name in the sentence
     visit = turn(

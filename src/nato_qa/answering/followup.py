@@ -87,7 +87,27 @@ def needs_context(question: str) -> bool:
         _PERSON_PRONOUNS.search(question)
         or _OTHER_REFERENCES.search(question)
         or _ELLIPTICAL_OPENING.match(question)
+        or _bare(question)
     )
+
+
+# Words that ask without saying about what: "why?", "how come?", "when exactly?"
+_BARE_WORDS = {"come", "so", "exactly", "then", "now", "please", "really"}
+
+
+def _bare(question: str) -> bool:
+    """A question with no word of its own subject ("why?", "how come?", "when exactly?"): it
+    asks about what the last answer said."""
+    words = re.findall(r"[\w’'-]+", _QUESTION_WORDS.sub(" ", question).lower())
+    return bool(question.strip()) and all(w in _BARE_WORDS for w in words)
+
+
+def _what_was_said(messages: list[tuple[str, str]]) -> str:
+    """The words of the last answer's first full sentence (past a "No." or a "Yes.")."""
+    exchange = _last_exchange(messages)
+    told = re.split(r"(?<=[.!?])\s+", exchange[1]) if exchange else []
+    full = [sentence for sentence in told if len(sentence.split()) > 3]
+    return _topic(full[0]) if full else ""
 
 
 def _person(messages: list[tuple[str, str]]) -> str | None:
@@ -282,8 +302,10 @@ def standalone_question(question: str, history: Sequence[Any] | None) -> str:
         if thing:
             rewritten = _name_first(_THING_PRONOUN, thing, rewritten)
     rewritten = _that_thing(rewritten, messages)
+    # "why?" asks about what the last answer said: its first full sentence joins the topic
+    said = _what_was_said(messages) if _bare(question) else ""
     topic = " ".join(
-        filter(None, (_topic(previous) if previous else "", _that_sum(question, messages)))
+        filter(None, (_topic(previous) if previous else "", said, _that_sum(question, messages)))
     )
     resolved = rewritten != question
     if topic and (
