@@ -18,7 +18,6 @@ import threading
 
 import numpy as np
 
-from nato_qa.chunking import is_heading, sentence_spans
 from nato_qa.keyword import KeywordIndex
 from nato_qa.second_reader import SecondReader
 
@@ -26,8 +25,9 @@ from nato_qa.second_reader import SecondReader
 class BestSentenceRanking:
     """Chunk ids ranked by their closest sentence to a question (``rank``).
 
-    The sentences are those the scorer reads (subheadings left out); their vectors are
-    gathered from the second reader on the first question, once for this index.
+    The sentences are those the scorer reads (``KeywordIndex.chunk_sentences``: subheadings
+    left out); their vectors are gathered from the second reader on the first question (or
+    at warm-up), once for this index.
     """
 
     def __init__(self, keyword: KeywordIndex, reader: SecondReader) -> None:
@@ -58,15 +58,12 @@ class BestSentenceRanking:
                 owners: list[int] = []
                 texts: list[str] = []
                 chunk_ids: list[str] = []
-                for kc in self.keyword.chunks:
-                    text = kc.chunk.text
-                    sentences = [text[s:e] for s, e in sentence_spans(text)]
-                    sentences = [s for s in sentences if not is_heading(s)]
+                for chunk_id, sentences in self.keyword.chunk_sentences():
                     if not sentences:
                         continue
                     owners += [len(chunk_ids)] * len(sentences)
                     texts += sentences
-                    chunk_ids.append(kc.chunk.chunk_id)
+                    chunk_ids.append(chunk_id)
                 matrix = (
                     self.reader.sentence_vectors(texts)
                     if texts

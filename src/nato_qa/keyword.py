@@ -229,12 +229,18 @@ class KeywordIndex:
 
     def sentences(self) -> list[str]:
         """Every sentence of the chunks that may answer (subheadings are structure)."""
-        return [
-            text[s:e]
-            for text in (kc.chunk.text for kc in self.chunks)
-            for s, e in sentence_spans(text)
-            if not is_heading(text[s:e])
-        ]
+        return [sentence for _, sentences in self.chunk_sentences() for sentence in sentences]
+
+    def chunk_sentences(self) -> list[tuple[str, list[str]]]:
+        """Each chunk's id and its sentences that may answer, in the chunks' order."""
+        found = []
+        for kc in self.chunks:
+            text = kc.chunk.text
+            spans = sentence_spans(text)
+            found.append(
+                (kc.chunk.chunk_id, [text[s:e] for s, e in spans if not is_heading(text[s:e])])
+            )
+        return found
 
     def near_duplicates(self, chunk_id: str) -> list[Chunk]:
         """The other chunks (of other articles) in the same near-duplicate group."""
