@@ -68,6 +68,22 @@ def test_follow_ups_skip_what_names_nobody() -> None:
     assert standalone_question("What did he admit?", hall) == "What did Tobias Wren admit?"
 
 
+def test_an_answer_that_opens_with_he_is_about_the_person_its_question_names() -> None:
+    """ "He met Olga Brandt …" answers about the person asked after: "he" in the follow-up is
+    that person, not the one the answer names."""
+    trip = turn(
+        "What did mayor Piet Claes do on his visit to Ostrava?",
+        "He met council leader Olga Brandt and toured the tram depot.",
+    )
+    assert (
+        standalone_question("what did he say about the trams?", trip)
+        == "what did Piet Claes say about the trams?"
+    )
+    # an answer that names its subject is still read first
+    named = turn("Who met Piet Claes?", "Council leader Olga Brandt met him.")
+    assert standalone_question("what did she say?", named).startswith("what did Olga Brandt say")
+
+
 @pytest.mark.parametrize(
     ("previous", "follow_up", "standalone"),
     [

@@ -21,6 +21,7 @@ from nato_qa.sentences.names import names_a_place_or_body
 from nato_qa.words import without_possessive
 
 _PERSON_PRONOUNS = re.compile(r"\b(he|him|his|she|her|hers)\b", re.I)
+_OPENS_WITH_PERSON_PRONOUN = re.compile(r"^\W*(?:he|she|his|her)\b", re.I)
 _OTHER_REFERENCES = re.compile(
     r"\b(it|its|they|them|their|theirs|this|that|these|those|there|the same|then)\b", re.I
 )
@@ -114,7 +115,9 @@ def _person(messages: list[tuple[str, str]]) -> str | None:
     """The person the newest message that names one is about: its first name-like run (the
     subject: "Mark Rutte visited Tokyo and met Gen Nakatani" is about Rutte), not a place or a
     body ("the Corn Exchange Hall"), nor a pronoun that opens the answer ("He's", "That's")."""
-    for _role, text in reversed(messages):
+    for role, text in reversed(messages):
+        if role == "assistant" and _OPENS_WITH_PERSON_PRONOUN.match(text):
+            continue  # "He met Gen Nakatani …" answers about the person its question names
         for run in _NAME_RUN.findall(text):
             words = [w for w in run.split() if not _not_a_name(w)]
             if words and names_a_place_or_body(words[-1]):
