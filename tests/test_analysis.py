@@ -536,6 +536,32 @@ def test_a_person_named_just_before_says_what_follows() -> None:
     assert speaker_before("She added that results were due.", "The river rose.") == ""
 
 
+def test_who_a_sentence_is_about_when_it_says_he_after_an_opening_phrase() -> None:
+    """ "In 2024, on the 3rd of May, she is due …" and a quotation's first sentence, which goes
+    on in the next, are the person's named before; a sentence between them that names
+    nobody ("The water rose fast.") is passed over. Made-up text."""
+    fair = "Mayor Ida Rask opened the fair. "
+    assert speaker_before("In 2024, on the 3rd of May, she is due to open it again.", fair) == (
+        "Mayor Ida Rask"
+    )
+    site = (
+        "Site chief Omar Haddad said the pump failed at noon. The water rose fast.\n\n"
+        '"I will not hide behind the rules," he said. '
+    )
+    assert speaker_before('"The pump should have stopped and it did not.', site) == "Omar Haddad"
+    # a sentence that opens with a phrase and names its own subject points back to nobody
+    assert speaker_before("In May, the board met again.", fair) == ""
+
+
+def test_written_words_given_whole_are_a_statement() -> None:
+    """Placards "reading" a slogan say it, as a speaker would; placards alone say nothing."""
+    question = "What did the protesters' banners say outside the town hall?"
+    wants = expected_type(question)
+    assert wants is not None and wants.name == "statement"
+    assert wants.fits('Protesters held banners reading "Save our park" outside.', question)
+    assert not wants.fits("Protesters held banners outside the town hall.", question)
+
+
 def test_a_sentence_said_by_someone_named_before_it_answers_about_them(
     second_service: QAService,
 ) -> None:
@@ -547,6 +573,22 @@ def test_a_sentence_said_by_someone_named_before_it_answers_about_them(
     ]
     answer = second_service.ask("when did she say the lab results would be back?", history)
     assert not answer.refused and "early next week" in answer.text
+
+
+def test_a_quotation_that_goes_on_is_said_by_the_speaker_named_before_it(
+    second_service: QAService,
+) -> None:
+    """On the second corpus, the operations director's "The alarm should have worked and it did
+    not." opens a quotation that a new passage begins with; the paragraph before names him.
+    And the campaigners' placards "reading" a slogan say it."""
+    history = [
+        {"role": "user", "content": "Who spoke for the dye works at the public meeting?"},
+        {"role": "assistant", "content": "Neil Sutcliffe, its operations director."},
+    ]
+    answer = second_service.ask("what did he say about the alarm?", history)
+    assert not answer.refused and "The alarm should have worked" in answer.text
+    placards = second_service.ask("What did Save the Tessel's placards say outside the court?")
+    assert not placards.refused and "Rivers are not drains" in placards.text
 
 
 def test_a_place_is_mentioned_by_the_adjective_made_from_it() -> None:

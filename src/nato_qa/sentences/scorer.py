@@ -131,7 +131,8 @@ class SentenceScorer:
         if not SAID_BY_SOMEONE_BEFORE.search(text):
             return ""
         before = self.keyword.text_before(hit.source.doc_id, start)
-        return speaker_before(text, "\n\n".join(before.split("\n\n")[-2:]))
+        # (a chunk that ends where the sentence begins leaves a break at the end)
+        return speaker_before(text, "\n\n".join(before.rstrip().split("\n\n")[-2:]))
 
     def next_sentence(self, question: str, sentence: ScoredSentence) -> ScoredSentence | None:
         """The sentence after ``sentence`` in its article, scored, read from the chunk that
@@ -197,7 +198,10 @@ class SentenceScorer:
             if antecedent:
                 # "A trial on that charge …": half the words of the sentence it points back to
                 lexical += self.carry_share * (term_share(own | set(terms(antecedent))) - lexical)
-            type_ok = wants is None or wants.fits(text, core, common)
+            # a statement or a response is the speaker's, named before or not ("“The alarm
+            # should have worked,” …" after "Mr Sutcliffe said …")
+            said = f"{speaker} said: {text}" if speaker and wants and wants.by_actor else text
+            type_ok = wants is None or wants.fits(said, core, common)
             cued = bool(cue and cue.search(text) and not cue.search(question))
             score = self.semantic_weight * sem + self.lexical_weight * lexical
             score += self.cue_bonus * cued

@@ -13,7 +13,9 @@ from nato_qa.sentences.names import NAME_RUN, person_pairs
 _SPEECH = re.compile(
     r"[,?!][”\"]|\b(said|says|told|tells|stated|states|announced|declared|claimed|commented|"
     r"remarked|noted|stressed|warned|added|explained|argued|insisted|underscored|urged|"
-    r"emphasi[sz]ed|expressed|voiced|acknowledged|highlighted|according to)\b",
+    r"emphasi[sz]ed|expressed|voiced|acknowledged|highlighted|according to)\b"
+    # written words given whole: placards reading “…”, a sign saying “…”
+    r"|\b(?:read|reads|reading|saying)\s*:?\s*[“\"]",
     re.I,
 )
 
@@ -35,8 +37,12 @@ STATEMENT = re.compile(_SPEECH.pattern + rf"|\b(?:{_REACTING})(?:e|es|ed|ing|s)\
 # earlier one (one quotation mark, at its end), or a whole quotation on its own.
 SAID_BY_SOMEONE_BEFORE = re.compile(
     r"^\W*(?:he|she)\b|[,?!][”\"]\s*(?:he|she)\s+\w+|^[^“”\"]*[”\"]\W*$"
+    # "In 2023, on the 11th of July, he is again scheduled …": he after an opening phrase
+    r"|^(?:[^,“”\"]{1,50},\s*){1,3}(?:he|she)\b"
     # a sentence that is a whole quotation, after one its speaker is named by
-    r"|^\s*[“\"][^“”\"]+[”\"]\s*$",
+    r"|^\s*[“\"][^“”\"]+[”\"]\s*$"
+    # the first sentence of a quotation that goes on in the next one
+    r"|^\s*[“\"][^“”\"]+$",
     re.I,
 )
 
@@ -67,9 +73,11 @@ def speaker_before(text: str, before: str) -> str:
         opening = NAME_RUN.match(sentence.lstrip())
         if opening and " " in opening.group(0):
             return opening.group(0)  # the name its sentence opens with: "Dr Ann Lee, …, said"
-        # else the last person it names ("…, led by Ann Lee.")
+        # else the last person it names ("…, led by Ann Lee."); one that names nobody ("The
+        # effluent flowed into a drain.") is passed over
         people = person_pairs(sentence)
-        return " ".join(people[-1]) if people else ""
+        if people:
+            return " ".join(people[-1])
     return ""
 
 
