@@ -81,6 +81,11 @@ from nato_qa.words import without_possessive
         ("and why was that?", "reason"),
         ("On what grounds is the club appealing the ban?", "reason"),
         ("on what basis did the court refuse bail?", "reason"),
+        # a reason asked for by name
+        ("what was his reasoning?", "reason"),
+        ("What was Mayor Ida Rask’s rationale for the ban?", "reason"),
+        ("what's the motive behind the closure?", "reason"),
+        ("What is the mission?", "factoid"),
         ("What does the OpEd say about the harbour?", "broad"),
         ("what does the piece say about the mayor", "broad"),
     ],
@@ -658,6 +663,8 @@ def test_a_motive_counts_as_a_reason(sentence: str, gives_reason: bool) -> None:
     assert bool(cue.search(sentence)) is gives_reason
     grounds = answer_cue("On what grounds does Ruritania object to the pact?")
     assert bool(grounds.search(sentence)) is gives_reason
+    reasoning = answer_cue("What was Ruritania's reasoning?")
+    assert bool(reasoning.search(sentence)) is gives_reason
 
 
 def test_who_did_it_is_the_name_beside_the_deed() -> None:

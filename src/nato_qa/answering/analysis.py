@@ -31,6 +31,7 @@ import numpy as np
 
 from nato_qa.keyword import KeywordIndex, vocabulary
 from nato_qa.sentences.answer_types import ASKS_WHAT_CALLED, expected_type
+from nato_qa.sentences.cues import ASKS_REASON
 from nato_qa.sentences.entities import core_question
 from nato_qa.words import without_possessive
 
@@ -86,11 +87,10 @@ _BROAD = re.compile(
     re.I,
 )
 _REASON = re.compile(
-    r"^\s*(?:and\s+)?(?:why|what\s+(?:is|was)\s+the\s+reason|for\s+what\s+reason|"
-    r"on\s+what\s+(?:grounds|basis))\b"
+    ASKS_REASON.pattern
     # a purpose, asked at the end: "what is it for?", "what will the money be spent on?",
     # "what's it going to buy?" (a reason of its own kind: told at more length)
-    r"|^\s*(?:and\s+)?what(?:[’']s|\s+(?:is|are|was|were|will|would|did|does|do|has|have))\b"
+    + r"|^\s*(?:and\s+)?what(?:[’']s|\s+(?:is|are|was|were|will|would|did|does|do|has|have))\b"
     r"(?!.*\b(?:how|when|where|who)\b)(?!.*\b(?:set|scheduled|due|planned|slated)\s+for\W*$)"
     r".*?\b(?:for|spent\s+on|used\s+(?:for|on)|(?:go|going|went)\s+(?:to|towards)|buy|purchase|"
     r"fund|finance|pay\s+for)"

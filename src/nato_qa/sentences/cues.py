@@ -27,6 +27,17 @@ _REASON = re.compile(
 )
 
 
+# A question after a reason: "why …", "on what grounds …", "what was his reasoning?", "what's
+# the rationale behind the office?"
+ASKS_REASON = re.compile(
+    r"^\s*(?:and\s+)?(?:why|what\s+(?:is|was)\s+the\s+reason|for\s+what\s+reason"
+    r"|on\s+what\s+(?:grounds|basis))\b"
+    r"|^\s*(?:and\s+)?what(?:[’']s|\s+(?:is|was|are|were))\s+(?:[^?]{0,60}?\s)?"
+    r"(?:reasons?|reasoning|rationale|motives?|motivation|justification|grounds)\b",
+    re.I,
+)
+
+
 @dataclass(frozen=True)
 class PersonCue:
     """A person's name in a sentence: two capitalised words mid-sentence, neither a general
@@ -91,7 +102,7 @@ def answer_cue(question: str, common: frozenset[str] = frozenset()) -> Any:
     for "why", a person's name for "who", a quotation for "what did X say"; None for other
     questions."""
     question = core_question(question)
-    if re.match(r"^\s*(?:and\s+)?(?:why|on\s+what\s+(?:grounds|basis))\b", question, re.I):
+    if ASKS_REASON.match(question):
         return _REASON
     if re.match(r"^\s*(who|whom)\b", question, re.I):
         return PersonCue(common, _deed(question))
