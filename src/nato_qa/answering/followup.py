@@ -316,3 +316,10 @@ def standalone_question(question: str, history: Sequence[Any] | None) -> str:
     ):
         rewritten = f"{rewritten.rstrip()} (context: {topic})"
     return rewritten
+
+
+def said_before(question: str, history: Sequence[Any] | None) -> str:
+    """The last question and answer, when ``question`` leans on them: what its answer need not
+    repeat ("what was his reasoning?" is not answered by "Macron opposed the office")."""
+    exchange = _last_exchange(_messages(history)) if needs_context(question) else None
+    return " ".join(exchange) if exchange else ""
