@@ -68,6 +68,16 @@ def test_follow_ups_skip_what_names_nobody() -> None:
     assert standalone_question("What did he admit?", hall) == "What did Tobias Wren admit?"
 
 
+def test_a_body_named_by_a_possessive_is_not_the_person() -> None:
+    """ "his group's petition" is the group's, which its answer names without naming him: he
+    joins the topic, and is not required in the answer as "Piet Claes's group" would be."""
+    chair = turn("Who chairs Friends of the Weir?", "Piet Claes, a retired engineer.")
+    rewritten = standalone_question("how many signatures did his group's petition get?", chair)
+    assert rewritten.startswith("how many signatures did his group's petition get?")
+    assert "Piet Claes" in rewritten.split("(context:")[1]
+    assert standalone_question("what did he sign?", chair) == "what did Piet Claes sign?"
+
+
 def test_an_answer_that_opens_with_he_is_about_the_person_its_question_names() -> None:
     """ "He met Olga Brandt …" answers about the person asked after: "he" in the follow-up is
     that person, not the one the answer names."""

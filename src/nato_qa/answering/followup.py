@@ -140,6 +140,12 @@ _SUBJECT = re.compile(
 
 
 _THING_PRONOUN = re.compile(r"\b(it|its)\b", re.I)
+# A body a person belongs to, named by their possessive: "his country", "her group's petition"
+_THEIR_BODY = re.compile(
+    r"\b(?:his|her)\s+(?:own\s+)?(?:country|nation|government|party|company|firm|group|team|"
+    r"organi[sz]ation|ministry|agency|side|administration|office|club|union|campaign)\b",
+    re.I,
+)
 # A question that asks for a thing by name: "Which company …", "What ship …", "Whose …"; not
 # "Who …", which is answered with a person, whom "it" never means.
 _ENTITY_QUESTION = re.compile(
@@ -296,9 +302,14 @@ def standalone_question(question: str, history: Sequence[Any] | None) -> str:
     if framed is not None:
         return framed
     rewritten = question
+    said = ""
     if _PERSON_PRONOUNS.search(question):
         person = _person(messages)
-        if person:
+        if person and _THEIR_BODY.search(question):
+            # "his country", "her group's petition": a body the person belongs to, which its
+            # answer names without naming the person; the person joins the topic instead
+            said = f"{person} {said}".strip()
+        elif person:
             rewritten = _name_first(_PERSON_PRONOUNS, person, rewritten)
     elif _THING_PRONOUN.search(question):
         thing = _answered_entity(messages) or _measured_thing(previous)
@@ -306,7 +317,8 @@ def standalone_question(question: str, history: Sequence[Any] | None) -> str:
             rewritten = _name_first(_THING_PRONOUN, thing, rewritten)
     rewritten = _that_thing(rewritten, messages)
     # "why?" asks about what the last answer said: its first full sentence joins the topic
-    said = _what_was_said(messages) if _bare(question) else ""
+    if _bare(question):
+        said = f"{said} {_what_was_said(messages)}".strip()
     topic = " ".join(
         filter(None, (_topic(previous) if previous else "", said, _that_sum(question, messages)))
     )
