@@ -193,6 +193,11 @@ NOT_MET_BLIND_R42 = {"hit@1", "hit@5", "mrr@5", "peer-gap/hit@1", "accuracy", "*
                      "key_point_coverage"}  # fmt: skip
 NOT_MET_TESSEL_R38 = {"*/accuracy"}
 NOT_MET_TESSEL_R39 = {"accuracy", "*/accuracy"}
+NOT_MET_BLIND_R43 = {"hit@1", "mrr@5", "accuracy", "*/accuracy", "false_refusal_rate"}
+NOT_MET_BLIND_R44 = {"hit@1", "hit@5", "mrr@5", "paraphrase/hit@5", "accuracy", "*/accuracy",
+                     "key_point_coverage"}  # fmt: skip
+NOT_MET_TESSEL_R40 = {"hit@1", "mrr@5", "peer-gap/hit@1", "accuracy", "*/accuracy"}
+NOT_MET_TESSEL_R41 = {"hit@5", "mrr@5", "accuracy", "*/accuracy", "false_refusal_rate"}
 NOT_MET_TESSEL_R32 = {"hit@1", "key_point_coverage"}
 NOT_MET_TESSEL_R33 = {"hit@1", "hit@5", "mrr@5", "peer-gap/hit@1", "false_refusal_rate"}
 NOT_MET_TESSEL_R22 = {"hit@1", "hit@5", "mrr@5", "accuracy", "*/accuracy", "false_refusal_rate"}
@@ -375,6 +380,14 @@ SETS = [
     GoldenSet(
         "blind-r42", GOLDEN.with_name("blind-r42.jsonl"), GENERAL, frozenset(NOT_MET_BLIND_R42)
     ),
+    # The forty-third and forty-fourth: written at round 30's start; r43 measured first and
+    # read, r44 measured on the round's commits, never read before.
+    GoldenSet(
+        "blind-r43", GOLDEN.with_name("blind-r43.jsonl"), GENERAL, frozenset(NOT_MET_BLIND_R43)
+    ),
+    GoldenSet(
+        "blind-r44", GOLDEN.with_name("blind-r44.jsonl"), GENERAL, frozenset(NOT_MET_BLIND_R44)
+    ),
     # The second corpus: five scraped-style pages on an unrelated story, and its questions.
     GoldenSet(
         "tessel-spill",
@@ -410,7 +423,7 @@ SETS = [
     # thirtieth like r33, its thirty-first like r34, its thirty-second like r35, its
     # thirty-third like r36, its thirty-fourth like r37, its thirty-fifth like r38, its
     # thirty-sixth like r39, its thirty-seventh like r40, its thirty-eighth like r41, its
-    # thirty-ninth like r42.
+    # thirty-ninth like r42, its fortieth like r43, its forty-first like r44.
     *(
         GoldenSet(
             f"tessel-spill-r{n}",
@@ -456,6 +469,8 @@ SETS = [
             (37, NOT_MET_TESSEL_R37),
             (38, NOT_MET_TESSEL_R38),
             (39, NOT_MET_TESSEL_R39),
+            (40, NOT_MET_TESSEL_R40),
+            (41, NOT_MET_TESSEL_R41),
         )
     ),
 ]
