@@ -2,11 +2,14 @@
 
 A question that leans on the conversation (a pronoun, "that", or an elliptical opening such
 as "And ...") gets the conversation's key entities: a person pronoun becomes the person the
-newest message that names one is about (its first name: the subject), "it" the thing the last
-answer named or the previous question measured, "that stream" (a kind of thing with a name)
-the name the last answer gave; the topic of the previous question is added in brackets, with
-the sum the last answer gave when the question asks about "that money". Questions that stand
-alone are returned unchanged.
+newest message that names one is about (its first name: the subject; an answer that opens
+with "He" is about the person its question names; "his country" keeps the pronoun and the
+person joins the topic), "it" the thing the last answer named or the previous question
+measured, "that stream" (a kind of thing with a name) the name the last answer gave; the
+topic of the previous question is added in brackets, with the sum the last answer gave when
+the question asks about "that money". Questions that stand alone are returned unchanged.
+``said_before`` gives the answer step the last exchange, which a follow-up's answer need
+not repeat.
 """
 
 from __future__ import annotations
@@ -302,13 +305,13 @@ def standalone_question(question: str, history: Sequence[Any] | None) -> str:
     if framed is not None:
         return framed
     rewritten = question
-    said = ""
+    joins_topic = ""  # words that join the previous question's topic in the context note
     if _PERSON_PRONOUNS.search(question):
         person = _person(messages)
         if person and _THEIR_BODY.search(question):
             # "his country", "her group's petition": a body the person belongs to, which its
             # answer names without naming the person; the person joins the topic instead
-            said = f"{person} {said}".strip()
+            joins_topic = person
         elif person:
             rewritten = _name_first(_PERSON_PRONOUNS, person, rewritten)
     elif _THING_PRONOUN.search(question):
@@ -318,9 +321,12 @@ def standalone_question(question: str, history: Sequence[Any] | None) -> str:
     rewritten = _that_thing(rewritten, messages)
     # "why?" asks about what the last answer said: its first full sentence joins the topic
     if _bare(question):
-        said = f"{said} {_what_was_said(messages)}".strip()
+        joins_topic = f"{joins_topic} {_what_was_said(messages)}".strip()
     topic = " ".join(
-        filter(None, (_topic(previous) if previous else "", said, _that_sum(question, messages)))
+        filter(
+            None,
+            (_topic(previous) if previous else "", joins_topic, _that_sum(question, messages)),
+        )
     )
     resolved = rewritten != question
     if topic and (

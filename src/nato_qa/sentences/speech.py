@@ -32,9 +32,10 @@ RESPONSE = re.compile(
 # noun ("the opposition of …" says no words of its own).
 STATEMENT = re.compile(_SPEECH.pattern + rf"|\b(?:{_REACTING})(?:e|es|ed|ing|s)\b", re.I)
 
-# A sentence said by someone it does not name: one that opens with "he" or "she" ("She
-# added that …"), a quotation's "…," she said, the last sentence of a quotation opened in an
-# earlier one (one quotation mark, at its end), or a whole quotation on its own.
+# A sentence said by, or about, someone it does not name: one that opens with "he" or "she"
+# ("She added that …") or has one after an opening phrase, a quotation's "…," she said, the
+# first or last sentence of a quotation that spans several (one quotation mark), or a whole
+# quotation on its own.
 SAID_BY_SOMEONE_BEFORE = re.compile(
     r"^\W*(?:he|she)\b|[,?!][”\"]\s*(?:he|she)\s+\w+|^[^“”\"]*[”\"]\W*$"
     # "In 2023, on the 11th of July, he is again scheduled …": he after an opening phrase
@@ -61,9 +62,9 @@ _OPENS_WITH_A_QUOTE_OR_PRONOUN = re.compile(r"^\s*(?:[“\"‘']|(?:he|she)\b)",
 def speaker_before(text: str, before: str) -> str:
     """Who says ``text`` when it does not name them ("She added that …", a quotation's last
     sentence), from ``before``, the text just before it: its nearest sentence that is not
-    inside a quotation and opens with neither "he", "she" nor a quotation mark gives the
-    name it opens with, else the last person it names. Empty when ``text`` does not point
-    back."""
+    inside a quotation, opens with neither "he", "she" nor a quotation mark, and names
+    someone gives the name it opens with, else the last person it names. Empty when
+    ``text`` does not point back or nobody is named."""
     if not SAID_BY_SOMEONE_BEFORE.search(text):
         return ""
     for start, end in reversed(sentence_spans(before)):
