@@ -9,7 +9,6 @@ from nato_qa import QAService
 from nato_qa.answering import summary
 from nato_qa.answering.analysis import analyse, asked_unit, question_kind, question_names
 from nato_qa.answering.compose import opens_quote
-from nato_qa.answering.followup import said_before
 from nato_qa.answering.modality import asks_what_happened, only_planned
 from nato_qa.answering.summary import informative
 from nato_qa.evaluation import normalise
@@ -595,26 +594,6 @@ def test_a_quotation_that_goes_on_is_said_by_the_speaker_named_before_it(
     assert not answer.refused and "The alarm should have worked" in answer.text
     placards = second_service.ask("What did Save the Tessel's placards say outside the court?")
     assert not placards.refused and "Rivers are not drains" in placards.text
-
-
-def test_a_follow_up_is_not_answered_with_what_the_last_exchange_said(
-    second_service: QAService,
-) -> None:
-    """On the second corpus, "who organised it?" after the meeting's place: the sentence that
-    says where the meeting was, which the last answer gave, no longer outranks the one that
-    names the organisers."""
-    history = [
-        {"role": "user", "content": "where was the public meeting about the spill held"},
-        {
-            "role": "assistant",
-            "content": "At St Anne's Church Hall in Millbrook, on a Thursday evening in late "
-            "February.",
-        },
-    ]
-    answer = second_service.ask("who organised it?", history)
-    assert not answer.refused and "organised by the campaign group Save the Tessel" in answer.text
-    assert said_before("who organised it?", history).startswith("where was the public meeting")
-    assert said_before("Who organised the public meeting?", history) == ""  # stands alone
 
 
 def test_a_place_is_mentioned_by_the_adjective_made_from_it() -> None:

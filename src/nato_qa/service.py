@@ -13,7 +13,7 @@ from typing import Any
 
 from nato_qa.answering import authorship
 from nato_qa.answering.analysis import question_kind
-from nato_qa.answering.followup import said_before, standalone_question
+from nato_qa.answering.followup import standalone_question
 from nato_qa.backends.base import (
     AnswerBackend,
     BackendContext,
@@ -272,7 +272,7 @@ class QAService:
             k = max(k, BROAD_PASSAGES)  # several passages speak to a broad question
         hits = self.search(standalone, k)
         retrieved = time.perf_counter()
-        evidence = Evidence(standalone, hits, self.articles, said_before(clean, history))
+        evidence = Evidence(standalone, hits, self.articles)
 
         draft: Draft | None = None
         notes: list[str] = []

@@ -8,8 +8,6 @@ person joins the topic), "it" the thing the last answer named or the previous qu
 measured, "that stream" (a kind of thing with a name) the name the last answer gave; the
 topic of the previous question is added in brackets, with the sum the last answer gave when
 the question asks about "that money". Questions that stand alone are returned unchanged.
-``said_before`` gives the answer step the last exchange, which a follow-up's answer need
-not repeat.
 """
 
 from __future__ import annotations
@@ -334,10 +332,3 @@ def standalone_question(question: str, history: Sequence[Any] | None) -> str:
     ):
         rewritten = f"{rewritten.rstrip()} (context: {topic})"
     return rewritten
-
-
-def said_before(question: str, history: Sequence[Any] | None) -> str:
-    """The last question and answer, when ``question`` leans on them: what its answer need not
-    repeat ("what was his reasoning?" is not answered by "Macron opposed the office")."""
-    exchange = _last_exchange(_messages(history)) if needs_context(question) else None
-    return " ".join(exchange) if exchange else ""

@@ -34,8 +34,6 @@ class Evidence:
     question: str
     hits: Sequence[Hit]
     articles: Mapping[str, Article]
-    # a follow-up's last exchange (question and answer): what it need not be told again
-    said_before: str = ""
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Sequence
-from dataclasses import replace
 from typing import ClassVar
 
 import numpy as np
@@ -38,7 +37,7 @@ from nato_qa.backends.base import BackendContext, Draft, Evidence, register
 from nato_qa.keyword import terms
 from nato_qa.sentences.answer_types import VALUE_TYPES
 from nato_qa.sentences.cues import answer_cue
-from nato_qa.sentences.entities import core_question, mentions, split_entities
+from nato_qa.sentences.entities import mentions, split_entities
 from nato_qa.sentences.measured import measured_phrase
 from nato_qa.sentences.scorer import ScoredSentence, SentenceScorer
 from nato_qa.types import Hit
@@ -63,9 +62,6 @@ class ExtractiveBackend:
     # (development sets: 0.55 refused 15 more unanswerables and lost no answer; 0.6 lost three
     # paraphrases, "officers" for "officials" at 0.598).
     event_similarity = 0.55
-    # A follow-up's sentence loses this much times the share of its words the last exchange
-    # gave (development follow-ups: 0.15 +6 home, -2 second corpus; 0.3 +5 and -9)
-    repeat_penalty = 0.15
 
     def __init__(self, context: BackendContext) -> None:
         self.context = context
@@ -96,8 +92,6 @@ class ExtractiveBackend:
         # answered if a sentence clears the bar; if refused, related reading only if close
         related = close if analysis.unfamiliar else evidence.hits
         scored = self.score_sentences(evidence.question, evidence.hits)
-        if evidence.said_before:
-            scored = self._not_repeated(scored, evidence.question, evidence.said_before)
         every = scored  # before the filters: a quotation's next sentence may fail them
         if analysis.broad:
             answer = self._summary(scored, threshold, evidence.question)
@@ -189,26 +183,6 @@ class ExtractiveBackend:
         if len(chosen) < 2:
             return None
         return compose_summary(summary.grouped(chosen))
-
-    def _not_repeated(
-        self, scored: list[ScoredSentence], question: str, said: str
-    ) -> list[ScoredSentence]:
-        """A follow-up's sentences, each lowered by the share of its words that the last
-        exchange gave and the question does not ask about again: the sentence that answered
-        the last question seldom answers the next."""
-        told = set(terms(said)) - set(terms(core_question(question)))
-        if not told:
-            return scored
-        weight = self.repeat_penalty
-
-        def lowered(s: ScoredSentence) -> ScoredSentence:
-            own = set(terms(s.text))
-            share = len(own & told) / len(own) if own else 0.0
-            return replace(s, score=s.score - weight * share)
-
-        out = [lowered(s) for s in scored]
-        out.sort(key=lambda s: (-s.score, s.hit_rank, s.start))
-        return out
 
     def _tells_of(self, event: Sequence[str], text: str) -> bool:
         """Whether the sentence has one of the event's words, as the index stems it, or a word
