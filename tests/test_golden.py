@@ -69,15 +69,15 @@ GENERAL = [
 # r13 lead over the peer, r14 and r16 accuracy; the second corpus's r13 paraphrase hit@5,
 # r20 accuracy, r25 lead over the peer, r27 hit@5 and r32 hit@1. Over all development sets
 # hit@1 rose 0.738 -> 0.753 (home) and 0.667 -> 0.691 (second corpus).
-# Round 30's follow-up and speaker rules met three more, losing none: blind r5 and r16
-# accuracy and the second corpus's r33 false refusals.
+# Round 30's follow-up and speaker rules met one more, losing none: the second corpus's r33
+# false refusals.
 NOT_MET_PROJECT = {"hit@1", "mrr@5", "refusal_accuracy"}
 NOT_MET_HELDOUT = {"refusal_accuracy"}
 NOT_MET_BLIND_R1 = {"hit@1", "mrr@5", "peer-gap/hit@1", "paraphrase/hit@5", "accuracy",
                     "*/accuracy", "key_point_coverage", "refusal_accuracy"}  # fmt: skip
 NOT_MET_BLIND_R4 = {"hit@1", "hit@5", "mrr@5", "peer-gap/hit@1", "paraphrase/hit@5", "accuracy",
                     "*/accuracy", "refusal_accuracy"}  # fmt: skip
-NOT_MET_BLIND_R5 = {"hit@1", "mrr@5", "peer-gap/hit@1", "*/accuracy"}
+NOT_MET_BLIND_R5 = {"hit@1", "mrr@5", "peer-gap/hit@1", "accuracy", "*/accuracy"}
 NOT_MET_BLIND_R6 = {"hit@1", "hit@5", "mrr@5"}
 NOT_MET_BLIND_R7 = {"hit@1", "hit@5", "mrr@5", "paraphrase/hit@5", "accuracy",
                     "key_point_coverage", "refusal_accuracy"}  # fmt: skip
@@ -112,7 +112,7 @@ NOT_MET_BLIND_R15 = {"hit@1", "hit@5", "mrr@5", "peer-gap/hit@1", "accuracy", "*
                      "refusal_accuracy"}  # fmt: skip
 NOT_MET_TESSEL_R12 = {"hit@1", "hit@5", "mrr@5", "peer-gap/hit@1", "accuracy", "*/accuracy",
                       "refusal_accuracy"}  # fmt: skip
-NOT_MET_BLIND_R16 = {"hit@1", "hit@5", "mrr@5", "peer-gap/hit@1", "*/accuracy",
+NOT_MET_BLIND_R16 = {"hit@1", "hit@5", "mrr@5", "peer-gap/hit@1", "accuracy", "*/accuracy",
                      "key_point_coverage", "refusal_accuracy"}  # fmt: skip
 NOT_MET_TESSEL_R13 = {"hit@1", "hit@5", "mrr@5", "peer-gap/hit@1", "paraphrase/hit@5", "accuracy",
                       "*/accuracy", "refusal_accuracy", "false_refusal_rate"}  # fmt: skip
