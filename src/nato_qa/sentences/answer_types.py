@@ -62,12 +62,20 @@ class AnswerType:
         """The first match in ``text``, new or not."""
         return self.pattern.search(text)
 
-    def fits(self, text: str, question: str, common: frozenset[str] = frozenset()) -> bool:
+    def fits(
+        self, text: str, question: str, common: frozenset[str] = frozenset(), speaker: str = ""
+    ) -> bool:
         """Whether ``text`` holds an answer of this kind that ``question`` does not give
-        (``common``: the corpus's common names, ``KeywordIndex.common_names``)."""
+        (``common``: the corpus's common names, ``KeywordIndex.common_names``). ``speaker``:
+        who says ``text`` when it does not name them (``SentenceScorer.speaker``); a
+        statement or a response is theirs ("“The alarm should have worked …" after "Mr
+        Sutcliffe said …")."""
         asked = question.lower()
-        if self.by_actor and not _actor_named(text, question):
-            return False
+        if self.by_actor:
+            if not _actor_named(f"{speaker} {text}", question):
+                return False
+            if speaker:
+                return True  # the words of a speaker named before: theirs, however put
         if self.name in _QUANTITIES and _ON_ITS_OWN.search(question) and _INCLUDES.search(text):
             return False  # a whole that includes the part is not the part's own value
         if self.person:

@@ -198,10 +198,7 @@ class SentenceScorer:
             if antecedent:
                 # "A trial on that charge …": half the words of the sentence it points back to
                 lexical += self.carry_share * (term_share(own | set(terms(antecedent))) - lexical)
-            # a statement or a response is the speaker's, named before or not ("“The alarm
-            # should have worked,” …" after "Mr Sutcliffe said …")
-            said = f"{speaker} said: {text}" if speaker and wants and wants.by_actor else text
-            type_ok = wants is None or wants.fits(said, core, common)
+            type_ok = wants is None or wants.fits(text, core, common, speaker)
             cued = bool(cue and cue.search(text) and not cue.search(question))
             score = self.semantic_weight * sem + self.lexical_weight * lexical
             score += self.cue_bonus * cued
