@@ -14,7 +14,12 @@ from functools import lru_cache
 from nato_qa.citations import mentioned
 from nato_qa.keyword import terms
 from nato_qa.sentences.entities import core_question, required_entities
-from nato_qa.sentences.names import NAME_RUN, PERSON_PAIR, could_be_named
+from nato_qa.sentences.names import (
+    NAME_RUN,
+    NO_CORPUS,
+    PERSON_PAIR,
+    CorpusNames,
+)
 from nato_qa.sentences.patterns import (
     A_YEAR,
     AN_AGE,
@@ -63,13 +68,19 @@ class AnswerType:
         return self.pattern.search(text)
 
     def fits(
-        self, text: str, question: str, common: frozenset[str] = frozenset(), speaker: str = ""
+        self,
+        text: str,
+        question: str,
+        common: frozenset[str] = frozenset(),
+        speaker: str = "",
+        names: CorpusNames = NO_CORPUS,
     ) -> bool:
         """Whether ``text`` holds an answer of this kind that ``question`` does not give
         (``common``: the corpus's common names, ``KeywordIndex.common_names``). ``speaker``:
         who says ``text`` when it does not name them (``SentenceScorer.speaker``); a
         statement or a response is theirs ("“The alarm should have worked …" after "Mr
-        Sutcliffe said …")."""
+        Sutcliffe said …"). ``names``: what the corpus says of people's names
+        (``CorpusNames``): a surname alone names a person too ("Nakatani stated")."""
         asked = question.lower()
         if self.by_actor:
             if not _actor_named(f"{speaker} {text}", question):
@@ -84,11 +95,11 @@ class AnswerType:
             given = set(re.findall(r"\w+", asked))
             pairs = ([without_possessive(w) for w in pair] for pair in self.pattern.findall(text))
             return any(
-                could_be_named(a, b)
+                names.is_person(a, b)
                 and not TITLE.fullmatch(b)
                 and not {a.lower(), b.lower()} & given
                 for a, b in pairs
-            )
+            ) or names.names_someone(text, given)
         for match in self.pattern.finditer(text):
             if match.group(0).rstrip(".,").lower() in asked:
                 continue
@@ -229,6 +240,9 @@ NAMED_KINDS = (
     r"spokes(?:man|woman|person)"
 )
 
+# Words that end a wh-phrase ("what did the court hear" asks for no name of a court)
+_NOT_A_MODIFIER = r"(?:is|was|were|are|be|do|did|does|has|have|had|will|would|can|could|the|an?)"
+
 # Nouns for a person by role or calling (general English): a question after one asks for a
 # person's name.
 _PERSON_NOUNS = (
@@ -245,7 +259,13 @@ _PERSON_ASKED = re.compile(
     r"[\w’'-]+(?: [\w’'-]+){0,3}? "
     rf"(?P<role2>{_PERSON_NOUNS})s?\b"
     r"|^\s*(?:and )?(?:who|whom)\b.*\b(?:succeed(?:ed|s)?|replac(?:e|ed|es)|preced(?:e|ed|es)|"
-    r"t(?:a|oo)ken? over from)\b",
+    r"t(?:a|oo)ken? over from)\b"
+    # "which district judge heard the case", "what official signed it": a person of that
+    # calling, whether or not the answering sentence repeats the calling ("James Okafor, for
+    # the firm, said …" answers "which barrister spoke for the firm"); not "what general
+    # rule", "which head office" or "what about the directors" (the last question's kind)
+    rf"|\b(?:which|what) (?!about\b)(?:(?!{_NOT_A_MODIFIER}\b)[\w’'-]+ ){{0,2}}?"
+    rf"(?!general\b|head\b)(?:{_PERSON_NOUNS})s?\b",
     re.I,
 )
 
@@ -273,9 +293,6 @@ ASKS_WHAT_CALLED = re.compile(
     r"(?!\s+(?:on|for|off|in|out|up|to|by|after)\b)",
     re.I,
 )
-
-# Words that end a wh-phrase ("what did the court hear" asks for no name of a court)
-_NOT_A_MODIFIER = r"(?:is|was|were|are|be|do|did|does|has|have|had|will|would|can|could|the|an?)"
 
 _TYPES: tuple[tuple[re.Pattern[str], AnswerType], ...] = (
     (SPEAKER, AnswerType("statement", STATEMENT, by_actor=True)),
@@ -330,7 +347,8 @@ _TYPES: tuple[tuple[re.Pattern[str], AnswerType], ...] = (
      AnswerType("place", PROPER)),
     # "Which organisation will manage the fund?", "what lawyer spoke for the firm?": one of a
     # kind of thing that has a name (general English: bodies, firms, people of a calling)
-    (re.compile(rf"\b(?:which|what) (?:(?!{_NOT_A_MODIFIER}\b)[\w-]+ ){{0,2}}?(?:{NAMED_KINDS})s?\b",
+    (re.compile(rf"\b(?:which|what) (?!about\b)(?:(?!{_NOT_A_MODIFIER}\b)[\w-]+ ){{0,2}}?"
+                rf"(?:{NAMED_KINDS})s?\b",
                 re.I),
      AnswerType("name", PROPER)),
 )  # fmt: skip

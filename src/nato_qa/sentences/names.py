@@ -4,6 +4,8 @@ places and institutions ("Hall", "Court", "Ministry": ``names_a_place_or_body``)
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
+from dataclasses import dataclass
 
 from nato_qa.sentences.patterns import DAYS, MONTHS
 from nato_qa.words import without_possessive
@@ -48,3 +50,80 @@ def could_be_named(first: str, second: str) -> bool:
     """Whether two capitalised words in a row can be a person's name: neither is a general
     word of places and institutions (``_NOT_PERSON``)."""
     return not names_a_place_or_body(first) and not names_a_place_or_body(second)
+
+
+_CAPITALISED = re.compile(r"\b[A-Z][a-z’'-]+")
+
+_WORD = re.compile(r"[A-Za-z][\w’'-]*")
+
+_HONORIFIC = re.compile(r"Mr|Mrs|Ms|Miss|Dr|Prof")
+
+_SENTENCE_END = re.compile(r"[.!?:\n]")
+
+
+@dataclass(frozen=True)
+class CorpusNames:
+    """What a corpus's own text says about people's names (``read``), for any articles.
+
+    ``surnames``: the words (lower case) it writes both as the last of a two-word name ("…
+    talks with Gen Nakatani") and alone mid-sentence ("…,” Nakatani stated", "said Mr
+    Sutcliffe"), as news names a person once in full and then by surname; ``lower``: the
+    words it writes in lower case somewhere, words of the language, which end no person's
+    name ("NATO Security Assistance and Training": "assistance" is written so too).
+    """
+
+    surnames: frozenset[str] = frozenset()
+    lower: frozenset[str] = frozenset()
+
+    @classmethod
+    def read(cls, texts: Iterable[str], common: frozenset[str]) -> CorpusNames:
+        """The statistics of ``texts``; ``common``: the corpus's common names
+        (``KeywordIndex.common_names``), which are nobody's surname."""
+        last: set[str] = set()
+        alone: set[str] = set()
+        lower: set[str] = set()
+        for text in texts:
+            for first, second in PERSON_PAIR.findall(text):
+                first, second = without_possessive(first), without_possessive(second)
+                if could_be_named(first, second):
+                    last.add(second.lower())
+            words = list(_WORD.finditer(text))
+            for i, word in enumerate(words):
+                token = word.group(0)
+                if not token[0].isupper():
+                    lower.add(without_possessive(token))
+                    continue
+                before = words[i - 1] if i else None
+                if before is None or _SENTENCE_END.search(text[before.end() : word.start()]):
+                    continue  # a sentence's first word is capitalised anyway
+                after = words[i + 1] if i + 1 < len(words) else None
+                joined_before = (
+                    text[before.end() : word.start()] == " "
+                    and before.group(0)[0].isupper()
+                    and not _HONORIFIC.fullmatch(before.group(0))
+                )
+                joined_after = (
+                    after is not None
+                    and text[word.end() : after.start()] == " "
+                    and after.group(0)[0].isupper()
+                )
+                if not joined_before and not joined_after:
+                    alone.add(without_possessive(token).lower())
+        return cls(frozenset((last & alone) - lower - common), frozenset(lower))
+
+    def is_person(self, first: str, second: str) -> bool:
+        """Whether two capitalised words in a row can be a person's name: neither a general
+        word of places and institutions, and the second not a word of the language."""
+        return could_be_named(first, second) and second.lower() not in self.lower
+
+    def names_someone(self, text: str, given: set[str]) -> bool:
+        """Whether ``text`` has one of the corpus's surnames, capitalised, that is not one of
+        the ``given`` words (lower case): "Prime Minister Kishida said …"."""
+        return any(
+            (word := without_possessive(w).lower()) in self.surnames and word not in given
+            for w in _CAPITALISED.findall(text)
+        )
+
+
+# No corpus read: no surnames, no words known to be the language's
+NO_CORPUS = CorpusNames()

@@ -22,6 +22,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 
 import numpy as np
 
@@ -33,13 +34,21 @@ from nato_qa.sentences.answer_types import expected_type
 from nato_qa.sentences.cues import answer_cue
 from nato_qa.sentences.entities import core_question
 from nato_qa.sentences.measured import WORD_SPAN
+from nato_qa.sentences.names import CorpusNames
 from nato_qa.sentences.speech import SAID_BY_SOMEONE_BEFORE, speaker_before
 from nato_qa.types import Hit
 from nato_qa.vector_cache import VectorCache
 
+
 # A sentence that points back to the one before it: it opens with a pronoun or a
 # demonstrative ("It came a week after …", "This aligns with …"), or names a thing by one
 # after a preposition ("A trial on that charge …").
+@lru_cache(maxsize=4)
+def corpus_names(keyword: KeywordIndex) -> CorpusNames:
+    """What the index's articles say of people's names (``CorpusNames``), read once."""
+    return CorpusNames.read((kc.chunk.text for kc in keyword.chunks), keyword.common_names())
+
+
 _REFERS_BACK = re.compile(
     r"^\W*(?:it|its|they|their|this|that|these|those|he|his|she|her|the move)\b"
     r"|\b(?:on|in|at|of|for|to|from|by|with|about|over|under|against)\s+"
@@ -155,6 +164,7 @@ class SentenceScorer:
         wants = expected_type(question)
         core = core_question(question)
         common = keyword.common_names()
+        names = corpus_names(keyword)
         cue = answer_cue(question, common)
 
         pieces: list[tuple[int, Hit, int, int, str]] = []
@@ -198,7 +208,7 @@ class SentenceScorer:
             if antecedent:
                 # "A trial on that charge …": half the words of the sentence it points back to
                 lexical += self.carry_share * (term_share(own | set(terms(antecedent))) - lexical)
-            type_ok = wants is None or wants.fits(text, core, common, speaker)
+            type_ok = wants is None or wants.fits(text, core, common, speaker, names)
             cued = bool(cue and cue.search(text) and not cue.search(question))
             score = self.semantic_weight * sem + self.lexical_weight * lexical
             score += self.cue_bonus * cued
