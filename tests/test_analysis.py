@@ -385,6 +385,20 @@ def test_factoid_answers_stay_short(service: QAService) -> None:
         ("Which district judge heard the case?", "person",
          "District Judge Nora Pell sent the case to the crown court.",
          "The case was heard at the magistrates' court."),
+        ("Which European head of state objected?", "person",
+         "The plan faced the opposition of President Ivo Brandt.",
+         "The plan faced opposition in Ruritania."),
+        # a place of a kind, with words before it
+        ("Which German spa town hosts the command?", "place",
+         "The command is based in Kurbad.", "The command is based in a spa town."),
+        ("What city was the minister travelling to?", "place",
+         "The minister is attending the summit in Varna.", "The minister is travelling."),
+        # a month asked for by "which"
+        ("In which month did she take the top job?", "time",
+         "She took office in October.", "She took office after a vote."),
+        # a ship has a name
+        ("What warship did the admiral go aboard?", "name",
+         "The admiral toured the frigate Kestrel.", "The admiral toured a frigate."),
     ],
 )  # fmt: skip
 def test_answer_types_from_the_wording_of_the_question(

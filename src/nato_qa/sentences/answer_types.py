@@ -235,7 +235,7 @@ NAMED_KINDS = (
     r"organi[sz]ation|compan(?:y|ie)|firm|group|body|agency|authority|utility|charity|"
     r"foundation|institution|institute|association|society|union|party|bank|newspaper|"
     r"court|university|school|hospital|building|hall|base|port|river|stream|brook|lake|sea|"
-    r"island|mountain|street|road|bridge|"
+    r"island|mountain|street|road|bridge|ship|vessel|warship|frigate|boat|aircraft|"
     rf"{_CALLINGS}|politician|contractor|manufacturer|supplier|expert|"
     r"spokes(?:man|woman|person)"
 )
@@ -263,9 +263,10 @@ _PERSON_ASKED = re.compile(
     # "which district judge heard the case", "what official signed it": a person of that
     # calling, whether or not the answering sentence repeats the calling ("James Okafor, for
     # the firm, said …" answers "which barrister spoke for the firm"); not "what general
-    # rule", "which head office" or "what about the directors" (the last question's kind)
+    # rule", "which head office" (but "which head of state") or "what about the directors"
+    # (the last question's kind)
     rf"|\b(?:which|what) (?!about\b)(?:(?!{_NOT_A_MODIFIER}\b)[\w’'-]+ ){{0,2}}?"
-    rf"(?!general\b|head\b)(?:{_PERSON_NOUNS})s?\b",
+    rf"(?!general\b|head\b(?! of\b))(?:{_PERSON_NOUNS})s?\b",
     re.I,
 )
 
@@ -329,7 +330,7 @@ _TYPES: tuple[tuple[re.Pattern[str], AnswerType], ...] = (
                 r"size|volume|quantity|headcount|workforce)\b", re.I),
      AnswerType("number", NUMBER)),
     (re.compile(r"\b(?:what|which) year\b", re.I), AnswerType("year", A_YEAR)),
-    (re.compile(r"^\s*when\b|\bwhat (?:exact |precise )?(date|day|month|time)\b"
+    (re.compile(r"^\s*when\b|\b(?:what|which) (?:exact |precise )?(date|day|month|time)\b"
                 r"|\bwhat (?:is|was|are|were|will be) the (?:exact |precise )?(?:date|day)\b", re.I),
      AnswerType("time", TIME)),
     # a person, by the role asked about ("the name of the worker who…", "who is the mission's
@@ -343,7 +344,9 @@ _TYPES: tuple[tuple[re.Pattern[str], AnswerType], ...] = (
      AnswerType("place", LOCATED)),
     # any other "where" may be a rank or a source ("where will it rank", "where did the water
     # come from"): any name
-    (re.compile(r"^\s*where\b|\bwhich (city|town|country|place)\b|\bin which (city|country)\b", re.I),
+    # "which German spa town", "what city", "which two nations": a place of a kind
+    (re.compile(rf"^\s*where\b|\b(?:which|what) (?!about\b)(?:(?!{_NOT_A_MODIFIER}\b)[\w-]+ ){{0,2}}?"
+                r"(?:city|cities|town|village|country|countries|nation|region|province)s?\b", re.I),
      AnswerType("place", PROPER)),
     # "Which organisation will manage the fund?", "what lawyer spoke for the firm?": one of a
     # kind of thing that has a name (general English: bodies, firms, people of a calling)
