@@ -674,6 +674,9 @@ def test_follow_ups_name_that_stream_and_carry_that_money(second_service: QAServ
         ("The board has long seen the scheme as a threat to its trade.", True),
         ("Zembla criticised the pact, apprehensive of a new bloc.", True),
         ("Residents fear the river will take years to recover.", True),
+        # a cause in the passive, or as an origin
+        ("Ties have been strained by Zembla's support for the sanctions.", True),
+        ("The dispute stems from a vote in 1998.", True),
         # what happened, not why
         ("Ruritania criticised the pact on Monday.", False),
         ("The scheme was seen by 300 people.", False),

@@ -19,6 +19,12 @@ from nato_qa.sentences.speech import QUOTATION
 _REASON = re.compile(
     r"\b(because|due to|owing to|as a result|the reason|in order to|so that|aligns? with|"
     r"since|given that|thanks to"
+    # a cause in the passive or as an origin: "ties have been strained by …", "driven by
+    # fears …", "the result of …", "stems from …", "blamed on …"
+    r"|(?:caused|driven|prompted|triggered|fu?elled|spurred|sparked|motivated|strained|"
+    r"damaged|hampered|complicated|soured|undermined)\s+by"
+    r"|results?\s+(?:of|from)|resulted\s+from|stem(?:s|med|ming)?\s+from|blamed\s+on|"
+    r"attributed\s+to"
     # a motive: how the actor sees it ("views such moves as …", "perceiving it as a threat"),
     # or what it fears ("apprehensive of …", "concerned that …")
     r"|(?:sees?|saw|seen|views?|viewed|viewing|regards?|regarded|perceiv\w+)\s+(?:[\w’'-]+\s+){0,6}?as"
