@@ -34,7 +34,17 @@ def test_reciprocal_rank_fusion() -> None:
     assert scores["a"] == pytest.approx(1 / 61 + 1 / 62)
     assert scores["c"] == pytest.approx(1 / 63 + 1 / 61)
     assert max(scores, key=scores.__getitem__) == "a"
-    assert scores["b"] == pytest.approx(1 / 62)
+    # "b" is not in the second ranking: it ranks there just after the last one listed
+    assert scores["b"] == pytest.approx(1 / 62 + 1 / 63)
+
+
+def test_fusion_does_not_bury_a_passage_one_ranking_left_out() -> None:
+    """First in two rankings and missing from a third beats 15th in all three: absence from a
+    list of 30 counts as 31st there, not as nothing."""
+    middling = [f"p{i}" for i in range(1, 31)]  # "p15" is 15th in every ranking
+    top = ["best", *[p for p in middling if p != "p30"]]  # "best" first, 30 long
+    scores = reciprocal_rank_fusion([top, top, middling], k=60)
+    assert scores["best"] > scores["p15"]
 
 
 def test_rewrite_follow_ups() -> None:

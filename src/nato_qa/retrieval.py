@@ -50,11 +50,22 @@ class _Candidate:
 
 
 def reciprocal_rank_fusion(rankings: list[list[str]], k: int = 60) -> dict[str, float]:
-    """RRF: each id scores the sum of 1 / (k + rank) over the rankings it appears in."""
+    """RRF: each id scores the sum of 1 / (k + rank) over the rankings; in a ranking that does
+    not list it, it ranks just after the last one listed.
+
+    Each ranking lists its best ``candidates`` of a small corpus's few dozen passages, so
+    nearly every passage is in every list, and with a constant of 60 being in all three
+    counted for more than being first: the passage that dense search and the best-sentence
+    ranking both put first, but whose words BM25 ranked 31st, fell out of the top ten
+    behind passages ranked 15th everywhere (round 31, docs/evaluation.md)."""
     scores: dict[str, float] = {}
+    every = {item for ranking in rankings for item in ranking}
     for ranking in rankings:
         for rank, item in enumerate(ranking, start=1):
             scores[item] = scores.get(item, 0.0) + 1.0 / (k + rank)
+        after_last = 1.0 / (k + len(ranking) + 1)
+        for item in every.difference(ranking):
+            scores[item] = scores.get(item, 0.0) + after_last
     return scores
 
 
