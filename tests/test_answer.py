@@ -717,3 +717,19 @@ def test_that_thing_is_what_the_last_answer_named() -> None:
     assert standalone_question("where does that stream end?", none).startswith(
         "where does that stream end? (context:"
     )
+
+
+def test_a_follow_up_finds_what_is_new_not_the_last_answer_again(service: QAService) -> None:
+    """The context note's words weigh half the question's own: "were any weapons part of
+    it?" after an answer about the aid pledged is answered by the sentence on weapons, not
+    by the pledge again."""
+    history = [
+        {"role": "user", "content": "How much aid has Japan pledged to Ukraine?"},
+        {
+            "role": "assistant",
+            "content": "As of March 2023, Japan had pledged $7.1 billion in aid.",
+        },
+    ]
+    answer = service.ask("were any weapons part of it?", history)
+    assert "(context:" in answer.standalone_question
+    assert not answer.refused and "not provided any weapons" in answer.text
