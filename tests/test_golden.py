@@ -71,17 +71,23 @@ GENERAL = [
 # hit@1 rose 0.738 -> 0.753 (home) and 0.667 -> 0.691 (second corpus).
 # Round 30's follow-up and speaker rules met one more, losing none: the second corpus's r33
 # false refusals.
+# Round 31 (answer types by calling and kind, the corpus's surnames, a cause in the passive,
+# fusion that ranks a passage a list leaves out just after its last, follow-ups' context
+# note at half weight) met 26 targets of older sets (hit@5 of blind r4, r6, r8, r14, r38,
+# r39, r44 and the second corpus's r15; paraphrase hit@5 of r1, r4, r7, r38, r39, r44 and
+# r15; accuracy of r4, r5, r10 and r14, every kind's of r13 and r26; key points of r1 and
+# r7; r8's hit@1, r13's lead over the peer, r15's MRR@5) and lost 7: hit@5 of r12, r17 and
+# r23 (paraphrase hit@5 of r17 and r23 too), r22's false refusals and r37's MRR@5, one
+# question each.
 NOT_MET_PROJECT = {"hit@1", "mrr@5", "refusal_accuracy"}
 NOT_MET_HELDOUT = {"refusal_accuracy"}
-NOT_MET_BLIND_R1 = {"hit@1", "mrr@5", "peer-gap/hit@1", "paraphrase/hit@5", "accuracy",
-                    "*/accuracy", "key_point_coverage", "refusal_accuracy"}  # fmt: skip
-NOT_MET_BLIND_R4 = {"hit@1", "hit@5", "mrr@5", "peer-gap/hit@1", "paraphrase/hit@5", "accuracy",
-                    "*/accuracy", "refusal_accuracy"}  # fmt: skip
-NOT_MET_BLIND_R5 = {"hit@1", "mrr@5", "peer-gap/hit@1", "accuracy", "*/accuracy"}
-NOT_MET_BLIND_R6 = {"hit@1", "hit@5", "mrr@5"}
-NOT_MET_BLIND_R7 = {"hit@1", "hit@5", "mrr@5", "paraphrase/hit@5", "accuracy",
-                    "key_point_coverage", "refusal_accuracy"}  # fmt: skip
-NOT_MET_BLIND_R8 = {"hit@1", "hit@5", "mrr@5", "key_point_coverage"}
+NOT_MET_BLIND_R1 = {"hit@1", "mrr@5", "peer-gap/hit@1", "accuracy", "*/accuracy",
+                    "refusal_accuracy"}  # fmt: skip
+NOT_MET_BLIND_R4 = {"hit@1", "mrr@5", "peer-gap/hit@1", "*/accuracy", "refusal_accuracy"}
+NOT_MET_BLIND_R5 = {"hit@1", "mrr@5", "peer-gap/hit@1", "*/accuracy"}
+NOT_MET_BLIND_R6 = {"hit@1", "mrr@5"}
+NOT_MET_BLIND_R7 = {"hit@1", "hit@5", "mrr@5", "accuracy", "refusal_accuracy"}
+NOT_MET_BLIND_R8 = {"mrr@5", "key_point_coverage"}
 NOT_MET_TESSEL_R4 = {"hit@1", "hit@5", "mrr@5", "paraphrase/hit@5", "accuracy", "*/accuracy",
                      "refusal_accuracy"}  # fmt: skip
 # Key points: met until round 28, when a summary's reach down to 0.8 of the refusal
@@ -92,20 +98,19 @@ NOT_MET_TESSEL_R5 = {"hit@1", "hit@5", "mrr@5", "paraphrase/hit@5", "accuracy", 
 NOT_MET_BLIND_R9 = {"hit@1", "hit@5", "mrr@5"}
 NOT_MET_TESSEL_R6 = {"hit@1", "hit@5", "mrr@5", "paraphrase/hit@5", "accuracy", "*/accuracy",
                      "refusal_accuracy"}  # fmt: skip
-NOT_MET_BLIND_R10 = {"hit@1", "mrr@5", "accuracy", "*/accuracy",
-                     "false_refusal_rate"}  # fmt: skip
+NOT_MET_BLIND_R10 = {"hit@1", "mrr@5", "*/accuracy", "false_refusal_rate"}
 NOT_MET_TESSEL_R7 = {"hit@1", "hit@5", "mrr@5", "peer-gap/hit@1", "paraphrase/hit@5", "accuracy",
                      "*/accuracy", "refusal_accuracy", "false_refusal_rate"}  # fmt: skip
 NOT_MET_BLIND_R11 = {"hit@1", "mrr@5", "accuracy", "*/accuracy", "key_point_coverage",
                      "refusal_accuracy"}  # fmt: skip
 NOT_MET_TESSEL_R8 = {"hit@1", "mrr@5", "*/accuracy", "refusal_accuracy"}
-NOT_MET_BLIND_R12 = {"hit@1", "mrr@5", "accuracy", "*/accuracy", "refusal_accuracy"}
+NOT_MET_BLIND_R12 = {"hit@1", "hit@5", "mrr@5", "accuracy", "*/accuracy", "refusal_accuracy"}
 NOT_MET_TESSEL_R9 = {"hit@1", "mrr@5", "accuracy", "*/accuracy", "refusal_accuracy",
                      "false_refusal_rate"}  # fmt: skip
-NOT_MET_BLIND_R13 = {"hit@1", "mrr@5", "peer-gap/hit@1", "*/accuracy", "refusal_accuracy"}
+NOT_MET_BLIND_R13 = {"hit@1", "mrr@5", "refusal_accuracy"}
 NOT_MET_TESSEL_R10 = {"hit@1", "hit@5", "mrr@5", "paraphrase/hit@5", "accuracy", "*/accuracy",
                       "key_point_coverage", "refusal_accuracy"}  # fmt: skip
-NOT_MET_BLIND_R14 = {"hit@1", "hit@5", "mrr@5", "peer-gap/hit@1", "accuracy", "refusal_accuracy"}
+NOT_MET_BLIND_R14 = {"hit@1", "mrr@5", "peer-gap/hit@1", "refusal_accuracy"}
 NOT_MET_TESSEL_R11 = {"hit@1", "mrr@5", "paraphrase/hit@5", "accuracy", "*/accuracy",
                       "key_point_coverage", "refusal_accuracy"}  # fmt: skip
 NOT_MET_BLIND_R15 = {"hit@1", "hit@5", "mrr@5", "peer-gap/hit@1", "accuracy", "*/accuracy",
@@ -116,14 +121,14 @@ NOT_MET_BLIND_R16 = {"hit@1", "hit@5", "mrr@5", "peer-gap/hit@1", "accuracy", "*
                      "key_point_coverage", "refusal_accuracy"}  # fmt: skip
 NOT_MET_TESSEL_R13 = {"hit@1", "hit@5", "mrr@5", "peer-gap/hit@1", "paraphrase/hit@5", "accuracy",
                       "*/accuracy", "refusal_accuracy", "false_refusal_rate"}  # fmt: skip
-NOT_MET_BLIND_R17 = {"hit@1", "mrr@5", "accuracy", "*/accuracy", "key_point_coverage",
-                     "refusal_accuracy"}  # fmt: skip
+NOT_MET_BLIND_R17 = {"hit@1", "hit@5", "mrr@5", "paraphrase/hit@5", "accuracy", "*/accuracy",
+                     "key_point_coverage", "refusal_accuracy"}  # fmt: skip
 NOT_MET_TESSEL_R14 = {"hit@1", "hit@5", "mrr@5", "peer-gap/hit@1", "paraphrase/hit@5", "accuracy",
                       "*/accuracy", "refusal_accuracy"}  # fmt: skip
 NOT_MET_BLIND_R18 = {"hit@1", "hit@5", "mrr@5", "paraphrase/hit@5", "accuracy", "*/accuracy",
                      "refusal_accuracy"}  # fmt: skip
-NOT_MET_TESSEL_R15 = {"hit@1", "hit@5", "mrr@5", "paraphrase/hit@5", "accuracy", "*/accuracy",
-                      "key_point_coverage", "refusal_accuracy", "false_refusal_rate"}  # fmt: skip
+NOT_MET_TESSEL_R15 = {"hit@1", "accuracy", "*/accuracy", "key_point_coverage", "refusal_accuracy",
+                      "false_refusal_rate"}  # fmt: skip
 NOT_MET_BLIND_R19 = {"hit@5", "mrr@5", "paraphrase/hit@5", "accuracy", "*/accuracy"}
 NOT_MET_TESSEL_R16 = {"hit@1", "mrr@5", "peer-gap/hit@1", "accuracy", "*/accuracy",
                       "refusal_accuracy", "false_refusal_rate"}  # fmt: skip
@@ -134,18 +139,18 @@ NOT_MET_BLIND_R21 = {"hit@1", "mrr@5", "accuracy", "*/accuracy", "key_point_cove
                      "refusal_accuracy"}  # fmt: skip
 NOT_MET_TESSEL_R18 = {"hit@1", "mrr@5", "accuracy", "*/accuracy", "refusal_accuracy"}
 NOT_MET_BLIND_R22 = {"hit@1", "mrr@5", "peer-gap/hit@1", "accuracy", "*/accuracy",
-                     "key_point_coverage", "refusal_accuracy"}  # fmt: skip
+                     "key_point_coverage", "refusal_accuracy", "false_refusal_rate"}  # fmt: skip
 NOT_MET_TESSEL_R19 = {"hit@1", "hit@5", "mrr@5", "peer-gap/hit@1", "paraphrase/hit@5",
                       "accuracy", "*/accuracy", "refusal_accuracy"}  # fmt: skip
-NOT_MET_BLIND_R23 = {"hit@1", "mrr@5", "peer-gap/hit@1", "accuracy", "*/accuracy",
-                     "refusal_accuracy", "false_refusal_rate"}  # fmt: skip
+NOT_MET_BLIND_R23 = {"hit@1", "hit@5", "mrr@5", "peer-gap/hit@1", "paraphrase/hit@5", "accuracy",
+                     "*/accuracy", "refusal_accuracy", "false_refusal_rate"}  # fmt: skip
 NOT_MET_TESSEL_R20 = {"hit@1", "mrr@5", "accuracy", "*/accuracy", "refusal_accuracy"}
 NOT_MET_BLIND_R24 = {"hit@1", "hit@5", "mrr@5", "peer-gap/hit@1", "paraphrase/hit@5", "accuracy",
                      "*/accuracy", "refusal_accuracy"}  # fmt: skip
 NOT_MET_TESSEL_R21 = {"hit@1", "hit@5", "mrr@5", "accuracy", "*/accuracy", "refusal_accuracy"}
 NOT_MET_BLIND_R25 = {"hit@1", "hit@5", "mrr@5", "peer-gap/hit@1", "paraphrase/hit@5", "accuracy",
                      "*/accuracy", "refusal_accuracy"}  # fmt: skip
-NOT_MET_BLIND_R26 = {"hit@1", "hit@5", "mrr@5", "peer-gap/hit@1", "*/accuracy"}
+NOT_MET_BLIND_R26 = {"hit@1", "hit@5", "mrr@5", "peer-gap/hit@1"}
 NOT_MET_BLIND_R27: set[str] = set()  # all met on its 11 lines
 NOT_MET_TESSEL_R23 = {"hit@1", "mrr@5", "accuracy", "*/accuracy", "refusal_accuracy",
                       "false_refusal_rate"}  # fmt: skip
@@ -179,13 +184,11 @@ NOT_MET_BLIND_R35 = {"hit@1", "hit@5", "mrr@5", "paraphrase/hit@5", "accuracy", 
                      "key_point_coverage"}  # fmt: skip
 NOT_MET_BLIND_R36 = {"hit@1", "hit@5", "mrr@5", "peer-gap/hit@1", "paraphrase/hit@5", "accuracy",
                      "*/accuracy"}  # fmt: skip
-NOT_MET_BLIND_R37 = {"hit@1", "peer-gap/hit@1", "*/accuracy", "false_refusal_rate"}
-NOT_MET_BLIND_R38 = {"hit@1", "hit@5", "mrr@5", "peer-gap/hit@1", "paraphrase/hit@5", "accuracy",
-                     "*/accuracy"}  # fmt: skip
+NOT_MET_BLIND_R37 = {"hit@1", "mrr@5", "peer-gap/hit@1", "*/accuracy", "false_refusal_rate"}
+NOT_MET_BLIND_R38 = {"hit@1", "mrr@5", "peer-gap/hit@1", "accuracy", "*/accuracy"}
 NOT_MET_TESSEL_R34 = set[str]()  # every target met on its ten lines
 NOT_MET_TESSEL_R35 = {"accuracy", "*/accuracy", "refusal_accuracy", "false_refusal_rate"}
-NOT_MET_BLIND_R39 = {"hit@1", "hit@5", "mrr@5", "paraphrase/hit@5", "accuracy", "*/accuracy",
-                     "false_refusal_rate"}  # fmt: skip
+NOT_MET_BLIND_R39 = {"hit@1", "mrr@5", "accuracy", "*/accuracy", "false_refusal_rate"}
 NOT_MET_BLIND_R40 = {"hit@1", "mrr@5", "peer-gap/hit@1", "accuracy", "*/accuracy",
                      "false_refusal_rate"}  # fmt: skip
 NOT_MET_TESSEL_R36 = set[str]()  # every target met on its six lines
@@ -196,8 +199,15 @@ NOT_MET_BLIND_R42 = {"hit@1", "hit@5", "mrr@5", "peer-gap/hit@1", "accuracy", "*
 NOT_MET_TESSEL_R38 = {"*/accuracy"}
 NOT_MET_TESSEL_R39 = {"accuracy", "*/accuracy"}
 NOT_MET_BLIND_R43 = {"hit@1", "mrr@5", "accuracy", "*/accuracy", "false_refusal_rate"}
-NOT_MET_BLIND_R44 = {"hit@1", "hit@5", "mrr@5", "paraphrase/hit@5", "accuracy", "*/accuracy",
-                     "key_point_coverage"}  # fmt: skip
+NOT_MET_BLIND_R44 = {"hit@1", "mrr@5", "accuracy", "*/accuracy", "key_point_coverage"}
+NOT_MET_BLIND_R45 = {"hit@1", "hit@5", "mrr@5", "peer-gap/hit@1", "paraphrase/hit@5", "accuracy",
+                     "*/accuracy", "key_point_coverage"}  # fmt: skip
+NOT_MET_BLIND_R46 = {"hit@1", "mrr@5", "paraphrase/hit@5", "accuracy", "*/accuracy",
+                     "key_point_coverage", "refusal_accuracy", "false_refusal_rate"}  # fmt: skip
+NOT_MET_TESSEL_R42 = {"hit@5", "mrr@5", "paraphrase/hit@5", "accuracy", "*/accuracy",
+                      "refusal_accuracy"}  # fmt: skip
+NOT_MET_TESSEL_R43 = {"hit@1", "hit@5", "mrr@5", "peer-gap/hit@1", "paraphrase/hit@5", "accuracy",
+                      "*/accuracy", "false_refusal_rate"}  # fmt: skip
 NOT_MET_TESSEL_R40 = {"hit@1", "mrr@5", "peer-gap/hit@1", "accuracy", "*/accuracy"}
 NOT_MET_TESSEL_R41 = {"hit@5", "mrr@5", "accuracy", "*/accuracy", "false_refusal_rate"}
 NOT_MET_TESSEL_R32 = {"hit@1", "key_point_coverage"}
@@ -390,6 +400,14 @@ SETS = [
     GoldenSet(
         "blind-r44", GOLDEN.with_name("blind-r44.jsonl"), GENERAL, frozenset(NOT_MET_BLIND_R44)
     ),
+    # The forty-fifth: written at round 30's end, measured then, read in round 31; the
+    # forty-sixth: written at round 31's start, measured on its commits, never read before.
+    GoldenSet(
+        "blind-r45", GOLDEN.with_name("blind-r45.jsonl"), GENERAL, frozenset(NOT_MET_BLIND_R45)
+    ),
+    GoldenSet(
+        "blind-r46", GOLDEN.with_name("blind-r46.jsonl"), GENERAL, frozenset(NOT_MET_BLIND_R46)
+    ),
     # The second corpus: five scraped-style pages on an unrelated story, and its questions.
     GoldenSet(
         "tessel-spill",
@@ -425,7 +443,8 @@ SETS = [
     # thirtieth like r33, its thirty-first like r34, its thirty-second like r35, its
     # thirty-third like r36, its thirty-fourth like r37, its thirty-fifth like r38, its
     # thirty-sixth like r39, its thirty-seventh like r40, its thirty-eighth like r41, its
-    # thirty-ninth like r42, its fortieth like r43, its forty-first like r44.
+    # thirty-ninth like r42, its fortieth like r43, its forty-first like r44, its
+    # forty-second like r45, its forty-third like r46.
     *(
         GoldenSet(
             f"tessel-spill-r{n}",
@@ -473,6 +492,8 @@ SETS = [
             (39, NOT_MET_TESSEL_R39),
             (40, NOT_MET_TESSEL_R40),
             (41, NOT_MET_TESSEL_R41),
+            (42, NOT_MET_TESSEL_R42),
+            (43, NOT_MET_TESSEL_R43),
         )
     ),
 ]
