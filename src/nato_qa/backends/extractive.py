@@ -197,7 +197,14 @@ class ExtractiveBackend:
         rows = sorted({row_of[w] for w in re.findall(r"[a-z]+", text.lower()) if w in row_of})
         if not rows:
             return False
-        close = self.scorer.vectors(list(event)) @ matrix[rows].T
+        # the event words' saved vectors where the corpus has them (no model run), else the
+        # scorer's cache, which the question's own run filled with the words the corpus lacks
+        known = [row_of[w] for w in event if w in row_of]
+        unknown = [w for w in event if w not in row_of]
+        vectors = [matrix[known]] if known else []
+        if unknown:
+            vectors.append(self.scorer.vectors(unknown))
+        close = np.concatenate(vectors) @ matrix[rows].T
         return float(close.max()) >= self.event_similarity
 
     def _naming(

@@ -20,9 +20,9 @@ quantity question names what is measured.
 from __future__ import annotations
 
 import re
+import weakref
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
-from functools import lru_cache
 
 import numpy as np
 
@@ -42,17 +42,26 @@ from nato_qa.vector_cache import VectorCache
 # The weight of a word that only the context note of a follow-up gives ("were any weapons
 # part of it? (context: aid Japan pledged Ukraine)"), against the question's own: the note
 # says what the talk is about, the question what is new; at full weight the sentence that
-# answered the last question wins again on the note's words. Round 31: 0.5 against 1.0,
+# answered the last question wins again on the note's words. A number in the note keeps
+# full weight: it is what "that money" refers to ("what would that money pay for? (context:
+# … £1.4m)"), not the topic. Round 31: 0.5 against 1.0,
 # development +4 home and +2 second corpus, follow-ups asked after the system's own answers
 # +5 and +2 of 184 and 130, blind t42 +1 and t43's hit@1 +1; 0 gained as much on the
 # development sets and lost a second-corpus blind hit@1 (docs/evaluation.md).
 CONTEXT_WEIGHT = 0.5
 
 
-@lru_cache(maxsize=4)
+_CORPUS_NAMES: weakref.WeakKeyDictionary[KeywordIndex, CorpusNames] = weakref.WeakKeyDictionary()
+
+
 def corpus_names(keyword: KeywordIndex) -> CorpusNames:
-    """What the index's articles say of people's names (``CorpusNames``), read once."""
-    return CorpusNames.read((kc.chunk.text for kc in keyword.chunks), keyword.common_names())
+    """What the index's articles say of people's names (``CorpusNames``), read once per index
+    (and forgotten with it)."""
+    names = _CORPUS_NAMES.get(keyword)
+    if names is None:
+        chunks = (kc.chunk.text for kc in keyword.chunks)
+        names = _CORPUS_NAMES[keyword] = CorpusNames.read(chunks, keyword.common_names())
+    return names
 
 
 # A sentence that points back to the one before it: it opens with a pronoun or a
@@ -167,12 +176,13 @@ class SentenceScorer:
     def score(self, question: str, hits: Sequence[Hit]) -> list[ScoredSentence]:
         """Every sentence of the passages, scored against the question, best first."""
         keyword = self.keyword
+        core = core_question(question)
         q_terms = set(terms(question))
-        its_own = set(terms(core_question(question)))  # not only the context note's
+        # the question's own words, and any number the note carries ("that money" is £1.4m)
+        its_own = set(terms(core)) | {t for t in q_terms if any(c.isdigit() for c in t)}
         weights = {t: keyword.idf(t) * (1.0 if t in its_own else CONTEXT_WEIGHT) for t in q_terms}
         total = sum(weights.values()) or 1.0
         wants = expected_type(question)
-        core = core_question(question)
         common = keyword.common_names()
         names = corpus_names(keyword)
         cue = answer_cue(question, common)
