@@ -243,6 +243,11 @@ NAMED_KINDS = (
 # Words that end a wh-phrase ("what did the court hear" asks for no name of a court)
 _NOT_A_MODIFIER = r"(?:is|was|were|are|be|do|did|does|has|have|had|will|would|can|could|the|an?)"
 
+# "which", "what" and up to two words before the noun of a kind ("which German spa town",
+# "what district judge"); not "what about …", an elliptical follow-up that keeps the last
+# question's kind
+_WHICH_KIND = rf"\b(?:which|what) (?!about\b)(?:(?!{_NOT_A_MODIFIER}\b)[\w-]+ ){{0,2}}?"
+
 # Nouns for a person by role or calling (general English): a question after one asks for a
 # person's name.
 _PERSON_NOUNS = (
@@ -263,10 +268,8 @@ _PERSON_ASKED = re.compile(
     # "which district judge heard the case", "what official signed it": a person of that
     # calling, whether or not the answering sentence repeats the calling ("James Okafor, for
     # the firm, said …" answers "which barrister spoke for the firm"); not "what general
-    # rule", "which head office" (but "which head of state") or "what about the directors"
-    # (the last question's kind)
-    rf"|\b(?:which|what) (?!about\b)(?:(?!{_NOT_A_MODIFIER}\b)[\w’'-]+ ){{0,2}}?"
-    rf"(?!general\b|head\b(?! of\b))(?:{_PERSON_NOUNS})s?\b",
+    # rule" or "which head office" (but "which head of state")
+    rf"|{_WHICH_KIND}(?!general\b|head\b(?! of\b))(?:{_PERSON_NOUNS})s?\b",
     re.I,
 )
 
@@ -345,14 +348,12 @@ _TYPES: tuple[tuple[re.Pattern[str], AnswerType], ...] = (
     # any other "where" may be a rank or a source ("where will it rank", "where did the water
     # come from"): any name
     # "which German spa town", "what city", "which two nations": a place of a kind
-    (re.compile(rf"^\s*where\b|\b(?:which|what) (?!about\b)(?:(?!{_NOT_A_MODIFIER}\b)[\w-]+ ){{0,2}}?"
+    (re.compile(rf"^\s*where\b|{_WHICH_KIND}"
                 r"(?:city|cities|town|village|country|countries|nation|region|province)s?\b", re.I),
      AnswerType("place", PROPER)),
     # "Which organisation will manage the fund?", "what lawyer spoke for the firm?": one of a
     # kind of thing that has a name (general English: bodies, firms, people of a calling)
-    (re.compile(rf"\b(?:which|what) (?!about\b)(?:(?!{_NOT_A_MODIFIER}\b)[\w-]+ ){{0,2}}?"
-                rf"(?:{NAMED_KINDS})s?\b",
-                re.I),
+    (re.compile(rf"{_WHICH_KIND}(?:{NAMED_KINDS})s?\b", re.I),
      AnswerType("name", PROPER)),
 )  # fmt: skip
 

@@ -20,9 +20,9 @@ quantity question names what is measured.
 from __future__ import annotations
 
 import re
-import weakref
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 
 import numpy as np
 
@@ -49,19 +49,6 @@ from nato_qa.vector_cache import VectorCache
 # +5 and +2 of 184 and 130, blind t42 +1 and t43's hit@1 +1; 0 gained as much on the
 # development sets and lost a second-corpus blind hit@1 (docs/evaluation.md).
 CONTEXT_WEIGHT = 0.5
-
-
-_CORPUS_NAMES: weakref.WeakKeyDictionary[KeywordIndex, CorpusNames] = weakref.WeakKeyDictionary()
-
-
-def corpus_names(keyword: KeywordIndex) -> CorpusNames:
-    """What the index's articles say of people's names (``CorpusNames``), read once per index
-    (and forgotten with it)."""
-    names = _CORPUS_NAMES.get(keyword)
-    if names is None:
-        chunks = (kc.chunk.text for kc in keyword.chunks)
-        names = _CORPUS_NAMES[keyword] = CorpusNames.read(chunks, keyword.common_names())
-    return names
 
 
 # A sentence that points back to the one before it: it opens with a pronoun or a
@@ -113,6 +100,12 @@ class SentenceScorer:
         self.keyword = keyword
         self.cache = cache
         self.second = second  # another model's view of each sentence, averaged in
+
+    @cached_property
+    def names(self) -> CorpusNames:
+        """What the index's articles say of people's names (``CorpusNames``), read once."""
+        chunks = (kc.chunk.text for kc in self.keyword.chunks)
+        return CorpusNames.read(chunks, self.keyword.common_names())
 
     def vector(self, text: str) -> np.ndarray:
         """The embedding of one text, through the cache."""
@@ -184,7 +177,6 @@ class SentenceScorer:
         total = sum(weights.values()) or 1.0
         wants = expected_type(question)
         common = keyword.common_names()
-        names = corpus_names(keyword)
         cue = answer_cue(question, common)
 
         pieces: list[tuple[int, Hit, int, int, str]] = []
@@ -228,7 +220,7 @@ class SentenceScorer:
             if antecedent:
                 # "A trial on that charge …": half the words of the sentence it points back to
                 lexical += self.carry_share * (term_share(own | set(terms(antecedent))) - lexical)
-            type_ok = wants is None or wants.fits(text, core, common, speaker, names)
+            type_ok = wants is None or wants.fits(text, core, common, speaker, self.names)
             cued = bool(cue and cue.search(text) and not cue.search(question))
             score = self.semantic_weight * sem + self.lexical_weight * lexical
             score += self.cue_bonus * cued
