@@ -321,6 +321,16 @@ def test_factoid_answers_stay_short(service: QAService) -> None:
          "The water will be tested twice a day.", "The water was tested in 2023."),
         ("According to the club, how long had the trees stood there?", "duration",
          "Some had stood for fifteen years.", "The trees stood near the gate."),
+        # a share asked as a fraction; a month by name, not a decade or the verb "may"
+        ("At what fraction of its usual output is the mill running?", "percentage",
+         "The mill restarted at around half of its normal capacity.",
+         "The mill restarted on 10 March, back at its usual output."),
+        ("In which month did the mayor step down?", "month",
+         "The mayor stepped down in October, after the vote.",
+         "The mayor may step down, as others have since the 2010s."),
+        # a count is not the number of a model's designation
+        ("How many drones has the army bought?", "count",
+         "The army has bought 12 drones.", "The army has bought drones and F-35 fighters."),
         # a count is not a time of day, a sum or a percentage
         ("How many workers were on shift when the leak was found?", "count",
          "Four workers were on shift.", "Workers found the leak at 5.30am, not at 9.15 a.m."),
@@ -393,9 +403,9 @@ def test_factoid_answers_stay_short(service: QAService) -> None:
          "The command is based in Kurbad.", "The command is based in a spa town."),
         ("What city was the minister travelling to?", "place",
          "The minister is attending the summit in Varna.", "The minister is travelling."),
-        # a month asked for by "which"
-        ("In which month did she take the top job?", "time",
-         "She took office in October.", "She took office after a vote."),
+        # a month asked for by "which": a month's name, not another word of time
+        ("In which month did she take the top job?", "month",
+         "She took office in October.", "She took office in 2024, after a vote."),
         # a ship has a name
         ("What warship did the admiral go aboard?", "name",
          "The admiral toured the frigate Kestrel.", "The admiral toured a frigate."),

@@ -21,6 +21,7 @@ from nato_qa.sentences.names import (
     CorpusNames,
 )
 from nato_qa.sentences.patterns import (
+    A_MONTH,
     A_YEAR,
     AN_AGE,
     COUNT,
@@ -309,7 +310,7 @@ _TYPES: tuple[tuple[re.Pattern[str], AnswerType], ...] = (
                 r"|\bwhat (?:is|was|are|were) (?:(?:his|her|their) |(?:(?-i:[A-Z])[\w’'-]* ){0,3}?"
                 r"(?-i:[A-Z])[\w-]*[’']s )(?:\w+ )?(?:post|job|rank)s?\b", re.I),
      AnswerType("post", TITLE, attributed=True)),
-    (re.compile(r"\bwhat (percentage|percent|proportion|share)\b|\bhow many per ?cent\b", re.I),
+    (re.compile(r"\bwhat (percentage|percent|proportion|share|fraction|portion)\b|\bhow many per ?cent\b", re.I),
      AnswerType("percentage", PERCENT)),
     (re.compile(r"\bhow old\b|\bwhat age\b|\bat what age\b", re.I), AnswerType("age", AN_AGE)),
     (re.compile(rf"^\s*(?:and )?how much\b.*\b({GIVING}|cost|worth)\b|\bwhat sum\b"
@@ -333,6 +334,7 @@ _TYPES: tuple[tuple[re.Pattern[str], AnswerType], ...] = (
                 r"size|volume|quantity|headcount|workforce)\b", re.I),
      AnswerType("number", NUMBER)),
     (re.compile(r"\b(?:what|which) year\b", re.I), AnswerType("year", A_YEAR)),
+    (re.compile(r"\b(?:what|which) month\b", re.I), AnswerType("month", A_MONTH)),
     (re.compile(r"^\s*when\b|\b(?:what|which) (?:exact |precise )?(date|day|month|time)\b"
                 r"|\bwhat (?:is|was|are|were|will be) the (?:exact |precise )?(?:date|day)\b", re.I),
      AnswerType("time", TIME)),

@@ -45,11 +45,11 @@ UNITS = r"(?:second|minute|hour|day|night|week|fortnight|month|year|decade|centu
 # A count, for "how many": a cardinal number that is not part of a date ("January 16",
 # "16 January", a year), not an ordinal ("first", "3rd"), a time of day ("5.30am"), a sum
 # ("£600,000"), a percentage or a duration ("fifteen years": "how many years" is asked as a
-# duration), nor "many" or "several".
+# duration), nor "many" or "several"; nor the number of a model's designation ("F-35 fighters").
 _NOT_AFTER_A_MONTH = "".join(f"(?<!{m} )" for m in MONTHS.split("|"))
 
 COUNT = re.compile(
-    rf"(?:{_NOT_AFTER_A_MONTH}(?<![\w.,£$€¥])(?!{YEAR_DIGITS}s?\b)\d[\d,.]*(?![\d.,]*\d)"
+    rf"(?:{_NOT_AFTER_A_MONTH}(?<![\w.,£$€¥])(?<![A-Za-z]-)(?!{YEAR_DIGITS}s?\b)\d[\d,.]*(?![\d.,]*\d)"
     rf"(?!\s*(?:st|nd|rd|th|am|pm|a\.m\.|p\.m\.|%|per ?cent)(?!\w))(?!\s+(?:of\s+)?(?:{MONTHS})\b)"
     r"|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|"
     rf"thirty|forty|fifty|hundreds?|thousands?|millions?|billions?|dozens?)\b)(?![\s-]+{UNITS}\b)",
@@ -107,6 +107,9 @@ TITLE = re.compile(rf"\b({TITLES})s?\b", re.I)
 
 # A year as news writes one; an age.
 A_YEAR = re.compile(rf"\b{YEAR_DIGITS}\b")
+
+# A month, for "in which month": its name as a name is written, capitalised ("may" is a verb).
+A_MONTH = re.compile(r"\b(?:" + "|".join(m.capitalize() for m in MONTHS.split("|")) + r")\b")
 
 AN_AGE = re.compile(r"\b\d+[\s-]years?[\s-]old\b|\baged\s+\d+|\bage\s+(?:of\s+)?\d+", re.I)
 
