@@ -7,7 +7,13 @@ import pytest
 
 from nato_qa import QAService
 from nato_qa.answering import summary
-from nato_qa.answering.analysis import analyse, asked_unit, question_kind, question_names
+from nato_qa.answering.analysis import (
+    analyse,
+    asked_unit,
+    question_kind,
+    question_names,
+    summary_topic,
+)
 from nato_qa.answering.compose import opens_quote
 from nato_qa.answering.modality import asks_what_happened, only_planned
 from nato_qa.answering.summary import informative
@@ -143,6 +149,30 @@ def test_what_the_corpus_never_mentions_is_found_from_its_own_text(analysed) -> 
     modified = analysed("When did the head of the Oslo-headquartered alliance take office?")
     assert modified.unknown_names == () and not modified.unknown_subject
     assert analysed("When did the head of the Oslo Accord take office?").unknown_subject
+
+
+def test_a_summary_is_scored_on_what_it_sums_up_not_how_it_is_asked() -> None:
+    assert summary_topic("can you walk me through the timeline of the night of the fire?") == (
+        "the night of the fire?"
+    )
+    assert summary_topic("Give me a quick overview of the court case.") == "the court case."
+    assert summary_topic("What do the reports say about the new depot?") == "the new depot?"
+    # a follow-up's context note stays; a question with nothing else left stays whole
+    assert summary_topic("tell me about the vote (context: the town council)") == (
+        "the vote (context: the town council)"
+    )
+    assert summary_topic("How has the row developed?") == "How has the row developed?"
+    assert summary_topic("summarise it") == "summarise it"
+
+
+def test_a_summary_asked_for_in_many_words_is_still_given(second_service: QAService) -> None:
+    """The request's words ("walk me through", "timeline") are no sentence's: counted, they
+    lowered every sentence below the bar and the question was refused."""
+    answer = second_service.ask("can you walk me through the timeline of the night of the spill?")
+    assert not answer.refused and answer.text.startswith("- ")
+    assert "5.30am" in answer.text
+    for c in answer.citations:
+        assert second_service.articles[c.doc_id].text[c.start : c.end] == c.quote
 
 
 def test_off_corpus_questions_are_refused_with_nothing_cited(service: QAService) -> None:

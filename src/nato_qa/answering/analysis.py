@@ -133,6 +133,33 @@ _FORM_WORDS = frozenset({
 })  # fmt: skip
 
 
+# How a broad question asks for its summary, not what it is about: "can you walk me through",
+# "give me a quick overview of", "what do the articles say about", "a timeline of". Its words
+# are no sentence's subject; left in, they only lower every sentence's share of the question.
+_REQUEST = re.compile(
+    r"^\s*(?:and\s+)?(?:(?:can|could|would|will)\s+you\s+)?(?:please\s+)?"
+    r"(?:tell\s+me|give\s+me|walk\s+me\s+through|run\s+me\s+through|take\s+me\s+through|"
+    r"summari[sz]e|sum\s+up|recap|describe|outline|explain|trace)\b(?:\s+about\b)?"
+    r"|^\s*(?:and\s+)?what\s+(?:do|does|did)\s+(?:the\s+)?(?:articles?|sources?|reports?|"
+    r"texts?|pages?|stor(?:y|ies)|pieces?|coverage)\s+(?:say|report|tell|write|mention)\b"
+    r"(?:\s+(?:us\s+)?about\b)?"
+    r"|\b(?:an?|the)\s+(?:(?:brief|quick|short|full|overall|general)\s+)?(?:overview|summary|"
+    r"timeline|rundown|recap)\s+(?:of|on|about)\b",
+    re.I,
+)
+
+
+def summary_topic(question: str) -> str:
+    """What a broad question asks to be summed up, without how it asks ("can you walk me
+    through the timeline of the night of the leak?" -> "the night of the leak?"); the
+    question itself when nothing else would be left. A follow-up's context note is kept."""
+    core = core_question(question)
+    topic = _REQUEST.sub(" ", core).strip()
+    if not vocabulary([topic]):
+        return question
+    return question.replace(core, topic, 1)
+
+
 # A short closing phrase that dates the event asked about by another ("… reopen its intake
 # after the spill?", "… during the meeting?"): its words are the setting, not the event. Short
 # and with a determiner, so "look after the cash it has set aside …" or "after Moscow
