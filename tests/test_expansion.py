@@ -8,7 +8,6 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 import numpy as np
-import pytest
 
 from nato_qa import QAService
 from nato_qa.evaluation import load_golden
@@ -65,13 +64,6 @@ def test_expansion_brings_a_paraphrased_passage_into_the_top_five(service: QASer
         assert mogami_rank() is None
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="round 31's fusion (a passage a ranking leaves out ranks just after its last): "
-    "the expansion now moves q22's passage into the top five and p004's out (\"Tokyo\" adds "
-    '"Seoul", and BM25 drops the passage from its 30); net level on the project set. Not '
-    "expanding names mended p004 but lost 11 gated targets (docs/evaluation.md, round 31).",
-)
 def test_expansion_never_changes_hit_at_5_for_the_worse(service: QAService) -> None:
     """Over the golden set, expansion may only move relevant passages into the top five."""
     from nato_qa.evaluation import is_relevant
