@@ -79,6 +79,12 @@ GENERAL = [
 # r7; r8's hit@1, r13's lead over the peer, r15's MRR@5) and lost 7: hit@5 of r12, r17 and
 # r23 (paraphrase hit@5 of r17 and r23 too), r22's false refusals and r37's MRR@5, one
 # question each.
+# Round 32 (a share asked as a fraction, a month by name, no count from a designation, a
+# broad question scored again on its topic, the rerank's best sentence weighing meaning 0.6)
+# met 10 targets of older sets (r8's MRR@5 and key points, r11's key points, r12's hit@5,
+# r15's lead over the peer, r22's refusals; the second corpus's r6 accuracy, r9 every kind's,
+# r11 paraphrase hit@5, r15 hit@1) and lost 2: r19's hit@1 and the second corpus's r32
+# MRR@5, one question each.
 NOT_MET_PROJECT = {"hit@1", "mrr@5", "refusal_accuracy"}
 NOT_MET_HELDOUT = {"refusal_accuracy"}
 NOT_MET_BLIND_R1 = {"hit@1", "mrr@5", "peer-gap/hit@1", "accuracy", "*/accuracy",
@@ -87,7 +93,7 @@ NOT_MET_BLIND_R4 = {"hit@1", "mrr@5", "peer-gap/hit@1", "*/accuracy", "refusal_a
 NOT_MET_BLIND_R5 = {"hit@1", "mrr@5", "peer-gap/hit@1", "*/accuracy"}
 NOT_MET_BLIND_R6 = {"hit@1", "mrr@5"}
 NOT_MET_BLIND_R7 = {"hit@1", "hit@5", "mrr@5", "accuracy", "refusal_accuracy"}
-NOT_MET_BLIND_R8 = {"mrr@5", "key_point_coverage"}
+NOT_MET_BLIND_R8: set[str] = set()
 NOT_MET_TESSEL_R4 = {"hit@1", "hit@5", "mrr@5", "paraphrase/hit@5", "accuracy", "*/accuracy",
                      "refusal_accuracy"}  # fmt: skip
 # Key points: met until round 28, when a summary's reach down to 0.8 of the refusal
@@ -96,25 +102,22 @@ NOT_MET_TESSEL_R4 = {"hit@1", "hit@5", "mrr@5", "paraphrase/hit@5", "accuracy", 
 NOT_MET_TESSEL_R5 = {"hit@1", "hit@5", "mrr@5", "paraphrase/hit@5", "accuracy", "*/accuracy",
                      "key_point_coverage", "refusal_accuracy"}  # fmt: skip
 NOT_MET_BLIND_R9 = {"hit@1", "hit@5", "mrr@5"}
-NOT_MET_TESSEL_R6 = {"hit@1", "hit@5", "mrr@5", "paraphrase/hit@5", "accuracy", "*/accuracy",
+NOT_MET_TESSEL_R6 = {"hit@1", "hit@5", "mrr@5", "paraphrase/hit@5", "*/accuracy",
                      "refusal_accuracy"}  # fmt: skip
 NOT_MET_BLIND_R10 = {"hit@1", "mrr@5", "*/accuracy", "false_refusal_rate"}
 NOT_MET_TESSEL_R7 = {"hit@1", "hit@5", "mrr@5", "peer-gap/hit@1", "paraphrase/hit@5", "accuracy",
                      "*/accuracy", "refusal_accuracy", "false_refusal_rate"}  # fmt: skip
-NOT_MET_BLIND_R11 = {"hit@1", "mrr@5", "accuracy", "*/accuracy", "key_point_coverage",
-                     "refusal_accuracy"}  # fmt: skip
+NOT_MET_BLIND_R11 = {"hit@1", "mrr@5", "accuracy", "*/accuracy", "refusal_accuracy"}
 NOT_MET_TESSEL_R8 = {"hit@1", "mrr@5", "*/accuracy", "refusal_accuracy"}
-NOT_MET_BLIND_R12 = {"hit@1", "hit@5", "mrr@5", "accuracy", "*/accuracy", "refusal_accuracy"}
-NOT_MET_TESSEL_R9 = {"hit@1", "mrr@5", "accuracy", "*/accuracy", "refusal_accuracy",
-                     "false_refusal_rate"}  # fmt: skip
+NOT_MET_BLIND_R12 = {"hit@1", "mrr@5", "accuracy", "*/accuracy", "refusal_accuracy"}
+NOT_MET_TESSEL_R9 = {"hit@1", "mrr@5", "accuracy", "refusal_accuracy", "false_refusal_rate"}
 NOT_MET_BLIND_R13 = {"hit@1", "mrr@5", "refusal_accuracy"}
 NOT_MET_TESSEL_R10 = {"hit@1", "hit@5", "mrr@5", "paraphrase/hit@5", "accuracy", "*/accuracy",
                       "key_point_coverage", "refusal_accuracy"}  # fmt: skip
 NOT_MET_BLIND_R14 = {"hit@1", "mrr@5", "peer-gap/hit@1", "refusal_accuracy"}
-NOT_MET_TESSEL_R11 = {"hit@1", "mrr@5", "paraphrase/hit@5", "accuracy", "*/accuracy",
-                      "key_point_coverage", "refusal_accuracy"}  # fmt: skip
-NOT_MET_BLIND_R15 = {"hit@1", "hit@5", "mrr@5", "peer-gap/hit@1", "accuracy", "*/accuracy",
-                     "refusal_accuracy"}  # fmt: skip
+NOT_MET_TESSEL_R11 = {"hit@1", "mrr@5", "accuracy", "*/accuracy", "key_point_coverage",
+                      "refusal_accuracy"}  # fmt: skip
+NOT_MET_BLIND_R15 = {"hit@1", "hit@5", "mrr@5", "accuracy", "*/accuracy", "refusal_accuracy"}
 NOT_MET_TESSEL_R12 = {"hit@1", "hit@5", "mrr@5", "peer-gap/hit@1", "accuracy", "*/accuracy",
                       "refusal_accuracy"}  # fmt: skip
 NOT_MET_BLIND_R16 = {"hit@1", "hit@5", "mrr@5", "peer-gap/hit@1", "accuracy", "*/accuracy",
@@ -127,9 +130,9 @@ NOT_MET_TESSEL_R14 = {"hit@1", "hit@5", "mrr@5", "peer-gap/hit@1", "paraphrase/h
                       "*/accuracy", "refusal_accuracy"}  # fmt: skip
 NOT_MET_BLIND_R18 = {"hit@1", "hit@5", "mrr@5", "paraphrase/hit@5", "accuracy", "*/accuracy",
                      "refusal_accuracy"}  # fmt: skip
-NOT_MET_TESSEL_R15 = {"hit@1", "accuracy", "*/accuracy", "key_point_coverage", "refusal_accuracy",
+NOT_MET_TESSEL_R15 = {"accuracy", "*/accuracy", "key_point_coverage", "refusal_accuracy",
                       "false_refusal_rate"}  # fmt: skip
-NOT_MET_BLIND_R19 = {"hit@5", "mrr@5", "paraphrase/hit@5", "accuracy", "*/accuracy"}
+NOT_MET_BLIND_R19 = {"hit@1", "hit@5", "mrr@5", "paraphrase/hit@5", "accuracy", "*/accuracy"}
 NOT_MET_TESSEL_R16 = {"hit@1", "mrr@5", "peer-gap/hit@1", "accuracy", "*/accuracy",
                       "refusal_accuracy", "false_refusal_rate"}  # fmt: skip
 NOT_MET_BLIND_R20 = {"hit@1", "hit@5", "mrr@5", "paraphrase/hit@5", "accuracy", "*/accuracy"}
@@ -139,7 +142,7 @@ NOT_MET_BLIND_R21 = {"hit@1", "mrr@5", "accuracy", "*/accuracy", "key_point_cove
                      "refusal_accuracy"}  # fmt: skip
 NOT_MET_TESSEL_R18 = {"hit@1", "mrr@5", "accuracy", "*/accuracy", "refusal_accuracy"}
 NOT_MET_BLIND_R22 = {"hit@1", "mrr@5", "peer-gap/hit@1", "accuracy", "*/accuracy",
-                     "key_point_coverage", "refusal_accuracy", "false_refusal_rate"}  # fmt: skip
+                     "key_point_coverage", "false_refusal_rate"}  # fmt: skip
 NOT_MET_TESSEL_R19 = {"hit@1", "hit@5", "mrr@5", "peer-gap/hit@1", "paraphrase/hit@5",
                       "accuracy", "*/accuracy", "refusal_accuracy"}  # fmt: skip
 NOT_MET_BLIND_R23 = {"hit@1", "hit@5", "mrr@5", "peer-gap/hit@1", "paraphrase/hit@5", "accuracy",
@@ -208,9 +211,17 @@ NOT_MET_TESSEL_R42 = {"hit@5", "mrr@5", "paraphrase/hit@5", "accuracy", "*/accur
                       "refusal_accuracy"}  # fmt: skip
 NOT_MET_TESSEL_R43 = {"hit@1", "hit@5", "mrr@5", "peer-gap/hit@1", "paraphrase/hit@5", "accuracy",
                       "*/accuracy", "false_refusal_rate"}  # fmt: skip
+NOT_MET_BLIND_R47 = {"hit@1", "mrr@5", "*/accuracy", "false_refusal_rate"}
+NOT_MET_BLIND_R48 = {"hit@1", "hit@5", "mrr@5", "peer-gap/hit@1", "paraphrase/hit@5", "accuracy",
+                     "*/accuracy", "false_refusal_rate"}  # fmt: skip
+NOT_MET_BLIND_R49 = {"hit@1", "hit@5", "mrr@5", "peer-gap/hit@1", "paraphrase/hit@5", "*/accuracy"}
+NOT_MET_TESSEL_R44 = {"accuracy", "*/accuracy", "key_point_coverage", "refusal_accuracy"}
+NOT_MET_TESSEL_R45 = {"hit@5", "mrr@5", "paraphrase/hit@5", "accuracy", "*/accuracy",
+                      "refusal_accuracy"}  # fmt: skip
+NOT_MET_TESSEL_R46 = {"hit@1", "mrr@5", "peer-gap/hit@1"}
 NOT_MET_TESSEL_R40 = {"hit@1", "mrr@5", "peer-gap/hit@1", "accuracy", "*/accuracy"}
 NOT_MET_TESSEL_R41 = {"hit@5", "mrr@5", "accuracy", "*/accuracy", "false_refusal_rate"}
-NOT_MET_TESSEL_R32 = {"hit@1", "key_point_coverage"}
+NOT_MET_TESSEL_R32 = {"hit@1", "mrr@5", "key_point_coverage"}
 NOT_MET_TESSEL_R33 = {"hit@1", "hit@5", "mrr@5", "peer-gap/hit@1"}
 NOT_MET_TESSEL_R22 = {"hit@1", "hit@5", "mrr@5", "accuracy", "*/accuracy", "false_refusal_rate"}
 NOT_MET_TESSEL_R3 = {"hit@1", "hit@5", "mrr@5", "paraphrase/hit@5", "accuracy", "*/accuracy"}
@@ -408,6 +419,18 @@ SETS = [
     GoldenSet(
         "blind-r46", GOLDEN.with_name("blind-r46.jsonl"), GENERAL, frozenset(NOT_MET_BLIND_R46)
     ),
+    # Round 32's: r47 written at round 31's end (the first copy was lost with its machine;
+    # written again at round 32's start) and read during it; r48 written at its start and
+    # r49 at its end, never read, measured on its first and last commits.
+    GoldenSet(
+        "blind-r47", GOLDEN.with_name("blind-r47.jsonl"), GENERAL, frozenset(NOT_MET_BLIND_R47)
+    ),
+    GoldenSet(
+        "blind-r48", GOLDEN.with_name("blind-r48.jsonl"), GENERAL, frozenset(NOT_MET_BLIND_R48)
+    ),
+    GoldenSet(
+        "blind-r49", GOLDEN.with_name("blind-r49.jsonl"), GENERAL, frozenset(NOT_MET_BLIND_R49)
+    ),
     # The second corpus: five scraped-style pages on an unrelated story, and its questions.
     GoldenSet(
         "tessel-spill",
@@ -494,6 +517,9 @@ SETS = [
             (41, NOT_MET_TESSEL_R41),
             (42, NOT_MET_TESSEL_R42),
             (43, NOT_MET_TESSEL_R43),
+            (44, NOT_MET_TESSEL_R44),  # round 32's, like r47, r48 and r49
+            (45, NOT_MET_TESSEL_R45),
+            (46, NOT_MET_TESSEL_R46),
         )
     ),
 ]
