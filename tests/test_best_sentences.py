@@ -38,8 +38,9 @@ def test_a_passage_found_only_by_its_best_sentence_joins_the_results(
 ) -> None:
     """ "How did the effluent get into the river?" is answered in a passage about the night
     of the leak ("The effluent flowed into a surface-water drain that empties into Fenwick
-    Brook …") whose other sentences tell of the valve, the alarm and the staff: by passage
-    vectors and BM25 alone it is not in the top five; its best sentence brings it there."""
+    Brook …") whose other sentences tell of the valve, the alarm and the staff: its best
+    sentence ranks it higher than passage vectors and BM25 alone do (fourth against seventh
+    until round 32; second against fourth since the rerank weighs meaning 0.6)."""
     retriever = second_service.retriever
     ranking = retriever.best_sentences
     assert ranking is not None
@@ -47,14 +48,14 @@ def test_a_passage_found_only_by_its_best_sentence_joins_the_results(
     best = ranking.rank(question, 1)[0]
     found = second_service.keyword.get(best)
     assert found is not None and "surface-water drain" in found.chunk.text
-    with_it = [h.chunk_id for h in retriever.search(question, 5)]
+    with_it = [h.chunk_id for h in retriever.search(question, 10)]
     retriever.best_sentences = None
     try:
-        without = [h.chunk_id for h in retriever.search(question, 5)]
+        without = [h.chunk_id for h in retriever.search(question, 10)]
     finally:
         retriever.best_sentences = ranking
-    assert best in with_it
-    assert best not in without
+    assert best in with_it[:5]
+    assert best not in without[: with_it.index(best) + 1]  # lower, or not found, without it
 
 
 def test_the_ranking_costs_no_model_run_of_its_own(
