@@ -95,12 +95,11 @@ class ExtractiveBackend:
         every = scored  # before the filters: a quotation's next sentence may fail them
         if analysis.broad:
             answer = self._summary(scored, threshold, evidence.question)
-            topic = summary_topic(evidence.question)
-            if answer is None and topic != evidence.question:
+            topic = summary_topic(evidence.question) if answer is None else evidence.question
+            if topic != evidence.question:
                 # no sentence clears the bar: perhaps only because the request's own words
                 # ("walk me through the timeline of …") are in none; scored for the topic
-                by_topic = self.score_sentences(topic, evidence.hits)
-                answer = self._summary(by_topic, threshold, topic)
+                answer = self._summary(self.score_sentences(topic, evidence.hits), threshold, topic)
             if answer is not None:
                 return answer
         # the names and numbers of what is asked are in the sentence; those of the setting (a

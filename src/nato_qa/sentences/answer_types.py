@@ -310,7 +310,8 @@ _TYPES: tuple[tuple[re.Pattern[str], AnswerType], ...] = (
                 r"|\bwhat (?:is|was|are|were) (?:(?:his|her|their) |(?:(?-i:[A-Z])[\w’'-]* ){0,3}?"
                 r"(?-i:[A-Z])[\w-]*[’']s )(?:\w+ )?(?:post|job|rank)s?\b", re.I),
      AnswerType("post", TITLE, attributed=True)),
-    (re.compile(r"\bwhat (percentage|percent|proportion|share|fraction|portion)\b|\bhow many per ?cent\b", re.I),
+    (re.compile(r"\bwhat (percentage|percent|proportion|share|fraction|portion)\b"
+                r"|\bhow many per ?cent\b", re.I),
      AnswerType("percentage", PERCENT)),
     (re.compile(r"\bhow old\b|\bwhat age\b|\bat what age\b", re.I), AnswerType("age", AN_AGE)),
     (re.compile(rf"^\s*(?:and )?how much\b.*\b({GIVING}|cost|worth)\b|\bwhat sum\b"

@@ -49,7 +49,8 @@ UNITS = r"(?:second|minute|hour|day|night|week|fortnight|month|year|decade|centu
 _NOT_AFTER_A_MONTH = "".join(f"(?<!{m} )" for m in MONTHS.split("|"))
 
 COUNT = re.compile(
-    rf"(?:{_NOT_AFTER_A_MONTH}(?<![\w.,£$€¥])(?<![A-Za-z]-)(?!{YEAR_DIGITS}s?\b)\d[\d,.]*(?![\d.,]*\d)"
+    rf"(?:{_NOT_AFTER_A_MONTH}(?<![\w.,£$€¥])(?<![A-Za-z]-)"
+    rf"(?!{YEAR_DIGITS}s?\b)\d[\d,.]*(?![\d.,]*\d)"
     rf"(?!\s*(?:st|nd|rd|th|am|pm|a\.m\.|p\.m\.|%|per ?cent)(?!\w))(?!\s+(?:of\s+)?(?:{MONTHS})\b)"
     r"|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|"
     rf"thirty|forty|fifty|hundreds?|thousands?|millions?|billions?|dozens?)\b)(?![\s-]+{UNITS}\b)",
