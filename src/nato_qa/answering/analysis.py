@@ -35,14 +35,21 @@ from nato_qa.sentences.cues import ASKS_REASON
 from nato_qa.sentences.entities import core_question
 from nato_qa.words import without_possessive
 
+# What the texts are called, and the verbs that ask for them to be summed up: one vocabulary
+# for telling a broad question (``_BROAD``) and for stripping its request (``_REQUEST``).
+_TEXTS = r"articles?|sources?|reports?|texts?|pages?|stor(?:y|ies)|pieces?"
+_TEXTS_SAY = r"(?:say|report|tell|write|mention)"
+_SUM_UP = (
+    r"summari[sz]e|sum\s+up|recap|describe|outline|explain|trace|walk\s+me\s+through|"
+    r"run\s+me\s+through"
+)
+
 _BROAD = re.compile(
     r"^\s*(?:and\s+)?(?:"
-    r"what\s+(?:do|does|did)\s+(?:the\s+)?(?:articles?|sources?|reports?|texts?|pages?|stor(?:y|ies)|"
-    r"pieces?|op-?eds?|columns?|editorials?)"
-    r"\s+(?:say|report|tell|write|mention)"
+    rf"what\s+(?:do|does|did)\s+(?:the\s+)?(?:{_TEXTS}|op-?eds?|columns?|editorials?)"
+    rf"\s+{_TEXTS_SAY}"
     r"|(?:can\s+you\s+)?(?:tell\s+me|give\s+me|write)\s+about"
-    r"|(?:(?:can|could)\s+you\s+)?(?:please\s+)?(?:summari[sz]e|sum\s+up|recap|describe|outline|"
-    r"explain|list|trace|chart|put\s+together|walk\s+me\s+through|run\s+me\s+through|"
+    rf"|(?:(?:can|could)\s+you\s+)?(?:please\s+)?(?:{_SUM_UP}|list|chart|put\s+together|"
     r"give\s+me\s+(?:a|an|the)\s+(?:\w+\s+)?(?:picture|range))\b"
     r"|how\s+(?:has|have|did|is|are|was|were)\b.*\b(?:develop|evolv|chang|grow|grown|deepen|"
     r"progress|shift|expand|unfold)"
@@ -138,10 +145,8 @@ _FORM_WORDS = frozenset({
 # are no sentence's subject; left in, they only lower every sentence's share of the question.
 _REQUEST = re.compile(
     r"^\s*(?:and\s+)?(?:(?:can|could|would|will)\s+you\s+)?(?:please\s+)?"
-    r"(?:tell\s+me|give\s+me|walk\s+me\s+through|run\s+me\s+through|take\s+me\s+through|"
-    r"summari[sz]e|sum\s+up|recap|describe|outline|explain|trace)\b(?:\s+about\b)?"
-    r"|^\s*(?:and\s+)?what\s+(?:do|does|did)\s+(?:the\s+)?(?:articles?|sources?|reports?|"
-    r"texts?|pages?|stor(?:y|ies)|pieces?|coverage)\s+(?:say|report|tell|write|mention)\b"
+    rf"(?:tell\s+me|give\s+me|take\s+me\s+through|{_SUM_UP})\b(?:\s+about\b)?"
+    rf"|^\s*(?:and\s+)?what\s+(?:do|does|did)\s+(?:the\s+)?(?:{_TEXTS}|coverage)\s+{_TEXTS_SAY}\b"
     r"(?:\s+(?:us\s+)?about\b)?"
     r"|\b(?:an?|the)\s+(?:(?:brief|quick|short|full|overall|general)\s+)?(?:overview|summary|"
     r"timeline|rundown|recap)\s+(?:of|on|about)\b",

@@ -95,11 +95,13 @@ class ExtractiveBackend:
         every = scored  # before the filters: a quotation's next sentence may fail them
         if analysis.broad:
             answer = self._summary(scored, threshold, evidence.question)
-            topic = summary_topic(evidence.question) if answer is None else evidence.question
-            if topic != evidence.question:
+            if answer is None:
                 # no sentence clears the bar: perhaps only because the request's own words
                 # ("walk me through the timeline of …") are in none; scored for the topic
-                answer = self._summary(self.score_sentences(topic, evidence.hits), threshold, topic)
+                topic = summary_topic(evidence.question)
+                if topic != evidence.question:
+                    by_topic = self.score_sentences(topic, evidence.hits)
+                    answer = self._summary(by_topic, threshold, topic)
             if answer is not None:
                 return answer
         # the names and numbers of what is asked are in the sentence; those of the setting (a
