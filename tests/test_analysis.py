@@ -75,6 +75,10 @@ from nato_qa.words import without_possessive
         ("What's the grant going to buy?", "reason"),
         ("what's the council going to buy with that money?", "reason"),
         ("what's it going to buy with all that money?", "reason"),
+        # what a plan is meant to achieve is its purpose
+        ("what is the levy actually supposed to achieve?", "reason"),
+        ("What is the new tram line meant to accomplish?", "reason"),
+        ("What is the board designed to do?", "reason"),
         ("What is the hearing set for?", "factoid"),
         ("What charge was the firm fined for?", "factoid"),
         ("Which village was cut off by the snow?", "factoid"),

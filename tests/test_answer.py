@@ -415,6 +415,31 @@ def test_a_whole_asked_for_by_name_wants_a_number() -> None:
     assert wants("and what's the money for?") is None
 
 
+def test_a_purpose_asked_for_wants_no_value_and_is_cued_by_an_aim() -> None:
+    """ "What is the budget supposed to achieve?" asks its purpose, not its sum; a sentence that
+    states an aim ("The aim of … is to …") is cued as the answer."""
+    question = "what is the council's huge budget actually supposed to achieve?"
+    assert wants(question) is None
+    assert wants("What is the council's huge budget?") == "money"
+    cue = answer_cue(question)
+    assert cue is not None and cue.search("The aim of the fund is to rebuild the quay.")
+    assert cue.search("a visit aimed at reinforcing the pact")
+    assert not cue.search("The fund is worth £2m.")
+
+
+def test_a_sentence_two_articles_print_alike_is_quoted_once(service: QAService) -> None:
+    """Two of the articles print the same sentences; a why answer that reaches both quotes
+    each sentence once."""
+    for question in (
+        "Why would Japan's role in the NSATU mission be non-combat?",
+        "why is an asian NATO unlikely anytime soon?",
+    ):
+        answer = service.ask(question)
+        quotes = [c.quote for c in answer.citations]
+        assert not answer.refused and len(quotes) >= 2
+        assert len(set(quotes)) == len(quotes), question
+
+
 def test_what_someone_said_is_best_told_in_their_own_words() -> None:
     """ "What did she say …" prefers a sentence that quotes her to one that sums her up."""
     cue = answer_cue("What did the mayor say about the bridge afterwards?")

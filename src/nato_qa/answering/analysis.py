@@ -30,7 +30,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from nato_qa.keyword import KeywordIndex, vocabulary
-from nato_qa.sentences.answer_types import ASKS_WHAT_CALLED, expected_type
+from nato_qa.sentences.answer_types import ASKS_PURPOSE, ASKS_WHAT_CALLED, expected_type
 from nato_qa.sentences.cues import ASKS_REASON
 from nato_qa.sentences.entities import core_question
 from nato_qa.words import without_possessive
@@ -95,6 +95,8 @@ _BROAD = re.compile(
 )
 _REASON = re.compile(
     ASKS_REASON.pattern
+    + "|"
+    + ASKS_PURPOSE.pattern
     # a purpose, asked at the end: "what is it for?", "what will the money be spent on?",
     # "what's it going to buy?" (a reason of its own kind: told at more length)
     + r"|^\s*(?:and\s+)?what(?:[’']s|\s+(?:is|are|was|were|will|would|did|does|do|has|have))\b"

@@ -167,12 +167,14 @@ class ExtractiveBackend:
                 break
             if cand.score < max(threshold, best.score * self.second_sentence_ratio):
                 break
-            if cand.text != best.text:
+            if all(cand.text != c.text for c in chosen):
                 chosen.append(cand)
         chosen = quotes_closed(chosen, every)  # a quotation given whole
         # "… met a series of conditions." and the sentence that gives them
         question = evidence.question
         chosen = announced_told(chosen, every, lambda s: self.scorer.next_sentence(question, s))
+        # one copy of a sentence that two articles print alike
+        chosen = list({s.text: s for s in reversed(chosen)}.values())[::-1]
         # Read in the order the sources tell it: by article, then by position.
         chosen.sort(key=lambda s: (s.hit_rank, s.start))
         return compose(chosen)

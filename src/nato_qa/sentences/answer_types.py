@@ -292,6 +292,16 @@ def _plays_role(text: str, question: str) -> bool:
     return not stems or bool(stems & set(terms(text))) or bool(TITLE.search(text))
 
 
+# A purpose, asked at the end: "what is the budget meant to achieve?", "what is the office
+# supposed to do?": a reason of its own kind (a cue of purpose, "the aim of … is to …", marks
+# the answer), and no value is asked for ("what is the budget …" does not ask its sum).
+ASKS_PURPOSE = re.compile(
+    r"^\s*(?:and\s+)?what(?:[’']s|\s+(?:is|are|was|were|will|would|does|do))\b"
+    r"(?!.*\b(?:how|when|where|who)\b)"
+    r".*?\b(?:achieve|accomplish|(?:meant|supposed|intended|designed)\s+to\s+do)\W*$",
+    re.I,
+)
+
 # "What are the empty islets called that …", "what is the scheme known as": a name asked for
 ASKS_WHAT_CALLED = re.compile(
     r"^\s*(?:and\s+)?what(?:[’']s|\s+(?:is|are|was|were))\b.*?\b(?:called|named|known\s+as)\b"
@@ -387,6 +397,8 @@ def expected_type(question: str) -> AnswerType | None:
     where the wh-phrase starts when a clause or a word or two come before it."""
     question = _WH_IS.sub(r"\1 is", core_question(question).strip())
     question = _TERSE.sub("what is the ", question, count=1)
+    if ASKS_PURPOSE.search(question):
+        return None
     after_clause = _CLAUSE_BEFORE_WH.sub("", question, count=1)
     after_words = _WORDS_BEFORE_WH.sub("", question, count=1)
     for text in dict.fromkeys((after_clause, question, after_words)):

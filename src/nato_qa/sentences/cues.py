@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from nato_qa.keyword import terms
-from nato_qa.sentences.answer_types import SPEAKER
+from nato_qa.sentences.answer_types import ASKS_PURPOSE, SPEAKER
 from nato_qa.sentences.entities import core_question
 from nato_qa.sentences.names import OPENING_PAIR, could_be_named, person_pairs
 from nato_qa.sentences.speech import QUOTATION
@@ -19,6 +19,8 @@ from nato_qa.sentences.speech import QUOTATION
 _REASON = re.compile(
     r"\b(because|due to|owing to|as a result|the reason|in order to|so that|aligns? with|"
     r"since|given that|thanks to"
+    # a purpose: "the aim of this plan is to …", "aimed at reinforcing …"
+    r"|(?:the\s+)?(?:aim|purpose|goal|objective)\s+(?:of|is)|aimed\s+at|intended\s+to|designed\s+to"
     # a cause in the passive or as an origin: "ties have been strained by …", "driven by
     # fears …", "the result of …", "stems from …", "blamed on …"
     r"|(?:caused|driven|prompted|triggered|fu?elled|spurred|sparked|motivated|strained|"
@@ -39,7 +41,8 @@ ASKS_REASON = re.compile(
     r"^\s*(?:and\s+)?(?:why|what\s+(?:is|was)\s+the\s+reason|for\s+what\s+reason"
     r"|on\s+what\s+(?:grounds|basis))\b"
     r"|^\s*(?:and\s+)?what(?:[’']s|\s+(?:is|was|are|were))\s+(?:[^?]{0,60}?\s)?"
-    r"(?:reasons?|reasoning|rationale|motives?|motivation|justification|grounds)\b",
+    r"(?:reasons?|reasoning|rationale|motives?|motivation|justification|grounds|"
+    r"purposes?|aims?|goals?|objectives?)\b",
     re.I,
 )
 
@@ -108,7 +111,7 @@ def answer_cue(question: str, common: frozenset[str] = frozenset()) -> Any:
     for "why", a person's name for "who", a quotation for "what did X say"; None for other
     questions."""
     question = core_question(question)
-    if ASKS_REASON.match(question):
+    if ASKS_REASON.match(question) or ASKS_PURPOSE.search(question):
         return _REASON
     if re.match(r"^\s*(who|whom)\b", question, re.I):
         return PersonCue(common, _deed(question))
