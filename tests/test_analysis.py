@@ -75,6 +75,8 @@ from nato_qa.words import without_possessive
         ("What's the grant going to buy?", "reason"),
         ("what's the council going to buy with that money?", "reason"),
         ("what's it going to buy with all that money?", "reason"),
+        # a follow-up's "it" put back as its topic: "… buy with the harbour grant"
+        ("what are they going to buy with the council's harbour grant", "reason"),
         # what a plan is meant to achieve is its purpose
         ("what is the levy actually supposed to achieve?", "reason"),
         ("What is the new tram line meant to accomplish?", "reason"),

@@ -103,7 +103,8 @@ _REASON = re.compile(
     r"(?!.*\b(?:how|when|where|who)\b)(?!.*\b(?:set|scheduled|due|planned|slated)\s+for\W*$)"
     r".*?\b(?:for|spent\s+on|used\s+(?:for|on)|(?:go|going|went)\s+(?:to|towards)|buy|purchase|"
     r"fund|finance|pay\s+for)"
-    r"(?:\s+with\s+(?:all\s+)?(?:that|this|the|its|their)\s+(?:money|cash|sum|funding|budget))?"
+    # "… with that money", "… with the plan" (a follow-up's "it" put back)
+    r"(?:\s+with\s+[^?]{1,60})?"
     r"\W*$",
     re.I,
 )
