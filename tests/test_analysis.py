@@ -442,6 +442,9 @@ def test_factoid_answers_stay_short(service: QAService) -> None:
         # a month asked for by "which": a month's name, not another word of time
         ("In which month did she take the top job?", "month",
          "She took office in October.", "She took office in 2024, after a vote."),
+        # an hour asked for is a time of day
+        ("At what hour of the night did the pump break down?", "time",
+         "The pump broke down at about 2am.", "The pump broke down in the night."),
         # a ship has a name
         ("What warship did the admiral go aboard?", "name",
          "The admiral toured the frigate Kestrel.", "The admiral toured a frigate."),
@@ -526,6 +529,9 @@ def test_a_post_asked_about_must_be_named_by_the_answer() -> None:
          "The deepening of relations is mainly due to Russia's aggression.", False),
         # what the question has someone oppose it does not say happened
         ("why was the mayor against opening a casino in the town?",
+         "The plan to open a casino in the town has faced the mayor's opposition.", False),
+        # who would do it, named before the verb
+        ("why was the mayor against the Harbour Board opening a casino?",
          "The plan to open a casino in the town has faced the mayor's opposition.", False),
         ("When was the casino finally opened?",
          "The plan to open a casino in the town has faced the mayor's opposition.", True),

@@ -46,9 +46,11 @@ _PLANNED = re.compile(
 )
 _WORD = re.compile(r"[\w’'-]+")
 # What a question has someone oppose is not said to have happened: "why was the president
-# against opening an office" does not ask whether the office opened.
+# against opening an office" does not ask whether the office opened, nor "against the
+# Alliance opening one" (a name before the verb is who would do it).
 _OPPOSED = re.compile(
-    r"\b(?:against|oppos\w*|object(?:s|ed|ing)?\s+to|resist\w*)\s+(?:the\s+|an?\s+)?([\w’'-]+)",
+    r"\b(?:against|oppos\w*|object(?:s|ed|ing)?\s+to|resist\w*)\s+(?:the\s+|an?\s+)?"
+    r"(?:(?-i:[A-Z])[\w’'-]*\s+){0,3}([\w’'-]+)",
     re.I,
 )
 # Irregular past forms, so that "when they met" finds "plans to meet" (stemming does not).
