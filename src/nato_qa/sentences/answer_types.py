@@ -346,7 +346,7 @@ _TYPES: tuple[tuple[re.Pattern[str], AnswerType], ...] = (
      AnswerType("number", NUMBER)),
     (re.compile(r"\b(?:what|which) year\b", re.I), AnswerType("year", A_YEAR)),
     (re.compile(r"\b(?:what|which) month\b", re.I), AnswerType("month", A_MONTH)),
-    (re.compile(r"^\s*when\b|\b(?:what|which) (?:exact |precise )?(date|day|month|time)\b"
+    (re.compile(r"^\s*when\b|\b(?:what|which) (?:exact |precise )?(date|day|month|time|hour)\b"
                 r"|\bwhat (?:is|was|are|were|will be) the (?:exact |precise )?(?:date|day)\b", re.I),
      AnswerType("time", TIME)),
     # a person, by the role asked about ("the name of the worker who…", "who is the mission's
