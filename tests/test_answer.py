@@ -427,6 +427,17 @@ def test_a_purpose_asked_for_wants_no_value_and_is_cued_by_an_aim() -> None:
     assert not cue.search("The fund is worth £2m.")
 
 
+def test_whether_someone_can_do_it_is_cued_by_their_power_to() -> None:
+    """ "Could the council block it?" is answered by who has the power, the right or the means
+    to; "can you explain …" asks nothing of the kind."""
+    cue = answer_cue("could the council actually block the new ring road?")
+    assert cue is not None
+    assert cue.search("The council has the power to reject the proposal.")
+    assert cue.search("Only the minister is able to overrule it.")
+    assert not cue.search("The council has opposed the proposal.")
+    assert answer_cue("Can you explain how the ring road was planned?") is None
+
+
 def test_a_sentence_two_articles_print_alike_is_quoted_once(service: QAService) -> None:
     """Two of the articles print the same sentences; a why answer that reaches both quotes
     each sentence once."""

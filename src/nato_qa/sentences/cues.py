@@ -1,5 +1,6 @@
 """Cues that a sentence carries the kind of answer asked for (``answer_cue``): a reason for
-"why" or "on what grounds", a person's name for "who" (beside the deed when the question says
+"why" or "on what grounds" (an aim for "what is it meant to achieve"), the power to for "could
+X block it", a person's name for "who" (beside the deed when the question says
 what the person did: ``PersonCue``), a quotation for "what did X say"."""
 
 from __future__ import annotations
@@ -31,6 +32,15 @@ _REASON = re.compile(
     # or what it fears ("apprehensive of …", "concerned that …")
     r"|(?:sees?|saw|seen|views?|viewed|viewing|regards?|regarded|perceiv\w+)\s+(?:[\w’'-]+\s+){0,6}?as"
     r"|fears?|feared|fearing|apprehensive|concerned\s+(?:about|over|that)|worried)\b",
+    re.I,
+)
+
+
+# Whether someone can do something ("could France block it?"): a sentence that says who has
+# the power, the right or the means to, or that they are able to.
+_ASKS_ABILITY = re.compile(r"^\s*(?:and\s+|so\s+|but\s+)?(?:can|could)\s+(?!(?:you|i|we)\b)", re.I)
+_ABILITY = re.compile(
+    r"\b(?:power|ability|authority|right|means|capacity)\s+to\b|\b(?:able|unable)\s+to\b|\bveto",
     re.I,
 )
 
@@ -113,6 +123,8 @@ def answer_cue(question: str, common: frozenset[str] = frozenset()) -> Any:
     question = core_question(question)
     if ASKS_REASON.match(question) or ASKS_PURPOSE.search(question):
         return _REASON
+    if _ASKS_ABILITY.match(question):
+        return _ABILITY
     if re.match(r"^\s*(who|whom)\b", question, re.I):
         return PersonCue(common, _deed(question))
     speaker = SPEAKER.search(question)
