@@ -427,6 +427,26 @@ def test_a_purpose_asked_for_wants_no_value_and_is_cued_by_an_aim() -> None:
     assert not cue.search("The fund is worth £2m.")
 
 
+def test_a_response_is_the_actors_not_a_sentence_that_only_mentions_them() -> None:
+    """ "How did Ruritania respond?" is answered where Ruritania responds or speaks: named before
+    the verb, a few words after it, or after "by"; not where someone else speaks of it."""
+    question = "How did Ruritania respond to the treaty?"
+    wants = expected_type(question)
+    assert wants is not None and wants.name == "response"
+    for fits in (
+        "Ruritania has condemned the treaty as a provocation.",
+        "The treaty was criticised by Ruritania.",
+        "“It is a mistake,” said the Ruritanian Foreign Ministry spokesman Ivo Brandt.",
+    ):
+        assert wants.fits(fits, question), fits
+    assert not wants.fits(
+        "Minister Lee expressed the hope that the treaty would give insight into Ruritania's plans.",
+        question,
+    )
+    # "the United States" is a name, not a verb of saying
+    assert not wants.fits("The treaty was signed by the United States and Ruritania.", question)
+
+
 def test_whether_someone_can_do_it_is_cued_by_their_power_to() -> None:
     """ "Could the council block it?" is answered by who has the power, the right or the means
     to; "can you explain …" asks nothing of the kind."""

@@ -88,6 +88,8 @@ class AnswerType:
                 return False
             if speaker:
                 return True  # the words of a speaker named before: theirs, however put
+            if not _actor_acts(text, question, self.pattern):
+                return False
         if self.name in _QUANTITIES and _ON_ITS_OWN.search(question) and _INCLUDES.search(text):
             return False  # a whole that includes the part is not the part's own value
         if self.person:
@@ -172,6 +174,40 @@ def _actor_named(text: str, question: str) -> bool:
         return True
     words = set(re.findall(r"\w+", text.lower()))
     return any(mentioned(word, words) for word in actor)
+
+
+def _actor_acts(text: str, question: str, acts: re.Pattern[str]) -> bool:
+    """Whether the actor the sentence names is who responds or speaks: named before a verb of
+    it ("Beijing has expressed concern"), a few words after one (", said the Foreign Ministry
+    spokesman Ann Lee") or
+    after "by" ("criticised by Beijing"), not only mentioned ("… insights into Russia's
+    incursion", in what Tokyo's minister said)."""
+    actor = _actor(question)
+    if not actor:
+        return True
+    words = [(m.start(), m.group()) for m in re.finditer(r"[\w’'-]+", text)]
+    at = [
+        i
+        for i, (_, w) in enumerate(words)
+        if (bare := without_possessive(w)) and mentioned(bare, actor)
+    ]
+    if not at:
+        return True  # named only by the speaker before it, or a close form read elsewhere
+    # a capital mid-sentence is a name's ("the United States"), not a verb's
+    starts = [m.start() for m in acts.finditer(text) if m.start() == 0 or m.group()[:1].islower()]
+    for i in at:
+        if (
+            any(start < words[i][0] for start in starts)
+            and i > 0
+            and words[i - 1][1].lower() in ("by", "to")
+        ):
+            return True  # "criticised by Beijing", "according to Beijing"
+        if any(start > words[i][0] for start in starts):
+            return True
+        before = words[max(0, i - 6) : i]
+        if any(pos in starts for pos, _ in before):
+            return True
+    return False
 
 
 @lru_cache(maxsize=1024)
