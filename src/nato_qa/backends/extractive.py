@@ -174,7 +174,10 @@ class ExtractiveBackend:
         question = evidence.question
         chosen = announced_told(chosen, every, lambda s: self.scorer.next_sentence(question, s))
         # one copy of a sentence that two articles print alike
-        chosen = list({s.text: s for s in reversed(chosen)}.values())[::-1]
+        once: dict[str, ScoredSentence] = {}
+        for sentence in chosen:
+            once.setdefault(sentence.text, sentence)
+        chosen = list(once.values())
         # Read in the order the sources tell it: by article, then by position.
         chosen.sort(key=lambda s: (s.hit_rank, s.start))
         return compose(chosen)

@@ -178,10 +178,9 @@ def _actor_named(text: str, question: str) -> bool:
 
 def _actor_acts(text: str, question: str, acts: re.Pattern[str]) -> bool:
     """Whether the actor the sentence names is who responds or speaks: named before a verb of
-    it ("Beijing has expressed concern"), a few words after one (", said the Foreign Ministry
-    spokesman Ann Lee") or
-    after "by" ("criticised by Beijing"), not only mentioned ("… insights into Russia's
-    incursion", in what Tokyo's minister said)."""
+    it ("Beijing has expressed concern"), up to six words after one (", said the Foreign
+    Ministry spokesman Ann Lee") or after "by" ("criticised by Beijing"); not a sentence that
+    only mentions it ("… insights into Russia's incursion", in what Tokyo's minister said)."""
     actor = _actor(question)
     if not actor:
         return True
@@ -196,17 +195,12 @@ def _actor_acts(text: str, question: str, acts: re.Pattern[str]) -> bool:
     # a capital mid-sentence is a name's ("the United States"), not a verb's
     starts = [m.start() for m in acts.finditer(text) if m.start() == 0 or m.group()[:1].islower()]
     for i in at:
-        if (
-            any(start < words[i][0] for start in starts)
-            and i > 0
-            and words[i - 1][1].lower() in ("by", "to")
-        ):
-            return True  # "criticised by Beijing", "according to Beijing"
         if any(start > words[i][0] for start in starts):
-            return True
-        before = words[max(0, i - 6) : i]
-        if any(pos in starts for pos, _ in before):
-            return True
+            return True  # named before the verb
+        if i > 0 and words[i - 1][1].lower() == "by" and any(s < words[i][0] for s in starts):
+            return True  # "criticised by Beijing"
+        if any(pos in starts for pos, _ in words[max(0, i - 6) : i]):
+            return True  # ", said … spokesman Mao Ning"
     return False
 
 

@@ -21,7 +21,7 @@ _REASON = re.compile(
     r"\b(because|due to|owing to|as a result|the reason|in order to|so that|aligns? with|"
     r"since|given that|thanks to"
     # a purpose: "the aim of this plan is to …", "aimed at reinforcing …"
-    r"|(?:the\s+)?(?:aim|purpose|goal|objective)\s+(?:of|is)|aimed\s+at|intended\s+to|designed\s+to"
+    r"|(?:aim|purpose|goal|objective)\s+(?:of|is)|aimed\s+at|intended\s+to|designed\s+to"
     # a cause in the passive or as an origin: "ties have been strained by …", "driven by
     # fears …", "the result of …", "stems from …", "blamed on …"
     r"|(?:caused|driven|prompted|triggered|fu?elled|spurred|sparked|motivated|strained|"
