@@ -85,13 +85,17 @@ GENERAL = [
 # r15's lead over the peer, r22's refusals; the second corpus's r6 accuracy, r9 every kind's,
 # r11 paraphrase hit@5, r15 hit@1) and lost 2: r19's hit@1 and the second corpus's r32
 # MRR@5, one question each.
+# Round 33 (a purpose asked for, one copy of a sentence, the power to block, a response by
+# its actor) met 8 targets of older sets (r6's hit@1, r10's false refusals, accuracy of r11,
+# r15, r16 and r29, r33's every kind's; the second corpus's r21 hit@5) and lost 1: the
+# second corpus's r21 false refusals (a follow-up answered wrongly before is refused now).
 NOT_MET_PROJECT = {"hit@1", "mrr@5", "refusal_accuracy"}
 NOT_MET_HELDOUT = {"refusal_accuracy"}
 NOT_MET_BLIND_R1 = {"hit@1", "mrr@5", "peer-gap/hit@1", "accuracy", "*/accuracy",
                     "refusal_accuracy"}  # fmt: skip
 NOT_MET_BLIND_R4 = {"hit@1", "mrr@5", "peer-gap/hit@1", "*/accuracy", "refusal_accuracy"}
 NOT_MET_BLIND_R5 = {"hit@1", "mrr@5", "peer-gap/hit@1", "*/accuracy"}
-NOT_MET_BLIND_R6 = {"hit@1", "mrr@5"}
+NOT_MET_BLIND_R6 = {"mrr@5"}
 NOT_MET_BLIND_R7 = {"hit@1", "hit@5", "mrr@5", "accuracy", "refusal_accuracy"}
 NOT_MET_BLIND_R8: set[str] = set()
 NOT_MET_TESSEL_R4 = {"hit@1", "hit@5", "mrr@5", "paraphrase/hit@5", "accuracy", "*/accuracy",
@@ -104,10 +108,10 @@ NOT_MET_TESSEL_R5 = {"hit@1", "hit@5", "mrr@5", "paraphrase/hit@5", "accuracy", 
 NOT_MET_BLIND_R9 = {"hit@1", "hit@5", "mrr@5"}
 NOT_MET_TESSEL_R6 = {"hit@1", "hit@5", "mrr@5", "paraphrase/hit@5", "*/accuracy",
                      "refusal_accuracy"}  # fmt: skip
-NOT_MET_BLIND_R10 = {"hit@1", "mrr@5", "*/accuracy", "false_refusal_rate"}
+NOT_MET_BLIND_R10 = {"hit@1", "mrr@5", "*/accuracy"}
 NOT_MET_TESSEL_R7 = {"hit@1", "hit@5", "mrr@5", "peer-gap/hit@1", "paraphrase/hit@5", "accuracy",
                      "*/accuracy", "refusal_accuracy", "false_refusal_rate"}  # fmt: skip
-NOT_MET_BLIND_R11 = {"hit@1", "mrr@5", "accuracy", "*/accuracy", "refusal_accuracy"}
+NOT_MET_BLIND_R11 = {"hit@1", "mrr@5", "*/accuracy", "refusal_accuracy"}
 NOT_MET_TESSEL_R8 = {"hit@1", "mrr@5", "*/accuracy", "refusal_accuracy"}
 NOT_MET_BLIND_R12 = {"hit@1", "mrr@5", "accuracy", "*/accuracy", "refusal_accuracy"}
 NOT_MET_TESSEL_R9 = {"hit@1", "mrr@5", "accuracy", "refusal_accuracy", "false_refusal_rate"}
@@ -117,10 +121,10 @@ NOT_MET_TESSEL_R10 = {"hit@1", "hit@5", "mrr@5", "paraphrase/hit@5", "accuracy",
 NOT_MET_BLIND_R14 = {"hit@1", "mrr@5", "peer-gap/hit@1", "refusal_accuracy"}
 NOT_MET_TESSEL_R11 = {"hit@1", "mrr@5", "accuracy", "*/accuracy", "key_point_coverage",
                       "refusal_accuracy"}  # fmt: skip
-NOT_MET_BLIND_R15 = {"hit@1", "hit@5", "mrr@5", "accuracy", "*/accuracy", "refusal_accuracy"}
+NOT_MET_BLIND_R15 = {"hit@1", "hit@5", "mrr@5", "*/accuracy", "refusal_accuracy"}
 NOT_MET_TESSEL_R12 = {"hit@1", "hit@5", "mrr@5", "peer-gap/hit@1", "accuracy", "*/accuracy",
                       "refusal_accuracy"}  # fmt: skip
-NOT_MET_BLIND_R16 = {"hit@1", "hit@5", "mrr@5", "peer-gap/hit@1", "accuracy", "*/accuracy",
+NOT_MET_BLIND_R16 = {"hit@1", "hit@5", "mrr@5", "peer-gap/hit@1", "*/accuracy",
                      "key_point_coverage", "refusal_accuracy"}  # fmt: skip
 NOT_MET_TESSEL_R13 = {"hit@1", "hit@5", "mrr@5", "peer-gap/hit@1", "paraphrase/hit@5", "accuracy",
                       "*/accuracy", "refusal_accuracy", "false_refusal_rate"}  # fmt: skip
@@ -150,7 +154,8 @@ NOT_MET_BLIND_R23 = {"hit@1", "hit@5", "mrr@5", "peer-gap/hit@1", "paraphrase/hi
 NOT_MET_TESSEL_R20 = {"hit@1", "mrr@5", "accuracy", "*/accuracy", "refusal_accuracy"}
 NOT_MET_BLIND_R24 = {"hit@1", "hit@5", "mrr@5", "peer-gap/hit@1", "paraphrase/hit@5", "accuracy",
                      "*/accuracy", "refusal_accuracy"}  # fmt: skip
-NOT_MET_TESSEL_R21 = {"hit@1", "hit@5", "mrr@5", "accuracy", "*/accuracy", "refusal_accuracy"}
+NOT_MET_TESSEL_R21 = {"hit@1", "mrr@5", "accuracy", "*/accuracy", "refusal_accuracy",
+                      "false_refusal_rate"}  # fmt: skip
 NOT_MET_BLIND_R25 = {"hit@1", "hit@5", "mrr@5", "peer-gap/hit@1", "paraphrase/hit@5", "accuracy",
                      "*/accuracy", "refusal_accuracy"}  # fmt: skip
 NOT_MET_BLIND_R26 = {"hit@1", "hit@5", "mrr@5", "peer-gap/hit@1"}
@@ -163,7 +168,7 @@ NOT_MET_BLIND_R28 = {"hit@1", "hit@5", "mrr@5", "peer-gap/hit@1", "paraphrase/hi
                      "refusal_accuracy"}  # fmt: skip
 NOT_MET_TESSEL_R25 = {"hit@1", "hit@5", "mrr@5", "peer-gap/hit@1", "accuracy", "*/accuracy",
                       "refusal_accuracy"}  # fmt: skip
-NOT_MET_BLIND_R29 = {"hit@1", "hit@5", "mrr@5", "peer-gap/hit@1", "accuracy", "*/accuracy",
+NOT_MET_BLIND_R29 = {"hit@1", "hit@5", "mrr@5", "peer-gap/hit@1", "*/accuracy",
                      "key_point_coverage"}  # fmt: skip
 NOT_MET_TESSEL_R26 = {"hit@1", "mrr@5", "accuracy", "*/accuracy", "refusal_accuracy",
                       "false_refusal_rate"}  # fmt: skip
@@ -177,7 +182,7 @@ NOT_MET_BLIND_R32 = {"hit@1", "mrr@5", "peer-gap/hit@1", "accuracy", "*/accuracy
                      "key_point_coverage"}  # fmt: skip
 NOT_MET_TESSEL_R29 = {"hit@1", "hit@5", "mrr@5", "accuracy", "*/accuracy", "key_point_coverage",
                       "refusal_accuracy"}  # fmt: skip
-NOT_MET_BLIND_R33 = {"hit@1", "hit@5", "mrr@5", "paraphrase/hit@5", "accuracy", "*/accuracy"}
+NOT_MET_BLIND_R33 = {"hit@1", "hit@5", "mrr@5", "paraphrase/hit@5", "accuracy"}
 NOT_MET_TESSEL_R30 = {"hit@5", "mrr@5", "paraphrase/hit@5", "accuracy", "*/accuracy",
                       "false_refusal_rate"}  # fmt: skip
 NOT_MET_BLIND_R34 = {"hit@1", "hit@5", "mrr@5", "*/accuracy"}
@@ -215,6 +220,12 @@ NOT_MET_BLIND_R47 = {"hit@1", "mrr@5", "*/accuracy", "false_refusal_rate"}
 NOT_MET_BLIND_R48 = {"hit@1", "hit@5", "mrr@5", "peer-gap/hit@1", "paraphrase/hit@5", "accuracy",
                      "*/accuracy", "false_refusal_rate"}  # fmt: skip
 NOT_MET_BLIND_R49 = {"hit@1", "hit@5", "mrr@5", "peer-gap/hit@1", "paraphrase/hit@5", "*/accuracy"}
+NOT_MET_BLIND_R50 = {"hit@1", "hit@5", "mrr@5", "paraphrase/hit@5", "accuracy", "*/accuracy",
+                     "false_refusal_rate"}  # fmt: skip
+NOT_MET_BLIND_R51 = {"hit@1", "mrr@5", "*/accuracy", "key_point_coverage", "false_refusal_rate"}
+NOT_MET_TESSEL_R47 = {"hit@1", "mrr@5", "accuracy", "*/accuracy", "refusal_accuracy",
+                      "false_refusal_rate"}  # fmt: skip
+NOT_MET_TESSEL_R48 = {"hit@1", "mrr@5", "peer-gap/hit@1", "*/accuracy"}
 NOT_MET_TESSEL_R44 = {"accuracy", "*/accuracy", "key_point_coverage", "refusal_accuracy"}
 NOT_MET_TESSEL_R45 = {"hit@5", "mrr@5", "paraphrase/hit@5", "accuracy", "*/accuracy",
                       "refusal_accuracy"}  # fmt: skip
@@ -431,6 +442,14 @@ SETS = [
     GoldenSet(
         "blind-r49", GOLDEN.with_name("blind-r49.jsonl"), GENERAL, frozenset(NOT_MET_BLIND_R49)
     ),
+    # Round 33's: r50 written at its start and read during it; r51 written at its start, never
+    # read, measured on its first and last commits.
+    GoldenSet(
+        "blind-r50", GOLDEN.with_name("blind-r50.jsonl"), GENERAL, frozenset(NOT_MET_BLIND_R50)
+    ),
+    GoldenSet(
+        "blind-r51", GOLDEN.with_name("blind-r51.jsonl"), GENERAL, frozenset(NOT_MET_BLIND_R51)
+    ),
     # The second corpus: five scraped-style pages on an unrelated story, and its questions.
     GoldenSet(
         "tessel-spill",
@@ -520,6 +539,8 @@ SETS = [
             (44, NOT_MET_TESSEL_R44),  # round 32's, like r47, r48 and r49
             (45, NOT_MET_TESSEL_R45),
             (46, NOT_MET_TESSEL_R46),
+            (47, NOT_MET_TESSEL_R47),  # round 33's, like r50 and r51
+            (48, NOT_MET_TESSEL_R48),
         )
     ),
 ]
