@@ -178,9 +178,11 @@ def _actor_named(text: str, question: str) -> bool:
 
 def _actor_acts(text: str, question: str, acts: re.Pattern[str]) -> bool:
     """Whether the actor the sentence names is who responds or speaks: named before a verb of
-    it ("Beijing has expressed concern"), up to six words after one (", said the Foreign
-    Ministry spokesman Ann Lee") or after "by" ("criticised by Beijing"); not a sentence that
-    only mentions it ("… insights into Russia's incursion", in what Tokyo's minister said)."""
+    it ("Ruritania has condemned the treaty"), up to six words after one (", said the Foreign
+    Ministry spokesman Ann Lee") or after "by" ("criticised by Ruritania"); not a sentence that
+    only mentions it ("… insight into Ruritania's plans", in what another country's minister
+    said). Its words are matched as ``mentioned`` reads them, each word of the sentence
+    against the actor's."""
     actor = _actor(question)
     if not actor:
         return True
@@ -200,7 +202,7 @@ def _actor_acts(text: str, question: str, acts: re.Pattern[str]) -> bool:
         if i > 0 and words[i - 1][1].lower() == "by" and any(s < words[i][0] for s in starts):
             return True  # "criticised by Beijing"
         if any(pos in starts for pos, _ in words[max(0, i - 6) : i]):
-            return True  # ", said … spokesman Mao Ning"
+            return True  # ", said … spokesman Ann Lee"
     return False
 
 
