@@ -25,6 +25,7 @@ from typing import Any
 
 import numpy as np
 
+from nato_qa.abbreviations import defined_abbreviations
 from nato_qa.chunking import is_heading, sentence_spans
 from nato_qa.errors import IndexCorruptError
 from nato_qa.types import Chunk
@@ -120,6 +121,7 @@ class KeywordIndex:
         self._by_id = {kc.chunk.chunk_id: kc for kc in chunks}
         self._groups: dict[int, list[Chunk]] = {}
         self._df: dict[str, int] | None = None
+        self._abbreviations: dict[str, str] | None = None
         self._common: frozenset[str] | None = None
         self._text: tuple[str, frozenset[str]] | None = None
         self._by_doc: dict[str, list[Chunk]] = {}  # each article's chunks
@@ -170,6 +172,12 @@ class KeywordIndex:
             floor = max(3, (articles + 1) // 2)
             self._common = frozenset(w for w, docs in seen.items() if len(docs) >= floor)
         return self._common
+
+    def abbreviations(self) -> dict[str, str]:
+        """The abbreviations the articles define, with their long forms; made once."""
+        if self._abbreviations is None:
+            self._abbreviations = defined_abbreviations(kc.chunk.text for kc in self.chunks)
+        return self._abbreviations
 
     def text(self) -> tuple[str, frozenset[str]]:
         """The chunks' text in lower case (curly apostrophes made straight) and its words

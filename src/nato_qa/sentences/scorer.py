@@ -8,7 +8,9 @@ Every sentence of a set of passages is scored against the question:
   model's cosine for the sentence read alone (``second_reader``), when one is set;
 * lexical: the share of the question's (IDF-weighted, stemmed) terms the sentence contains;
   a sentence that points back to the one before it ("This plan will make …", "a trial on
-  that charge …") is read halfway with that sentence's terms too;
+  that charge …") is read halfway with that sentence's terms too; an abbreviation the
+  articles define counts as its long form and the other way round ("the HSB" for "the
+  Harbour Safety Board": ``abbreviations``);
 * answer type (``AnswerType``): "what did X say" wants reported speech, "what post did X
   hold" a post held by X, "how much did X spend" an amount of money, "how many" a number,
   "when" a date, "who" a name, "where" a place; never only what the question already says.
@@ -26,6 +28,7 @@ from functools import cached_property
 
 import numpy as np
 
+from nato_qa.abbreviations import aliases
 from nato_qa.chunking import is_heading, sentence_spans
 from nato_qa.embedders import Embedder
 from nato_qa.keyword import KeywordIndex, terms
@@ -205,6 +208,13 @@ class SentenceScorer:
             second = self.second.similarities(question, [p[4] for p in pieces])
             semantic = (1 - share) * semantic + share * second
 
+        # an abbreviation the articles define, in the other form ("TCA" for its long form):
+        # a sentence that writes that form has the question's words for it
+        forms = [
+            (set(terms(asked)), set(terms(other)))
+            for asked, other in aliases(question, keyword.abbreviations())
+        ]
+
         def term_share(words: set[str]) -> float:
             """The IDF-weighted share of the question's terms among ``words``."""
             return sum(weights[t] for t in q_terms & words) / total
@@ -215,6 +225,9 @@ class SentenceScorer:
         ):
             speaker = self.speaker(hit, start, text)
             own = set(terms(text)) | set(terms(speaker))  # the speaker is its subject
+            for asked, other in forms:
+                if other and other <= own:
+                    own |= asked
             lexical = term_share(own)
             antecedent = prior if prior and _REFERS_BACK.search(text) else ""
             if antecedent:
