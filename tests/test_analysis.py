@@ -762,6 +762,35 @@ def test_who_did_it_is_the_name_beside_the_deed() -> None:
     assert answer_cue("Who used to run the board?").verb == ""
 
 
+def test_a_name_that_opens_the_sentence_after_an_honorific_cues_who() -> None:
+    """ "Dr Ann Lee, head of the board, said …" names a person first, as "Ann Lee, …"
+    does, for a "who" question with a verb or without one, even when most of the articles
+    name her (so that her name mid-sentence is one of the corpus's common names)."""
+    common = frozenset({"lee"})
+    sentence = "Dr Ann Lee, head of the harbour board, said the quay was safe."
+    assert answer_cue("who's the head of the harbour board?", common).search(sentence)
+    assert answer_cue("Who heads the harbour board?", common).search(sentence)
+    assert not answer_cue("who's the head of the harbour board?", common).search(
+        "The head of the harbour board, said Ann Lee, was away."
+    )
+
+
+def test_words_of_the_language_name_no_one_for_who() -> None:
+    """Capitalised words the corpus also writes in lower case ("Marine Permitting Rules":
+    "marine") are no one's name, first word or second, so they do not cue "who"."""
+    names = CorpusNames.read(
+        ["The marine survey found permitting was slow. Ivo Brandt met the envoy."],
+        common=frozenset(),
+    )
+    assert not names.is_person("Marine", "Permitting")
+    assert names.is_person("Ivo", "Brandt")
+    rules = "The board will bring charges under the Marine Permitting Rules."
+    cue = answer_cue("Who prosecuted the case for the board?", names=names)
+    assert not cue.search(rules)
+    assert cue.search("Barrister Tom Ward, prosecuting for the board, spoke.")
+    assert answer_cue("Who prosecuted the case for the board?").search(rules)  # no corpus read
+
+
 def test_a_post_named_in_so_many_words_beats_one_like_it(second_service: QAService) -> None:
     """ "head of enforcement" is answered by the sentence that says it, not by one about an
     "operations director" that scores higher; a phrase's words scattered over a sentence

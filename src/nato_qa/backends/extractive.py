@@ -156,7 +156,9 @@ class ExtractiveBackend:
             # A reason or a manner often follows in the next sentence ("This aligns with…"),
             # after a sentence that only restates what happened.
             follower = following(best, scored)
-            cue = answer_cue(evidence.question, self.scorer.keyword.common_names())
+            cue = answer_cue(
+                evidence.question, self.scorer.keyword.common_names(), self.scorer.names
+            )
             gives_reason = bool(cue and cue.search(best.text))
             if follower and (
                 not gives_reason or follower.semantic >= best.semantic - self.follower_margin

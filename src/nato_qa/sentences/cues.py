@@ -12,7 +12,12 @@ from typing import Any
 from nato_qa.keyword import terms
 from nato_qa.sentences.answer_types import ASKS_PURPOSE, SPEAKER
 from nato_qa.sentences.entities import core_question
-from nato_qa.sentences.names import OPENING_PAIR, could_be_named, person_pairs
+from nato_qa.sentences.names import (
+    NO_CORPUS,
+    OPENING_PAIR,
+    CorpusNames,
+    person_pairs,
+)
 from nato_qa.sentences.speech import QUOTATION
 
 # Cues that a sentence carries the kind of answer asked for: a reason for "why", a person's
@@ -69,23 +74,27 @@ class PersonCue:
     opens the sentence, set off by a comma, counts too; a name elsewhere in a sentence that
     only mentions the deed ("Rob Dale said the board had not ruled out prosecution") does
     not. A sentence that tells of the deed in other words ("led by Ann Lee" for "who heads")
-    is cued by any person's name, as before.
+    is cued by any person's name, as before. With the corpus's ``names`` (``CorpusNames``),
+    two capitalised words one of which the corpus writes in lower case too are no one's name.
     """
 
     common: frozenset[str] = frozenset()
     verb: str = ""
     reach: int = 4
+    names: CorpusNames = NO_CORPUS
 
     def search(self, text: str) -> bool:
         pairs = [
             (a, b)
             for a, b in person_pairs(text)
-            if a.lower() not in self.common and b.lower() not in self.common
+            if a.lower() not in self.common
+            and b.lower() not in self.common
+            and self.names.is_person(a, b)
         ]
-        if not self.verb:
-            return bool(pairs)
         opening = OPENING_PAIR.match(text)
-        named_first = bool(opening and could_be_named(*opening.groups()))
+        named_first = bool(opening and self.names.is_person(*opening.groups()))
+        if not self.verb:
+            return bool(pairs) or named_first
         if not pairs and not named_first:
             return False  # no name at all: the words need not be stemmed
         words = re.findall(r"[\w’'-]+", text)
@@ -116,7 +125,9 @@ def _deed(question: str) -> str:
     return stems[0] if stems else ""
 
 
-def answer_cue(question: str, common: frozenset[str] = frozenset()) -> Any:
+def answer_cue(
+    question: str, common: frozenset[str] = frozenset(), names: CorpusNames = NO_CORPUS
+) -> Any:
     """What makes a sentence a likelier answer to this question (``.search(text)``): a reason
     for "why", a person's name for "who", a quotation for "what did X say"; None for other
     questions."""
@@ -126,7 +137,7 @@ def answer_cue(question: str, common: frozenset[str] = frozenset()) -> Any:
     if _ASKS_ABILITY.match(question):
         return _ABILITY
     if re.match(r"^\s*(who|whom)\b", question, re.I):
-        return PersonCue(common, _deed(question))
+        return PersonCue(common, _deed(question), names=names)
     speaker = SPEAKER.search(question)
     if speaker and speaker.group("verb").lower() in ("say", "tell", "comment", "remark"):
         # "what did she say …": her own words, quoted, before a summary of them ("what did

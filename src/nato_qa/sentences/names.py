@@ -29,8 +29,11 @@ _NOT_PERSON = re.compile(
     rf"(?i:{DAYS}|{MONTHS})"
 )
 
-# A name that opens a sentence, set off by a comma: "Ann Lee, prosecuting for the board, …"
-OPENING_PAIR = re.compile(r"^\W*([A-Z][a-z]+) ([A-Z][a-z]+),")
+# A name that opens a sentence, set off by a comma, after an honorific or not: "Ann Lee,
+# prosecuting for the board, …", "Dr Ann Lee, head of the board, …"
+OPENING_PAIR = re.compile(
+    r"^\W*(?:(?:Dr|Mr|Mrs|Ms|Prof|Sir|Dame)\.? )?([A-Z][a-z]+) ([A-Z][a-z]+),"
+)
 
 _CAPITAL_PAIR = re.compile(r"(?<=[a-z,] )([A-Z][a-z]+) ([A-Z][a-z]+)\b")
 
@@ -113,8 +116,13 @@ class CorpusNames:
 
     def is_person(self, first: str, second: str) -> bool:
         """Whether two capitalised words in a row can be a person's name: neither a general
-        word of places and institutions, and the second not a word of the language."""
-        return could_be_named(first, second) and second.lower() not in self.lower
+        word of places and institutions, nor a word of the language ("Environmental
+        Permitting Regulations": the corpus writes "environmental" in lower case too)."""
+        return (
+            could_be_named(first, second)
+            and second.lower() not in self.lower
+            and first.lower() not in self.lower
+        )
 
     def names_someone(self, text: str, given: set[str]) -> bool:
         """Whether ``text`` has one of the corpus's surnames, capitalised, that is not one of

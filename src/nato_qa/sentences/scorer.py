@@ -180,7 +180,7 @@ class SentenceScorer:
         total = sum(weights.values()) or 1.0
         wants = expected_type(question)
         common = keyword.common_names()
-        cue = answer_cue(question, common)
+        cue = answer_cue(question, common, self.names)
 
         pieces: list[tuple[int, Hit, int, int, str]] = []
         vectors: list[np.ndarray] = []
