@@ -729,6 +729,9 @@ def test_follow_ups_name_that_stream_and_carry_that_money(second_service: QAServ
         # a cause in the passive, or as an origin
         ("Ties have been strained by Zembla's support for the sanctions.", True),
         ("The dispute stems from a vote in 1998.", True),
+        # an earlier state that explains a later one
+        ("The siren had been switched off during repairs and never switched on.", True),
+        ("The gate had not been locked that night.", True),
         # what happened, not why
         ("Ruritania criticised the pact on Monday.", False),
         ("The scheme was seen by 300 people.", False),

@@ -33,6 +33,9 @@ _REASON = re.compile(
     r"damaged|hampered|complicated|soured|undermined)\s+by"
     r"|results?\s+(?:of|from)|resulted\s+from|stem(?:s|med|ming)?\s+from|blamed\s+on|"
     r"attributed\s+to"
+    # an earlier state that explains a later one: "the alarm had been disconnected during
+    # maintenance work and never reconnected" for "why didn't the alarm go off?"
+    r"|had\s+(?:not\s+|never\s+)?been\s+\w+ed"
     # a motive: how the actor sees it ("views such moves as …", "perceiving it as a threat"),
     # or what it fears ("apprehensive of …", "concerned that …")
     r"|(?:sees?|saw|seen|views?|viewed|viewing|regards?|regarded|perceiv\w+)\s+(?:[\w’'-]+\s+){0,6}?as"
