@@ -61,7 +61,7 @@ def aliases(question: str, defined: dict[str, str]) -> list[tuple[str, str]]:
     other one."""
     found: list[tuple[str, str]] = []
     for abbreviation, meaning in defined.items():
-        # in lower case too ("the tca"), unless two letters: "it" is no "IT"
+        # in lower case too ("the hsb"), unless two letters: "it" is no "IT"
         flags = re.I if len(abbreviation) > 2 else 0
         if re.search(rf"\b{re.escape(abbreviation)}\b", question, flags):
             found.append((abbreviation, meaning))

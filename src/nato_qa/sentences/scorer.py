@@ -208,7 +208,7 @@ class SentenceScorer:
             second = self.second.similarities(question, [p[4] for p in pieces])
             semantic = (1 - share) * semantic + share * second
 
-        # an abbreviation the articles define, in the other form ("TCA" for its long form):
+        # an abbreviation the articles define, in the other form ("HSB" for its long form):
         # a sentence that writes that form has the question's words for it
         forms = [
             (set(terms(asked)), set(terms(other)))
