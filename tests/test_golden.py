@@ -89,6 +89,12 @@ GENERAL = [
 # its actor) met 8 targets of older sets (r6's hit@1, r10's false refusals, accuracy of r11,
 # r15, r16 and r29, r33's every kind's; the second corpus's r21 hit@5) and lost 1: the
 # second corpus's r21 false refusals (a follow-up answered wrongly before is refused now).
+# Round 34 (abbreviations the articles define, a name after an honorific and words of the
+# language for "who", an earlier state as a reason) met 15 targets of older sets (r14's lead
+# over the peer; the second corpus's r5, r7 and r10 paraphrase hit@5, r7, r10 and r41 hit@5,
+# r7's lead over the peer, r18 and r47 hit@1, MRR@5 of r18, r20, r41 and r47, r39's
+# accuracy) and lost 3, one question each: r10's lead over the peer, the second corpus's r16
+# hit@5 and r17 lead over the peer.
 NOT_MET_PROJECT = {"hit@1", "mrr@5", "refusal_accuracy"}
 NOT_MET_HELDOUT = {"refusal_accuracy"}
 NOT_MET_BLIND_R1 = {"hit@1", "mrr@5", "peer-gap/hit@1", "accuracy", "*/accuracy",
@@ -103,22 +109,22 @@ NOT_MET_TESSEL_R4 = {"hit@1", "hit@5", "mrr@5", "paraphrase/hit@5", "accuracy", 
 # Key points: met until round 28, when a summary's reach down to 0.8 of the refusal
 # threshold gave "what has Save the Tessel been doing" the restoration-fund sentence in place
 # of the petition's (0.6 -> 0.4 on that line; the development sets' key points rose overall).
-NOT_MET_TESSEL_R5 = {"hit@1", "hit@5", "mrr@5", "paraphrase/hit@5", "accuracy", "*/accuracy",
-                     "key_point_coverage", "refusal_accuracy"}  # fmt: skip
+NOT_MET_TESSEL_R5 = {"hit@1", "hit@5", "mrr@5", "accuracy", "*/accuracy", "key_point_coverage",
+                     "refusal_accuracy"}  # fmt: skip
 NOT_MET_BLIND_R9 = {"hit@1", "hit@5", "mrr@5"}
 NOT_MET_TESSEL_R6 = {"hit@1", "hit@5", "mrr@5", "paraphrase/hit@5", "*/accuracy",
                      "refusal_accuracy"}  # fmt: skip
-NOT_MET_BLIND_R10 = {"hit@1", "mrr@5", "*/accuracy"}
-NOT_MET_TESSEL_R7 = {"hit@1", "hit@5", "mrr@5", "peer-gap/hit@1", "paraphrase/hit@5", "accuracy",
-                     "*/accuracy", "refusal_accuracy", "false_refusal_rate"}  # fmt: skip
+NOT_MET_BLIND_R10 = {"hit@1", "mrr@5", "peer-gap/hit@1", "*/accuracy"}
+NOT_MET_TESSEL_R7 = {"hit@1", "mrr@5", "accuracy", "*/accuracy", "refusal_accuracy",
+                     "false_refusal_rate"}  # fmt: skip
 NOT_MET_BLIND_R11 = {"hit@1", "mrr@5", "*/accuracy", "refusal_accuracy"}
 NOT_MET_TESSEL_R8 = {"hit@1", "mrr@5", "*/accuracy", "refusal_accuracy"}
 NOT_MET_BLIND_R12 = {"hit@1", "mrr@5", "accuracy", "*/accuracy", "refusal_accuracy"}
 NOT_MET_TESSEL_R9 = {"hit@1", "mrr@5", "accuracy", "refusal_accuracy", "false_refusal_rate"}
 NOT_MET_BLIND_R13 = {"hit@1", "mrr@5", "refusal_accuracy"}
-NOT_MET_TESSEL_R10 = {"hit@1", "hit@5", "mrr@5", "paraphrase/hit@5", "accuracy", "*/accuracy",
-                      "key_point_coverage", "refusal_accuracy"}  # fmt: skip
-NOT_MET_BLIND_R14 = {"hit@1", "mrr@5", "peer-gap/hit@1", "refusal_accuracy"}
+NOT_MET_TESSEL_R10 = {"hit@1", "mrr@5", "accuracy", "*/accuracy", "key_point_coverage",
+                      "refusal_accuracy"}  # fmt: skip
+NOT_MET_BLIND_R14 = {"hit@1", "mrr@5", "refusal_accuracy"}
 NOT_MET_TESSEL_R11 = {"hit@1", "mrr@5", "accuracy", "*/accuracy", "key_point_coverage",
                       "refusal_accuracy"}  # fmt: skip
 NOT_MET_BLIND_R15 = {"hit@1", "hit@5", "mrr@5", "*/accuracy", "refusal_accuracy"}
@@ -137,21 +143,21 @@ NOT_MET_BLIND_R18 = {"hit@1", "hit@5", "mrr@5", "paraphrase/hit@5", "accuracy", 
 NOT_MET_TESSEL_R15 = {"accuracy", "*/accuracy", "key_point_coverage", "refusal_accuracy",
                       "false_refusal_rate"}  # fmt: skip
 NOT_MET_BLIND_R19 = {"hit@1", "hit@5", "mrr@5", "paraphrase/hit@5", "accuracy", "*/accuracy"}
-NOT_MET_TESSEL_R16 = {"hit@1", "mrr@5", "peer-gap/hit@1", "accuracy", "*/accuracy",
+NOT_MET_TESSEL_R16 = {"hit@1", "hit@5", "mrr@5", "peer-gap/hit@1", "accuracy", "*/accuracy",
                       "refusal_accuracy", "false_refusal_rate"}  # fmt: skip
 NOT_MET_BLIND_R20 = {"hit@1", "hit@5", "mrr@5", "paraphrase/hit@5", "accuracy", "*/accuracy"}
-NOT_MET_TESSEL_R17 = {"hit@1", "hit@5", "mrr@5", "paraphrase/hit@5", "accuracy", "*/accuracy",
-                      "refusal_accuracy", "false_refusal_rate"}  # fmt: skip
+NOT_MET_TESSEL_R17 = {"hit@1", "hit@5", "mrr@5", "peer-gap/hit@1", "paraphrase/hit@5", "accuracy",
+                      "*/accuracy", "refusal_accuracy", "false_refusal_rate"}  # fmt: skip
 NOT_MET_BLIND_R21 = {"hit@1", "mrr@5", "accuracy", "*/accuracy", "key_point_coverage",
                      "refusal_accuracy"}  # fmt: skip
-NOT_MET_TESSEL_R18 = {"hit@1", "mrr@5", "accuracy", "*/accuracy", "refusal_accuracy"}
+NOT_MET_TESSEL_R18 = {"accuracy", "*/accuracy", "refusal_accuracy"}
 NOT_MET_BLIND_R22 = {"hit@1", "mrr@5", "peer-gap/hit@1", "accuracy", "*/accuracy",
                      "key_point_coverage", "false_refusal_rate"}  # fmt: skip
 NOT_MET_TESSEL_R19 = {"hit@1", "hit@5", "mrr@5", "peer-gap/hit@1", "paraphrase/hit@5",
                       "accuracy", "*/accuracy", "refusal_accuracy"}  # fmt: skip
 NOT_MET_BLIND_R23 = {"hit@1", "hit@5", "mrr@5", "peer-gap/hit@1", "paraphrase/hit@5", "accuracy",
                      "*/accuracy", "refusal_accuracy", "false_refusal_rate"}  # fmt: skip
-NOT_MET_TESSEL_R20 = {"hit@1", "mrr@5", "accuracy", "*/accuracy", "refusal_accuracy"}
+NOT_MET_TESSEL_R20 = {"hit@1", "accuracy", "*/accuracy", "refusal_accuracy"}
 NOT_MET_BLIND_R24 = {"hit@1", "hit@5", "mrr@5", "peer-gap/hit@1", "paraphrase/hit@5", "accuracy",
                      "*/accuracy", "refusal_accuracy"}  # fmt: skip
 NOT_MET_TESSEL_R21 = {"hit@1", "mrr@5", "accuracy", "*/accuracy", "refusal_accuracy",
@@ -205,7 +211,7 @@ NOT_MET_BLIND_R41 = {"hit@1", "hit@5", "mrr@5", "paraphrase/hit@5", "accuracy", 
 NOT_MET_BLIND_R42 = {"hit@1", "hit@5", "mrr@5", "peer-gap/hit@1", "accuracy", "*/accuracy",
                      "key_point_coverage"}  # fmt: skip
 NOT_MET_TESSEL_R38 = {"*/accuracy"}
-NOT_MET_TESSEL_R39 = {"accuracy", "*/accuracy"}
+NOT_MET_TESSEL_R39 = {"*/accuracy"}
 NOT_MET_BLIND_R43 = {"hit@1", "mrr@5", "accuracy", "*/accuracy", "false_refusal_rate"}
 NOT_MET_BLIND_R44 = {"hit@1", "mrr@5", "accuracy", "*/accuracy", "key_point_coverage"}
 NOT_MET_BLIND_R45 = {"hit@1", "hit@5", "mrr@5", "peer-gap/hit@1", "paraphrase/hit@5", "accuracy",
@@ -223,15 +229,19 @@ NOT_MET_BLIND_R49 = {"hit@1", "hit@5", "mrr@5", "peer-gap/hit@1", "paraphrase/hi
 NOT_MET_BLIND_R50 = {"hit@1", "hit@5", "mrr@5", "paraphrase/hit@5", "accuracy", "*/accuracy",
                      "false_refusal_rate"}  # fmt: skip
 NOT_MET_BLIND_R51 = {"hit@1", "mrr@5", "*/accuracy", "key_point_coverage", "false_refusal_rate"}
-NOT_MET_TESSEL_R47 = {"hit@1", "mrr@5", "accuracy", "*/accuracy", "refusal_accuracy",
-                      "false_refusal_rate"}  # fmt: skip
+NOT_MET_TESSEL_R47 = {"accuracy", "*/accuracy", "refusal_accuracy", "false_refusal_rate"}
 NOT_MET_TESSEL_R48 = {"hit@1", "mrr@5", "peer-gap/hit@1", "*/accuracy"}
+NOT_MET_BLIND_R52 = {"hit@1", "hit@5", "mrr@5", "*/accuracy"}
+NOT_MET_BLIND_R53 = {"peer-gap/hit@1", "accuracy", "*/accuracy", "refusal_accuracy"}
+NOT_MET_TESSEL_R49 = {"hit@1", "hit@5", "mrr@5", "peer-gap/hit@1"}
+NOT_MET_TESSEL_R50 = {"hit@1", "mrr@5", "peer-gap/hit@1", "accuracy", "*/accuracy",
+                      "key_point_coverage"}  # fmt: skip
 NOT_MET_TESSEL_R44 = {"accuracy", "*/accuracy", "key_point_coverage", "refusal_accuracy"}
 NOT_MET_TESSEL_R45 = {"hit@5", "mrr@5", "paraphrase/hit@5", "accuracy", "*/accuracy",
                       "refusal_accuracy"}  # fmt: skip
 NOT_MET_TESSEL_R46 = {"hit@1", "mrr@5", "peer-gap/hit@1"}
 NOT_MET_TESSEL_R40 = {"hit@1", "mrr@5", "peer-gap/hit@1", "accuracy", "*/accuracy"}
-NOT_MET_TESSEL_R41 = {"hit@5", "mrr@5", "accuracy", "*/accuracy", "false_refusal_rate"}
+NOT_MET_TESSEL_R41 = {"accuracy", "*/accuracy", "false_refusal_rate"}
 NOT_MET_TESSEL_R32 = {"hit@1", "mrr@5", "key_point_coverage"}
 NOT_MET_TESSEL_R33 = {"hit@1", "hit@5", "mrr@5", "peer-gap/hit@1"}
 NOT_MET_TESSEL_R22 = {"hit@1", "hit@5", "mrr@5", "accuracy", "*/accuracy", "false_refusal_rate"}
@@ -450,6 +460,14 @@ SETS = [
     GoldenSet(
         "blind-r51", GOLDEN.with_name("blind-r51.jsonl"), GENERAL, frozenset(NOT_MET_BLIND_R51)
     ),
+    # Round 34's: r52 written at its start and read during it; r53 written at its start, never
+    # read, measured on its first and last commits.
+    GoldenSet(
+        "blind-r52", GOLDEN.with_name("blind-r52.jsonl"), GENERAL, frozenset(NOT_MET_BLIND_R52)
+    ),
+    GoldenSet(
+        "blind-r53", GOLDEN.with_name("blind-r53.jsonl"), GENERAL, frozenset(NOT_MET_BLIND_R53)
+    ),
     # The second corpus: five scraped-style pages on an unrelated story, and its questions.
     GoldenSet(
         "tessel-spill",
@@ -541,6 +559,8 @@ SETS = [
             (46, NOT_MET_TESSEL_R46),
             (47, NOT_MET_TESSEL_R47),  # round 33's, like r50 and r51
             (48, NOT_MET_TESSEL_R48),
+            (49, NOT_MET_TESSEL_R49),  # round 34's, like r52 and r53
+            (50, NOT_MET_TESSEL_R50),
         )
     ),
 ]
