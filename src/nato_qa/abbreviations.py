@@ -34,6 +34,8 @@ def long_form(before: str, abbreviation: str) -> str | None:
 
 
 def _small_runs_ok(run: list[str]) -> bool:
+    """Whether a long form has no more than ``_MOST_SMALL_WORDS`` lower-case words in a row
+    and ends with a capitalised one ("Harbour Safety Board and the" is no long form)."""
     small = 0
     for word in run:
         small = small + 1 if not word[0].isupper() else 0
