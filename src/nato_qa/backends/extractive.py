@@ -36,7 +36,6 @@ from nato_qa.answering.modality import asks_what_happened, only_planned
 from nato_qa.backends.base import BackendContext, Draft, Evidence, register
 from nato_qa.keyword import terms
 from nato_qa.sentences.answer_types import VALUE_TYPES
-from nato_qa.sentences.cues import answer_cue
 from nato_qa.sentences.entities import mentions, split_entities
 from nato_qa.sentences.measured import measured_phrase
 from nato_qa.sentences.scorer import ScoredSentence, SentenceScorer
@@ -156,9 +155,7 @@ class ExtractiveBackend:
             # A reason or a manner often follows in the next sentence ("This aligns with…"),
             # after a sentence that only restates what happened.
             follower = following(best, scored)
-            cue = answer_cue(
-                evidence.question, self.scorer.keyword.common_names(), self.scorer.names
-            )
+            cue = self.scorer.cue(evidence.question)
             gives_reason = bool(cue and cue.search(best.text))
             if follower and (
                 not gives_reason or follower.semantic >= best.semantic - self.follower_margin

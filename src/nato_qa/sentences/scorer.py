@@ -25,6 +25,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from functools import cached_property
+from typing import Any
 
 import numpy as np
 
@@ -110,6 +111,11 @@ class SentenceScorer:
         chunks = (kc.chunk.text for kc in self.keyword.chunks)
         return CorpusNames.read(chunks, self.keyword.common_names())
 
+    def cue(self, question: str) -> Any:
+        """What makes a sentence a likelier answer to ``question`` (``answer_cue``), read with
+        this index's common names and people's names; None for questions without one."""
+        return answer_cue(question, self.keyword.common_names(), self.names)
+
     def vector(self, text: str) -> np.ndarray:
         """The embedding of one text, through the cache."""
         return self.vectors([text])[0]
@@ -180,7 +186,7 @@ class SentenceScorer:
         total = sum(weights.values()) or 1.0
         wants = expected_type(question)
         common = keyword.common_names()
-        cue = answer_cue(question, common, self.names)
+        cue = self.cue(question)
 
         pieces: list[tuple[int, Hit, int, int, str]] = []
         vectors: list[np.ndarray] = []
