@@ -46,12 +46,12 @@ class AnswerType:
     """The kind of answer a question asks for, and how to find one in a sentence.
 
     A sentence fits when it holds a match that the question does not already say ("When did
-    Ishiba become prime minister?" is not answered by the date the question gives), and, for a
+    Brandt become prime minister?" is not answered by the date the question gives), and, for a
     post (``attributed``), when the post's holder (``_holder``) is the person asked about:
-    "Izawa takes over the position previously filled by Masahiro Mikami, the ambassador to
-    Belgium" does not say which post Izawa held. For a response or a statement (``by_actor``:
-    "How did Moscow respond to …?", "What did the Kremlin say …?"), the sentence also names
-    the actor: Tokyo's minister speaking of Russia is not Moscow's response. For a person
+    "Brandt takes over the position previously filled by Tom Varga, the ambassador to
+    Zembla" does not say which post Brandt held. For a response or a statement (``by_actor``:
+    "How did Zembla respond to …?", "What did Zembla's ministry say …?"), the sentence also
+    names the actor: Ruritania's minister speaking of Zembla is not Zembla's response. For a person
     asked after by role or by a verb of succession (``person``: "the name of the worker who…",
     "whom did she succeed"), the match is a person's name the question does not give, in a
     sentence that names the role or a post: an acronym or a place is nobody's name.
@@ -79,9 +79,9 @@ class AnswerType:
         """Whether ``text`` holds an answer of this kind that ``question`` does not give
         (``common``: the corpus's common names, ``KeywordIndex.common_names``). ``speaker``:
         who says ``text`` when it does not name them (``SentenceScorer.speaker``); a
-        statement or a response is theirs ("“The alarm should have worked …" after "Mr
-        Sutcliffe said …"). ``names``: what the corpus says of people's names
-        (``CorpusNames``): a surname alone names a person too ("Nakatani stated")."""
+        statement or a response is theirs ("“The gate should have held …" after "Mr
+        Brandt said …"). ``names``: what the corpus says of people's names
+        (``CorpusNames``): a surname alone names a person too ("Brandt stated")."""
         asked = question.lower()
         if self.by_actor:
             if not _actor_named(f"{speaker} {text}", question):
@@ -220,9 +220,9 @@ _NOT_A_NAME = re.compile(TITLE.pattern + r"|^(The|A|An|In|On|At|Defense|Defence|
 
 
 def _holder(text: str, title: re.Match[str], common: frozenset[str] = frozenset()) -> set[str]:
-    """The words of the name a post belongs to: the name right after it ("Ambassador Osamu
-    Izawa", "Defense Minister Gen Nakatani"), else the nearest name before it ("Masahiro
-    Mikami, the ambassador to Belgium": Belgium is the post's, not its holder). The corpus's
+    """The words of the name a post belongs to: the name right after it ("Ambassador Ivo
+    Brandt", "Defence Minister Gen Ann Lee"), else the nearest name before it ("Tom Varga,
+    the ambassador to Ruritania": Ruritania is the post's, not its holder). The corpus's
     common names (the places and bodies most of its articles name) are nobody's."""
 
     def names(words: str) -> set[str]:

@@ -31,8 +31,8 @@ def core_question(question: str) -> str:
 def required_entities(question: str) -> list[list[str]]:
     """Names and numbers the question asks about; an answer sentence must mention each.
 
-    A name is reduced to its head word ("Mark Rutte" -> rutte), keeping a qualifier that
-    changes the place ("South Korea" -> south korea).
+    A name is reduced to its head word ("Ivo Brandt" -> brandt), keeping a qualifier that
+    changes the place ("North Ruritania" -> north ruritania).
     """
     return [entity for entity, _ in _entities(question)]
 
@@ -64,7 +64,7 @@ def _entities(question: str) -> list[tuple[list[str], bool]]:
         words = [without_possessive(w).lower() for w in run.group(0).split()]
         parts = [part for w in words for part in w.split("-") if part]
         if TITLE.fullmatch(parts[-1]):
-            continue  # a post ("Secretary General", "Japan's Defense Minister"), not a name
+            continue  # a post ("Secretary General", "Ruritania's Defence Minister"), not a name
         head = [parts[-1]]
         if len(parts) >= 2 and parts[-2] in _QUALIFIERS:
             head.insert(0, parts[-2])

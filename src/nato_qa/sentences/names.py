@@ -12,8 +12,8 @@ from nato_qa.words import without_possessive
 
 NAME_RUN = re.compile(r"\b[A-Z][a-z’'-]+(?:\s+[A-Z][a-z’'-]+)*")
 
-# Two capitalised words in a row (overlapping: "Defense Minister Gen Nakatani" gives "Gen
-# Nakatani"), as a person's name is written; ``AnswerType.fits`` drops those a place or an
+# Two capitalised words in a row (overlapping: "Defence Minister Gen Brandt" gives "Gen
+# Brandt"), as a person's name is written; ``AnswerType.fits`` drops those a place or an
 # institution opens or ends (``_NOT_PERSON``).
 PERSON_PAIR = re.compile(r"(?<![\w’'-])(?=([A-Z](?![A-Z])[\w’'-]+) ([A-Z](?![A-Z])[\w’'-]+)\b)")
 
@@ -69,10 +69,11 @@ class CorpusNames:
     """What a corpus's own text says about people's names (``read``), for any articles.
 
     ``surnames``: the words (lower case) it writes both as the last of a two-word name ("…
-    talks with Gen Nakatani") and alone mid-sentence ("…,” Nakatani stated", "said Mr
-    Sutcliffe"), as news names a person once in full and then by surname; ``lower``: the
-    words it writes in lower case somewhere, words of the language, which end no person's
-    name ("NATO Security Assistance and Training": "assistance" is written so too).
+    talks with Gen Ivo Brandt") and alone mid-sentence ("…,” Brandt stated", "said Mr
+    Brandt"), as news names a person once in full and then by surname; ``lower``: the words
+    it writes in lower case somewhere, words of the language, which neither begin nor end a
+    person's name ("the Harbour Security Assistance programme": "assistance" is written so
+    too).
     """
 
     surnames: frozenset[str] = frozenset()
@@ -116,8 +117,8 @@ class CorpusNames:
 
     def is_person(self, first: str, second: str) -> bool:
         """Whether two capitalised words in a row can be a person's name: neither a general
-        word of places and institutions, nor a word of the language ("Environmental
-        Permitting Regulations": the corpus writes "environmental" in lower case too)."""
+        word of places and institutions, nor a word of the language ("Marine Permitting
+        Rules": the corpus writes "marine" in lower case too)."""
         return (
             could_be_named(first, second)
             and second.lower() not in self.lower
