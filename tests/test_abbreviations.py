@@ -4,7 +4,7 @@ and a question in either form reaches the sentences written in the other."""
 from __future__ import annotations
 
 from nato_qa import QAService
-from nato_qa.abbreviations import aliases, defined_abbreviations, long_form
+from nato_qa.abbreviations import aliases, defined_abbreviations, long_form, spelled_out
 
 PAGE = (
     "Officers from the Harbour Safety Board (HSB) inspected the quay on Monday. "
@@ -59,3 +59,51 @@ def test_the_long_form_asked_finds_the_sentence_with_the_abbreviation(
     assert "head of enforcement" in hits[0].text
     best = second_service.backend("extractive").score_sentences(question, hits)[0]
     assert "head of enforcement at the TCA" in best.text or "TCA's head" in best.text
+
+
+SPELLED = (
+    "The Harbour Safety Board met the Group of Seven ministers. "
+    "The Group of Seven said the Port of Zembla would reopen; the Group of Seven agreed. "
+    "Ann Lee and Ivo Brandt spoke. Ann Lee of the Port Authority, Ann Lee. "
+    "The HSB wrote to Port Authority staff."
+)
+
+
+def test_runs_of_capitals_spell_abbreviations_the_articles_never_write() -> None:
+    spelled = spelled_out([SPELLED])
+    assert spelled["g7"] == "Group of Seven"  # a number word by its figure
+    assert spelled["pz"] == "Port of Zembla"
+    assert spelled["al"] == "Ann Lee"  # written three times, against no other "A… L…"
+    # one the articles write themselves is no alias of anything ("HSB" is written)
+    assert "hsb" not in spelled
+    # a run stops at punctuation: "Lee. Ann" ends one sentence and opens the next
+    assert "la" not in spelled
+
+
+def test_two_runs_written_as_often_spell_nothing() -> None:
+    spelled = spelled_out(["Ann Lee met Anna Lund. They left."])
+    assert "al" not in spelled
+
+
+def test_a_question_with_an_abbreviation_no_article_writes_gets_the_run() -> None:
+    spelled = spelled_out([SPELLED])
+    assert aliases("What did the G7 say?", {}, spelled) == [("G7", "Group of Seven")]
+    assert aliases("what did the g7 agree", {}, spelled) == [("g7", "Group of Seven")]
+    # lower case without a figure is a word, not an abbreviation ("al", "pz" stay words)
+    assert aliases("did al fresco dining reopen?", {}, spelled) == []
+    # a defined abbreviation keeps its definition
+    defined = {"PZ": "Port Zone"}
+    assert aliases("When does PZ reopen?", defined, spelled) == [("PZ", "Port Zone")]
+
+
+def test_an_abbreviation_the_articles_spell_out_finds_their_sentence(service: QAService) -> None:
+    """The home corpus writes "the Group of Seven" and never "G7": a question with "G7"
+    searches for the long form too, and the sentence that writes it has the question's word
+    for it."""
+    keyword = service.keyword
+    assert ("G7", "Group of Seven") in keyword.aliases("Is Japan the only G7 member outside?")
+    assert "Group of Seven" in service.retriever.expander.expand("the G7 countries")
+    question = "What sets Japan apart from the other G7 countries, according to Rutte?"
+    hits = service.search(question, 5)
+    best = service.backend("extractive").score_sentences(question, hits)[0]
+    assert "Group of Seven" in best.text

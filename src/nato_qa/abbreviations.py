@@ -4,17 +4,34 @@ A page that writes "the Harbour Safety Board (HSB)" once calls it "the HSB" from
 a reader may ask with either form. The definitions are found the way Schwartz and Hearst's
 algorithm finds them: an upper-case word in brackets, and the words just before it whose
 capitals spell it ("Harbour Safety Board" for "HSB"; small words such as "of" and "and" in
-between are kept: "Institute of Marine Studies (IMS)"). Nothing here lists a word.
+between are kept: "Institute of Marine Studies (IMS)").
+
+A reader also writes abbreviations that no article writes ("the G7" for "the Group of
+Seven", "NZ" for "New Zealand"): such an abbreviation stands for the capitalised run of the
+articles whose capitals spell it (a number word by its figure), the most frequent one when
+several do (``spelled_out``). Nothing here lists a word of any corpus.
 """
 
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Iterable
 
 _DEFINED = re.compile(r"\(([A-Z][A-Z0-9]{1,7})\)")
 _WORD = re.compile(r"[\w’'-]+")
 _MOST_SMALL_WORDS = 2  # lower-case words in a row inside a long form
+# an abbreviation as a reader writes it: capitals and figures ("NZ", "G7"), or lower case
+# with a figure ("g7"); other lower-case words are words ("pm", "us")
+_WRITTEN = re.compile(r"\b(?:[A-Z][A-Z0-9]{1,6}|[a-z][a-z]?\d{1,2})\b")
+_RUN = re.compile(r"[^\n.,;:!?()\[\]\"“”]+")  # a stretch of words without punctuation
+_MOST_CAPITALS = 7
+# a number word is spelt by its figure ("Group of Seven" is the "G7")
+_NUMBER_WORDS = (
+    "zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
+    "eleven", "twelve",
+)  # fmt: skip
+_FIGURES = {word: str(i) for i, word in enumerate(_NUMBER_WORDS)} | {"twenty": "20"}
 
 
 def long_form(before: str, abbreviation: str) -> str | None:
@@ -58,9 +75,11 @@ def defined_abbreviations(texts: Iterable[str]) -> dict[str, str]:
     return found
 
 
-def aliases(question: str, defined: dict[str, str]) -> list[tuple[str, str]]:
-    """Each defined abbreviation the question uses, in either form: the form it uses and the
-    other one."""
+def aliases(
+    question: str, defined: dict[str, str], spelled: dict[str, str] | None = None
+) -> list[tuple[str, str]]:
+    """Each abbreviation the question uses, as (the form it uses, the other form): a defined
+    one in either form, and one the articles only spell out (``spelled_out``)."""
     found: list[tuple[str, str]] = []
     for abbreviation, meaning in defined.items():
         # in lower case too ("the hsb"), unless two letters: "it" is no "IT"
@@ -69,4 +88,55 @@ def aliases(question: str, defined: dict[str, str]) -> list[tuple[str, str]]:
             found.append((abbreviation, meaning))
         elif re.search(rf"\b{re.escape(meaning)}\b", question, re.I):
             found.append((meaning, abbreviation))
+    for token in dict.fromkeys(_WRITTEN.findall(question)):
+        run = (spelled or {}).get(token.lower())
+        if run and token.upper() not in defined:
+            found.append((token, run))
     return found
+
+
+def _capital(word: str) -> str:
+    """The letter (or figure) a capitalised word gives an abbreviation."""
+    return _FIGURES.get(word.lower(), word[0].lower())
+
+
+def spelled_out(texts: Iterable[str]) -> dict[str, str]:
+    """Each abbreviation no text writes that the capitals of a run of their words spell (two
+    to seven capitalised words, small words between them allowed as in a definition), with
+    the run the texts write most often; when two runs are written as often, neither."""
+    counts: Counter[tuple[str, str]] = Counter()
+    written: set[str] = set()
+    for text in texts:
+        written.update(w.lower() for w in _WORD.findall(text))
+        for stretch in _RUN.findall(text):
+            words = _WORD.findall(stretch)
+            for i, first in enumerate(words):
+                if not first[0].isupper():
+                    continue
+                small = capitals = 0
+                for j in range(i, len(words)):
+                    word = words[j]
+                    if not word[0].isupper():
+                        small += 1
+                        if small > _MOST_SMALL_WORDS:
+                            break
+                        continue
+                    small = 0
+                    capitals += 1
+                    if capitals > _MOST_CAPITALS:
+                        break
+                    if capitals >= 2:
+                        span = words[i : j + 1]
+                        key = "".join(_capital(w) for w in span if w[0].isupper())
+                        counts[(key, " ".join(span))] += 1
+    best: dict[str, tuple[int, str]] = {}
+    tied: set[str] = set()
+    for (key, run), n in counts.items():
+        if key in written:
+            continue
+        if key not in best or n > best[key][0]:
+            best[key] = (n, run)
+            tied.discard(key)
+        elif n == best[key][0]:
+            tied.add(key)
+    return {key: run for key, (_, run) in best.items() if key not in tied}

@@ -27,7 +27,6 @@ from collections.abc import Callable, Sequence
 
 import numpy as np
 
-from nato_qa.abbreviations import aliases
 from nato_qa.keyword import KeywordIndex, terms, vocabulary
 
 
@@ -67,7 +66,7 @@ class QueryExpander:
     def expand(self, question: str) -> list[str]:
         """Corpus words close to the question's words, not already among its terms; first
         the other form of an abbreviation the articles define ("HSB" and its long form)."""
-        other = [form for _, form in aliases(question, self.keyword.abbreviations())]
+        other = [form for _, form in self.keyword.aliases(question)]
         return other + self._similar(question)
 
     def _similar(self, question: str) -> list[str]:

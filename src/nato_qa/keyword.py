@@ -25,7 +25,7 @@ from typing import Any
 
 import numpy as np
 
-from nato_qa.abbreviations import defined_abbreviations
+from nato_qa.abbreviations import aliases, defined_abbreviations, spelled_out
 from nato_qa.chunking import is_heading, sentence_spans
 from nato_qa.errors import IndexCorruptError
 from nato_qa.types import Chunk
@@ -122,6 +122,7 @@ class KeywordIndex:
         self._groups: dict[int, list[Chunk]] = {}
         self._df: dict[str, int] | None = None
         self._abbreviations: dict[str, str] | None = None
+        self._spelled: dict[str, str] | None = None
         self._common: frozenset[str] | None = None
         self._text: tuple[str, frozenset[str]] | None = None
         self._by_doc: dict[str, list[Chunk]] = {}  # each article's chunks
@@ -178,6 +179,13 @@ class KeywordIndex:
         if self._abbreviations is None:
             self._abbreviations = defined_abbreviations(kc.chunk.text for kc in self.chunks)
         return self._abbreviations
+
+    def aliases(self, question: str) -> list[tuple[str, str]]:
+        """Each abbreviation the question uses that the articles define or spell out, as
+        (the form it uses, the other form); the runs that spell one are found once."""
+        if self._spelled is None:
+            self._spelled = spelled_out(kc.chunk.text for kc in self.chunks)
+        return aliases(question, self.abbreviations(), self._spelled)
 
     def text(self) -> tuple[str, frozenset[str]]:
         """The chunks' text in lower case (curly apostrophes made straight) and its words

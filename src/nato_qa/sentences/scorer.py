@@ -29,7 +29,6 @@ from typing import Any
 
 import numpy as np
 
-from nato_qa.abbreviations import aliases
 from nato_qa.chunking import is_heading, sentence_spans
 from nato_qa.embedders import Embedder
 from nato_qa.keyword import KeywordIndex, terms
@@ -217,8 +216,7 @@ class SentenceScorer:
         # an abbreviation the articles define, in the other form ("HSB" for its long form):
         # a sentence that writes that form has the question's words for it
         forms = [
-            (set(terms(asked)), set(terms(other)))
-            for asked, other in aliases(question, keyword.abbreviations())
+            (set(terms(asked)), set(terms(other))) for asked, other in keyword.aliases(question)
         ]
 
         def term_share(words: set[str]) -> float:
