@@ -98,6 +98,13 @@ from nato_qa.words import without_possessive
         ("what was his reasoning?", "reason"),
         ("What was Mayor Ida Rask’s rationale for the ban?", "reason"),
         ("what's the motive behind the closure?", "reason"),
+        # a cause asked for by what brings it about
+        ("What's driving the council and the port closer together?", "reason"),
+        ("what's behind the drop in the ferry company's shares?", "reason"),
+        ("What prompted the mayor to close the harbour?", "reason"),
+        ("what caused the tram to derail", "reason"),
+        ("What has led to the fall in visitor numbers?", "reason"),
+        ("What makes the harbour unusual among the region's ports?", "factoid"),
         ("What is the mission?", "factoid"),
         ("What does the OpEd say about the harbour?", "broad"),
         ("what does the piece say about the mayor", "broad"),
@@ -250,6 +257,15 @@ def test_a_reason_may_take_one_sentence_more(second_service: QAService) -> None:
     assert len(why.citations) == most + 1
     spent = second_service.ask("How much has Brightwell spent on improvements at the site?")
     assert not spent.refused and len(spent.citations) <= most
+
+
+def test_what_drives_something_asks_its_reason(service: QAService) -> None:
+    """"What's driving …" asks for a cause in other words than "why": on the home corpus the
+    sentence that gives the reason ("The reason for … is mainly due to …") is in the answer,
+    not only the ones that say the ties grew closer."""
+    answer = service.ask("What's driving Tokyo and NATO closer together in the first place?")
+    assert not answer.refused
+    assert "Russia’s aggression against Ukraine" in answer.text
 
 
 def test_a_quotation_is_given_whole(second_service: QAService) -> None:

@@ -60,7 +60,12 @@ ASKS_REASON = re.compile(
     r"|on\s+what\s+(?:grounds|basis))\b"
     r"|^\s*(?:and\s+)?what(?:[’']s|\s+(?:is|was|are|were))\s+(?:[^?]{0,60}?\s)?"
     r"(?:reasons?|reasoning|rationale|motives?|motivation|justification|grounds|"
-    r"purposes?|aims?|goals?|objectives?)\b",
+    r"purposes?|aims?|goals?|objectives?)\b"
+    # a cause asked for by what brings it about: "what's driving …", "what prompted …"
+    r"|^\s*(?:and\s+)?what(?:[’']s|\s+(?:is|was|has|have|had))?\s+(?:been\s+)?"
+    r"(?:driving|drove|drives|behind|prompt(?:ed|s|ing)?|caus(?:ed|es|ing)|led|leads|leading|"
+    r"push(?:ed|es|ing)|spurr?(?:ed|s|ing)?|trigger(?:ed|s|ing)?|fuel(?:l?ed|s|ling)?|"
+    r"motivat(?:ed|es|ing))\b",
     re.I,
 )
 
