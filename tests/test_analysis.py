@@ -260,12 +260,19 @@ def test_a_reason_may_take_one_sentence_more(second_service: QAService) -> None:
 
 
 def test_what_drives_something_asks_its_reason(service: QAService) -> None:
-    """"What's driving …" asks for a cause in other words than "why": on the home corpus the
+    """ "What's driving …" asks for a cause in other words than "why": on the home corpus the
     sentence that gives the reason ("The reason for … is mainly due to …") is in the answer,
     not only the ones that say the ties grew closer."""
     answer = service.ask("What's driving Tokyo and NATO closer together in the first place?")
     assert not answer.refused
     assert "Russia’s aggression against Ukraine" in answer.text
+
+
+def test_a_route_is_answered_by_where_it_went(second_service: QAService) -> None:
+    """On the second corpus, "how did the effluent get … into the river?" is answered by the
+    sentence that says where it flowed, not only by what it contained."""
+    answer = second_service.ask("how did the effluent actually get from the tank into the river")
+    assert not answer.refused and "surface-water drain" in answer.text
 
 
 def test_a_quotation_is_given_whole(second_service: QAService) -> None:

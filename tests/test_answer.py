@@ -458,6 +458,23 @@ def test_whether_someone_can_do_it_is_cued_by_their_power_to() -> None:
     assert answer_cue("Can you explain how the ring road was planned?") is None
 
 
+def test_how_something_got_somewhere_is_cued_by_its_route() -> None:
+    """ "How did the oil get from the tank into the harbour?" is answered by what moved where
+    ("flowed into a drain", "via the canal"), not by what the oil contained."""
+    for question in (
+        "How did the oil get from the tank into the harbour?",
+        "how did the leaked oil actually make its way into the bay",
+    ):
+        cue = answer_cue(question)
+        assert cue is not None, question
+        assert cue.search("The oil flowed into a storm drain that empties into the bay.")
+        assert cue.search("The depot drains into the harbour via the Zembla canal.")
+        assert not cue.search("Tests showed the oil contained benzene.")
+    # "get X to do Y" and "get the go-ahead" ask for no route
+    assert answer_cue("How could the port get the council to agree?") is None
+    assert answer_cue("How did the firm get the go-ahead to reopen?") is None
+
+
 def test_a_sentence_two_articles_print_alike_is_quoted_once(service: QAService) -> None:
     """Two of the articles print the same sentences; a why answer that reaches both quotes
     each sentence once."""

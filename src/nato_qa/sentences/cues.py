@@ -133,17 +133,36 @@ def _deed(question: str) -> str:
     return stems[0] if stems else ""
 
 
+# "how did the water get from the tank into the river?", "how did it make its way into …":
+# a route, told by something moving on into, through or via somewhere
+_ASKS_ROUTE = re.compile(
+    r"^\s*(?:and\s+)?how\s+(?:did|does|do|was|were|could|can|would|had|has|is|are)\s+.+?"
+    r"\b(?:get|got|gets|reach(?:ed|es)?|end(?:ed|s)?\s+up"
+    r"|(?:make|made|find|found)\s+(?:its|their)\s+way)"
+    r"\s+(?:from\s+.+?\s+)?(?:(?:in)?to|through|via)\b",
+    re.I,
+)
+_ROUTE = re.compile(
+    r"\b(?:flow|ran|run|drain|empt(?:y|ie)|leak|seep|escap|pour|wash|spill|pass|travel|enter|"
+    r"carr(?:y|ie)|discharg|pump|feed|fed|trickl)\w*\s+(?:(?:in)?to|through|via|down|along|onto)\b"
+    r"|\bvia\b",
+    re.I,
+)
+
+
 def answer_cue(
     question: str, common: frozenset[str] = frozenset(), names: CorpusNames = NO_CORPUS
 ) -> Any:
     """What makes a sentence a likelier answer to this question (``.search(text)``): a reason
-    for "why", a person's name for "who", a quotation for "what did X say"; None for other
-    questions."""
+    for "why", a route ("flowed into …", "via …") for "how did X get into Y", a person's name
+    for "who", a quotation for "what did X say"; None for other questions."""
     question = core_question(question)
     if ASKS_REASON.match(question) or ASKS_PURPOSE.search(question):
         return _REASON
     if _ASKS_ABILITY.match(question):
         return _ABILITY
+    if _ASKS_ROUTE.match(question):
+        return _ROUTE
     if re.match(r"^\s*(who|whom)\b", question, re.I):
         return PersonCue(common, _deed(question), names=names)
     speaker = SPEAKER.search(question)
