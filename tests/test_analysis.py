@@ -275,6 +275,17 @@ def test_a_route_is_answered_by_where_it_went(second_service: QAService) -> None
     assert not answer.refused and "surface-water drain" in answer.text
 
 
+def test_what_the_money_buys_follows_the_plan(service: QAService) -> None:
+    """A follow-up on the home corpus: after the spending plan, "what's it going to buy?"
+    is answered by what Japan plans to invest in."""
+    history = [
+        {"role": "user", "content": "What's Japan's big military spending plan?"},
+        {"role": "assistant", "content": "A five-year plan worth USD 320 billion."},
+    ]
+    answer = service.ask("what are they going to buy with it?", history)
+    assert not answer.refused and "F-35 stealth fighters" in answer.text
+
+
 def test_a_quotation_is_given_whole(second_service: QAService) -> None:
     """An answer that opens a quotation goes on to its end (on the second corpus, where a
     campaigner's three-sentence quote closes with its point)."""

@@ -475,6 +475,21 @@ def test_how_something_got_somewhere_is_cued_by_its_route() -> None:
     assert answer_cue("How did the firm get the go-ahead to reopen?") is None
 
 
+def test_what_money_buys_is_cued_by_any_way_of_saying_it() -> None:
+    """ "What's it going to buy?" is answered by what the money goes on, in whatever words
+    ("plans to invest in …"); the question's own verb is no cue (every sentence about the
+    plan would say "buy")."""
+    cue = answer_cue("what's the council going to buy with the harbour grant?")
+    assert cue is not None
+    assert cue.search("The council plans to invest in two new ferries and a pontoon.")
+    assert cue.search("Most of it will be spent on dredging.")
+    assert not cue.search("The council will buy time by delaying the vote.")
+    assert not cue.search("The grant is worth £4m over five years.")
+    spent = answer_cue("what will the money be spent on?")
+    assert spent is not None and spent.search("It will purchase two ferries.")
+    assert not spent.search("It was spent on nothing.")  # the question's own words
+
+
 def test_a_sentence_two_articles_print_alike_is_quoted_once(service: QAService) -> None:
     """Two of the articles print the same sentences; a why answer that reaches both quotes
     each sentence once."""

@@ -150,12 +150,26 @@ _ROUTE = re.compile(
 )
 
 
+# "what's it going to buy?", "what will the money be spent on?": what money goes on, told in
+# any of the ways of saying so ("plans to invest in …"); the question's own way is no cue
+_ASKS_SPENDING = re.compile(
+    r"\b(?:buy|purchase|spen[dt]\s+on|pay\s+for|(?:go|going|went)\s+(?:to|towards))"
+    r"(?:\s+with\s+[^?]{1,60})?\W*$",
+    re.I,
+)
+_SPENDING = (
+    r"invest\w*\s+in", r"buy\w*", r"bought", r"purchas\w*", r"acquir\w*", r"procur\w*",
+    r"spen[dt]\w*\s+on", r"pa(?:y|id|ys|ying)\s+for",
+)  # fmt: skip
+
+
 def answer_cue(
     question: str, common: frozenset[str] = frozenset(), names: CorpusNames = NO_CORPUS
 ) -> Any:
     """What makes a sentence a likelier answer to this question (``.search(text)``): a reason
-    for "why", a route ("flowed into …", "via …") for "how did X get into Y", a person's name
-    for "who", a quotation for "what did X say"; None for other questions."""
+    for "why", a route ("flowed into …", "via …") for "how did X get into Y", what money goes
+    on ("plans to invest in …") for "what will it buy", a person's name for "who", a quotation
+    for "what did X say"; None for other questions."""
     question = core_question(question)
     if ASKS_REASON.match(question) or ASKS_PURPOSE.search(question):
         return _REASON
@@ -163,6 +177,10 @@ def answer_cue(
         return _ABILITY
     if _ASKS_ROUTE.match(question):
         return _ROUTE
+    if _ASKS_SPENDING.search(question):
+        # the ways of saying what money goes on, less the question's own
+        ways = [w for w in _SPENDING if not re.search(rf"\b{w}\b", question, re.I)]
+        return re.compile(r"\b(?:" + "|".join(ways) + r")\b", re.I)
     if re.match(r"^\s*(who|whom)\b", question, re.I):
         return PersonCue(common, _deed(question), names=names)
     speaker = SPEAKER.search(question)
