@@ -286,6 +286,20 @@ def test_what_the_money_buys_follows_the_plan(service: QAService) -> None:
     assert not answer.refused and "F-35 stealth fighters" in answer.text
 
 
+def test_the_lawyer_for_a_side_is_found(second_service: QAService) -> None:
+    """On the second corpus the company's lawyer is "James Okafor, for Brightwell Textiles,
+    said …" and the regulator's "Fiona Marsh, prosecuting for the TCA, told the court …":
+    asked in other words, each is the answer."""
+    defence = second_service.ask("who was the lawyer defending Brightwell in court?")
+    assert not defence.refused and "James Okafor" in defence.text
+    history = [
+        {"role": "user", "content": "What did Brightwell plead at its first court hearing?"},
+        {"role": "assistant", "content": "It pleaded guilty to causing an unpermitted discharge."},
+    ]
+    represented = second_service.ask("and who represented them?", history)
+    assert not represented.refused and "James Okafor" in represented.text
+
+
 def test_a_quotation_is_given_whole(second_service: QAService) -> None:
     """An answer that opens a quotation goes on to its end (on the second corpus, where a
     campaigner's three-sentence quote closes with its point)."""
@@ -794,8 +808,12 @@ def test_who_did_it_is_the_name_beside_the_deed() -> None:
     )
     # the deed in other words: any name, as before
     assert answer_cue("Who heads the board?").search("The board, led by Ann Lee, met today.")
-    plain = answer_cue("Who is the board's lawyer?")
-    assert plain.search("The board's lawyer, says area manager Rob Dale, is busy.")
+    plain = answer_cue("Who is the board's treasurer?")
+    assert plain.search("The board's treasurer, says area manager Rob Dale, is busy.")
+    # a lawyer, asked for in a legal setting, is named with their side or beside the deed
+    lawyer = answer_cue("Who is the board's lawyer in court?")
+    assert lawyer.search("Ann Lee, for the Harbour Board, told the court it was serious.")
+    assert not lawyer.search("The board's lawyer, says area manager Rob Dale, is busy.")
     assert answer_cue("Who used to run the board?").verb == ""
 
 
@@ -825,7 +843,7 @@ def test_words_of_the_language_name_no_one_for_who() -> None:
     cue = answer_cue("Who prosecuted the case for the board?", names=names)
     assert not cue.search(rules)
     assert cue.search("Barrister Tom Ward, prosecuting for the board, spoke.")
-    assert answer_cue("Who prosecuted the case for the board?").search(rules)  # no corpus read
+    assert answer_cue("Who wrote the rules for the board?").search(rules)  # no corpus read
 
 
 def test_a_post_named_in_so_many_words_beats_one_like_it(second_service: QAService) -> None:

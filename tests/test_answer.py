@@ -490,6 +490,29 @@ def test_what_money_buys_is_cued_by_any_way_of_saying_it() -> None:
     assert not spent.search("It was spent on nothing.")  # the question's own words
 
 
+def test_a_lawyer_is_named_with_the_side_they_speak_for() -> None:
+    """A court report names a lawyer by the side they speak for ("Ann Lee, for the board,
+    said"): that is the cue for "who represented the board?" or "which lawyer argued the
+    council's side?", and a sentence in that form plays the lawyer's role for "who was the
+    lawyer …" though it never says "lawyer"."""
+    for question in (
+        "who represented the harbour board in court?",
+        "Which lawyer argued the council's side at the hearing?",
+        "and who was defending the firm?",
+        "Who prosecuted the case for the council?",
+    ):
+        cue = answer_cue(question)
+        assert cue is not None, question
+        assert cue.search("Ann Lee, for the Harbour Board, told the court it regretted it.")
+        assert cue.search("Ivo Brandt, prosecuting for the council, said the tank had failed.")
+        assert not cue.search("District Judge Ivo Brandt said the case was too serious.")
+    lawyer = "who was the lawyer defending the firm in court?"
+    wants = expected_type(lawyer)
+    assert wants is not None and wants.person
+    assert wants.fits("Ann Lee, for Zembla Freight, said the firm accepted the charge.", lawyer)
+    assert not wants.fits("Ann Lee, who lives by the quay, said she was relieved.", lawyer)
+
+
 def test_a_sentence_two_articles_print_alike_is_quoted_once(service: QAService) -> None:
     """Two of the articles print the same sentences; a why answer that reaches both quotes
     each sentence once."""

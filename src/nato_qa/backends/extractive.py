@@ -35,7 +35,8 @@ from nato_qa.answering.compose import (
 from nato_qa.answering.modality import asks_what_happened, only_planned
 from nato_qa.backends.base import BackendContext, Draft, Evidence, register
 from nato_qa.keyword import terms
-from nato_qa.sentences.answer_types import VALUE_TYPES
+from nato_qa.sentences.answer_types import NAMED_FOR_A_SIDE, VALUE_TYPES
+from nato_qa.sentences.cues import PersonCue
 from nato_qa.sentences.entities import mentions, split_entities
 from nato_qa.sentences.measured import measured_phrase
 from nato_qa.sentences.scorer import ScoredSentence, SentenceScorer
@@ -124,7 +125,18 @@ class ExtractiveBackend:
             # asked about ("how much was the firm fined?" is not answered by what it spent);
             # only the sentences that can clear the bar are read
             floor = threshold * self.typed_threshold_ratio
-            scored = [s for s in scored if s.score >= floor and self._tells_of(event, s.text)]
+            # a lawyer named with their side ("Ann Lee, for the firm, said" for "who was the
+            # firm's lawyer") is told of in that form
+            cue = self.scorer.cue(evidence.question)
+            advocate = isinstance(cue, PersonCue) and cue.advocate
+            scored = [
+                s
+                for s in scored
+                if s.score >= floor
+                and (
+                    (advocate and NAMED_FOR_A_SIDE.search(s.text)) or self._tells_of(event, s.text)
+                )
+            ]
         unit = asked_unit(evidence.question)  # "…, in pence?": the answer is written in pence
         if unit is not None:
             scored = [s for s in scored if unit.search(s.text)]

@@ -319,9 +319,25 @@ def _role(question: str) -> frozenset[str]:
 def _plays_role(text: str, question: str) -> bool:
     """Whether the sentence names the role the question asks after, or a post: a name in a
     sentence that never says "worker" is not the worker's, but the alliance's "top boss" may
-    be written as its "Secretary General"."""
+    be written as its "Secretary General"; a lawyer is written by the side they speak for
+    ("Ann Lee, for the board, said", ``ADVOCACY``)."""
     stems = _role(question)
+    if stems & _LEGAL_ROLES and ADVOCACY.search(text):
+        return True
     return not stems or bool(stems & set(terms(text))) or bool(TITLE.search(text))
+
+
+# A lawyer in a court report is named by the side they speak for: "Ann Lee, for the board,
+# told the court", "Ivo Brandt, prosecuting for the council, said", "on behalf of the firm"
+NAMED_FOR_A_SIDE = re.compile(
+    r"\b[A-Z][\w’'-]+,\s+(?:(?:prosecuting|defending|representing|acting|appearing)\b"
+    r"|for\s+(?:the\s+)?[A-Z])"
+)
+ADVOCACY = re.compile(
+    NAMED_FOR_A_SIDE.pattern
+    + r"|\bon\s+behalf\s+of\b|\brepresent(?:ing|ed|s)?\b|\b(?:counsel|lawyers?|solicitors?)\s+for\b"
+)
+_LEGAL_ROLES = frozenset(terms("lawyer barrister solicitor counsel attorney advocate prosecutor"))
 
 
 # A purpose, asked at the end: "what is the budget meant to achieve?", "what is the office

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from nato_qa.keyword import terms
-from nato_qa.sentences.answer_types import ASKS_PURPOSE, SPEAKER
+from nato_qa.sentences.answer_types import ASKS_PURPOSE, NAMED_FOR_A_SIDE, SPEAKER
 from nato_qa.sentences.entities import core_question
 from nato_qa.sentences.names import (
     NO_CORPUS,
@@ -84,14 +84,21 @@ class PersonCue:
     not. A sentence that tells of the deed in other words ("led by Ann Lee" for "who heads")
     is cued by any person's name, as before. With the corpus's ``names`` (``CorpusNames``),
     two capitalised words one of which the corpus writes in lower case too are no one's name.
+
+    A lawyer asked for in a legal setting (``advocate``: "who represented the firm in
+    court?") is named with the side they speak for ("Ann Lee, for the firm, said",
+    ``NAMED_FOR_A_SIDE``) or beside the deed; any other name is not theirs.
     """
 
     common: frozenset[str] = frozenset()
     verb: str = ""
     reach: int = 4
     names: CorpusNames = NO_CORPUS
+    advocate: bool = False
 
     def search(self, text: str) -> bool:
+        if self.advocate and NAMED_FOR_A_SIDE.search(text):
+            return True
         pairs = [
             (a, b)
             for a, b in person_pairs(text)
@@ -102,13 +109,14 @@ class PersonCue:
         opening = OPENING_PAIR.match(text)
         named_first = bool(opening and self.names.is_person(*opening.groups()))
         if not self.verb:
-            return bool(pairs) or named_first
+            return not self.advocate and (bool(pairs) or named_first)
         if not pairs and not named_first:
             return False  # no name at all: the words need not be stemmed
         words = re.findall(r"[\w’'-]+", text)
         deed = [i for i, word in enumerate(words) if self.verb in terms(word)]
         if not deed:
-            return bool(pairs)  # the deed in other words ("led by Ann Lee" for "who heads")
+            # the deed in other words ("led by Ann Lee" for "who heads"), not a lawyer's
+            return not self.advocate and bool(pairs)
         if opening and named_first:
             pairs.append((opening.group(1), opening.group(2)))
         ends = {i for i, word in enumerate(words) for _, last in pairs if word == last}
@@ -163,13 +171,34 @@ _SPENDING = (
 )  # fmt: skip
 
 
+# "who represented the firm in court?", "which lawyer argued the regulator's side?", "who
+# prosecuted the case?": a lawyer (``PersonCue.advocate``), when asked in a legal setting (in
+# the question or its context note): "who represented the country at the summit" is not
+_ASKS_ADVOCATE = re.compile(
+    r"^\s*(?:and\s+|so\s+)?(?:who|whom|which\s+(?:lawyer|solicitor|barrister|counsel|attorney"
+    r"|advocate))\b.*\b(?:lawyers?|solicitors?|barristers?|counsel|attorneys?|advocates?|"
+    r"represent\w*|on\s+(?:[\w’']+\s+)?behalf|(?:argu|put|ma[dk]|present)\w*\s+(?:the\s+)?"
+    r"(?:[\w’']+\s+)?(?:case|side)|st[oa]{2}d\s+up\s+for|speak\w*\s+for|spoke\s+for|"
+    r"defend\w*|prosecut\w*)\b",
+    re.I,
+)
+_LEGAL_SETTING = re.compile(
+    r"\b(?:lawyers?|solicitors?|barristers?|counsel|attorneys?|advocates?|prosecut\w*|"
+    r"defen[cd]\w*|courts?|hearings?|magistrates?[’']?|bench|trial|judge|charges?|plead\w*|"
+    r"tribunal)\b",
+    re.I,
+)
+
+
 def answer_cue(
     question: str, common: frozenset[str] = frozenset(), names: CorpusNames = NO_CORPUS
 ) -> Any:
     """What makes a sentence a likelier answer to this question (``.search(text)``): a reason
     for "why", a route ("flowed into …", "via …") for "how did X get into Y", what money goes
-    on ("plans to invest in …") for "what will it buy", a person's name for "who", a quotation
-    for "what did X say"; None for other questions."""
+    on ("plans to invest in …") for "what will it buy", a lawyer named with their side ("Ann
+    Lee, for the firm, said") for "who represented the firm in court", a person's name for
+    "who", a quotation for "what did X say"; None for other questions."""
+    setting = question
     question = core_question(question)
     if ASKS_REASON.match(question) or ASKS_PURPOSE.search(question):
         return _REASON
@@ -181,8 +210,9 @@ def answer_cue(
         # the ways of saying what money goes on, less the question's own
         ways = [w for w in _SPENDING if not re.search(rf"\b{w}\b", question, re.I)]
         return re.compile(r"\b(?:" + "|".join(ways) + r")\b", re.I)
-    if re.match(r"^\s*(who|whom)\b", question, re.I):
-        return PersonCue(common, _deed(question), names=names)
+    advocate = bool(_ASKS_ADVOCATE.search(question) and _LEGAL_SETTING.search(setting))
+    if advocate or re.match(r"^\s*(who|whom)\b", question, re.I):
+        return PersonCue(common, _deed(question), names=names, advocate=advocate)
     speaker = SPEAKER.search(question)
     if speaker and speaker.group("verb").lower() in ("say", "tell", "comment", "remark"):
         # "what did she say …": her own words, quoted, before a summary of them ("what did
