@@ -4,7 +4,13 @@ and a question in either form reaches the sentences written in the other."""
 from __future__ import annotations
 
 from nato_qa import QAService
-from nato_qa.abbreviations import aliases, defined_abbreviations, long_form, spelled_out
+from nato_qa.abbreviations import (
+    aliases,
+    defined_abbreviations,
+    long_form,
+    spelled_out,
+    written_abbreviations,
+)
 
 PAGE = (
     "Officers from the Harbour Safety Board (HSB) inspected the quay on Monday. "
@@ -78,6 +84,12 @@ def test_runs_of_capitals_spell_abbreviations_the_articles_never_write() -> None
     assert "hsb" not in spelled
     # a run stops at punctuation: "Lee. Ann" ends one sentence and opens the next
     assert "la" not in spelled
+
+
+def test_what_looks_like_an_abbreviation_in_a_question() -> None:
+    assert written_abbreviations("Did the G20 and the PZ meet? the g20 did") == ["G20", "PZ", "g20"]
+    assert written_abbreviations("when did it open at 5pm?") == []  # "5pm" opens with a figure
+    assert written_abbreviations("Who runs the port?") == []
 
 
 def test_two_runs_written_as_often_spell_nothing() -> None:

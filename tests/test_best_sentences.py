@@ -36,18 +36,18 @@ def test_every_passage_is_ranked_by_its_closest_sentence(service: QAService) -> 
 def test_a_passage_found_only_by_its_best_sentence_joins_the_results(
     second_service: QAService,
 ) -> None:
-    """ "How did the effluent get into the river?" is answered in a passage about the night
-    of the leak ("The effluent flowed into a surface-water drain that empties into Fenwick
-    Brook …") whose other sentences tell of the valve, the alarm and the staff: its best
-    sentence ranks it higher than passage vectors and BM25 alone do (fourth against seventh
-    until round 32; second against fourth since the rerank weighs meaning 0.6)."""
+    """ "Who's the former science teacher leading the campaign …?" is answered in a passage
+    whose one sentence that says so ("…, said Martin Hollis, the retired chemistry teacher who
+    chairs Save the Tessel") closes a quotation about the leak: its best sentence ranks it
+    higher than passage vectors and BM25 alone do. (Until round 35 the question was "how did
+    the effluent get … into the river?", which the route cue now ranks first either way.)"""
     retriever = second_service.retriever
     ranking = retriever.best_sentences
     assert ranking is not None
-    question = "How did the effluent get from the dye works into the River Tessel?"
+    question = "Who's the former science teacher leading the campaign against the company?"
     best = ranking.rank(question, 1)[0]
     found = second_service.keyword.get(best)
-    assert found is not None and "surface-water drain" in found.chunk.text
+    assert found is not None and "retired chemistry teacher" in found.chunk.text
     with_it = [h.chunk_id for h in retriever.search(question, 10)]
     retriever.best_sentences = None
     try:

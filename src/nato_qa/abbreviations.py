@@ -6,8 +6,8 @@ algorithm finds them: an upper-case word in brackets, and the words just before 
 capitals spell it ("Harbour Safety Board" for "HSB"; small words such as "of" and "and" in
 between are kept: "Institute of Marine Studies (IMS)").
 
-A reader also writes abbreviations that no article writes ("the G7" for "the Group of
-Seven", "NZ" for "New Zealand"): such an abbreviation stands for the capitalised run of the
+A reader also writes abbreviations that no article writes ("the G20" for "the Group of
+Twenty", "PZ" for "the Port of Zembla"): such an abbreviation stands for the capitalised run of the
 articles whose capitals spell it (a number word by its figure), the most frequent one when
 several do (``spelled_out``). Nothing here lists a word of any corpus.
 """
@@ -21,12 +21,12 @@ from collections.abc import Iterable
 _DEFINED = re.compile(r"\(([A-Z][A-Z0-9]{1,7})\)")
 _WORD = re.compile(r"[\w’'-]+")
 _MOST_SMALL_WORDS = 2  # lower-case words in a row inside a long form
-# an abbreviation as a reader writes it: capitals and figures ("NZ", "G7"), or lower case
-# with a figure ("g7"); other lower-case words are words ("pm", "us")
+# an abbreviation as a reader writes it: capitals and figures ("PZ", "G20"), or lower case
+# with a figure ("g20"); other lower-case words are words ("pm", "us")
 _WRITTEN = re.compile(r"\b(?:[A-Z][A-Z0-9]{1,6}|[a-z][a-z]?\d{1,2})\b")
 _RUN = re.compile(r"[^\n.,;:!?()\[\]\"“”]+")  # a stretch of words without punctuation
 _MOST_CAPITALS = 7
-# a number word is spelt by its figure ("Group of Seven" is the "G7")
+# a number word is spelt by its figure ("Group of Twenty" is the "G20")
 _NUMBER_WORDS = (
     "zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
     "eleven", "twelve",
@@ -88,11 +88,16 @@ def aliases(
             found.append((abbreviation, meaning))
         elif re.search(rf"\b{re.escape(meaning)}\b", question, re.I):
             found.append((meaning, abbreviation))
-    for token in dict.fromkeys(_WRITTEN.findall(question)):
+    for token in written_abbreviations(question):
         run = (spelled or {}).get(token.lower())
         if run and token.upper() not in defined:
             found.append((token, run))
     return found
+
+
+def written_abbreviations(question: str) -> list[str]:
+    """What in the question looks like an abbreviation ("PZ", "G20", "g20"), once each."""
+    return list(dict.fromkeys(_WRITTEN.findall(question)))
 
 
 def _capital(word: str) -> str:

@@ -65,7 +65,8 @@ class QueryExpander:
 
     def expand(self, question: str) -> list[str]:
         """Corpus words close to the question's words, not already among its terms; first
-        the other form of an abbreviation the articles define ("HSB" and its long form)."""
+        the other form of an abbreviation the articles define ("HSB" and its long form) or
+        spell out ("G20" and "Group of Twenty")."""
         other = [form for _, form in self.keyword.aliases(question)]
         return other + self._similar(question)
 

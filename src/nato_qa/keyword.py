@@ -25,7 +25,12 @@ from typing import Any
 
 import numpy as np
 
-from nato_qa.abbreviations import aliases, defined_abbreviations, spelled_out
+from nato_qa.abbreviations import (
+    aliases,
+    defined_abbreviations,
+    spelled_out,
+    written_abbreviations,
+)
 from nato_qa.chunking import is_heading, sentence_spans
 from nato_qa.errors import IndexCorruptError
 from nato_qa.types import Chunk
@@ -182,8 +187,9 @@ class KeywordIndex:
 
     def aliases(self, question: str) -> list[tuple[str, str]]:
         """Each abbreviation the question uses that the articles define or spell out, as
-        (the form it uses, the other form); the runs that spell one are found once."""
-        if self._spelled is None:
+        (the form it uses, the other form). The runs that spell one are found once, when a
+        question first writes something that looks like an abbreviation."""
+        if self._spelled is None and written_abbreviations(question):
             self._spelled = spelled_out(kc.chunk.text for kc in self.chunks)
         return aliases(question, self.abbreviations(), self._spelled)
 

@@ -10,7 +10,8 @@ Every sentence of a set of passages is scored against the question:
   a sentence that points back to the one before it ("This plan will make …", "a trial on
   that charge …") is read halfway with that sentence's terms too; an abbreviation the
   articles define counts as its long form and the other way round ("the HSB" for "the
-  Harbour Safety Board": ``abbreviations``);
+  Harbour Safety Board"), and one they only spell out as its run ("G20" for "Group of
+  Twenty": ``abbreviations``);
 * answer type (``AnswerType``): "what did X say" wants reported speech, "what post did X
   hold" a post held by X, "how much did X spend" an amount of money, "how many" a number,
   "when" a date, "who" a name, "where" a place; never only what the question already says.
