@@ -95,14 +95,21 @@ GENERAL = [
 # r7's lead over the peer, r18 and r47 hit@1, MRR@5 of r18, r20, r41 and r47, r39's
 # accuracy) and lost 3, one question each: r10's lead over the peer, the second corpus's r16
 # hit@5 and r17 lead over the peer.
+# Round 35 (abbreviations the articles spell out, a cause by what brings it about, a route,
+# what money goes on, a lawyer named with their side) met 30 targets of older sets and lost
+# none: r6's and r37's MRR@5, r7's hit@1 and accuracy, r9's hit@1, hit@5 and MRR@5, the leads
+# over the peer of r10 and r23; the second corpus's r3 and r41 accuracy and every kind's, r7
+# accuracy, r7, r41 and r47 false refusals, r11 MRR@5 and accuracy, r14 lead over the peer
+# and paraphrase hit@5, r19 hit@5 and paraphrase hit@5, r25 hit@5, r43 lead over the peer,
+# accuracy and every kind's, r48 hit@1, MRR@5 and every kind's.
 NOT_MET_PROJECT = {"hit@1", "mrr@5", "refusal_accuracy"}
 NOT_MET_HELDOUT = {"refusal_accuracy"}
 NOT_MET_BLIND_R1 = {"hit@1", "mrr@5", "peer-gap/hit@1", "accuracy", "*/accuracy",
                     "refusal_accuracy"}  # fmt: skip
 NOT_MET_BLIND_R4 = {"hit@1", "mrr@5", "peer-gap/hit@1", "*/accuracy", "refusal_accuracy"}
 NOT_MET_BLIND_R5 = {"hit@1", "mrr@5", "peer-gap/hit@1", "*/accuracy"}
-NOT_MET_BLIND_R6 = {"mrr@5"}
-NOT_MET_BLIND_R7 = {"hit@1", "hit@5", "mrr@5", "accuracy", "refusal_accuracy"}
+NOT_MET_BLIND_R6: set[str] = set()
+NOT_MET_BLIND_R7 = {"hit@5", "mrr@5", "refusal_accuracy"}
 NOT_MET_BLIND_R8: set[str] = set()
 NOT_MET_TESSEL_R4 = {"hit@1", "hit@5", "mrr@5", "paraphrase/hit@5", "accuracy", "*/accuracy",
                      "refusal_accuracy"}  # fmt: skip
@@ -111,12 +118,11 @@ NOT_MET_TESSEL_R4 = {"hit@1", "hit@5", "mrr@5", "paraphrase/hit@5", "accuracy", 
 # of the petition's (0.6 -> 0.4 on that line; the development sets' key points rose overall).
 NOT_MET_TESSEL_R5 = {"hit@1", "hit@5", "mrr@5", "accuracy", "*/accuracy", "key_point_coverage",
                      "refusal_accuracy"}  # fmt: skip
-NOT_MET_BLIND_R9 = {"hit@1", "hit@5", "mrr@5"}
+NOT_MET_BLIND_R9: set[str] = set()
 NOT_MET_TESSEL_R6 = {"hit@1", "hit@5", "mrr@5", "paraphrase/hit@5", "*/accuracy",
                      "refusal_accuracy"}  # fmt: skip
-NOT_MET_BLIND_R10 = {"hit@1", "mrr@5", "peer-gap/hit@1", "*/accuracy"}
-NOT_MET_TESSEL_R7 = {"hit@1", "mrr@5", "accuracy", "*/accuracy", "refusal_accuracy",
-                     "false_refusal_rate"}  # fmt: skip
+NOT_MET_BLIND_R10 = {"hit@1", "mrr@5", "*/accuracy"}
+NOT_MET_TESSEL_R7 = {"hit@1", "mrr@5", "*/accuracy", "refusal_accuracy"}
 NOT_MET_BLIND_R11 = {"hit@1", "mrr@5", "*/accuracy", "refusal_accuracy"}
 NOT_MET_TESSEL_R8 = {"hit@1", "mrr@5", "*/accuracy", "refusal_accuracy"}
 NOT_MET_BLIND_R12 = {"hit@1", "mrr@5", "accuracy", "*/accuracy", "refusal_accuracy"}
@@ -125,8 +131,7 @@ NOT_MET_BLIND_R13 = {"hit@1", "mrr@5", "refusal_accuracy"}
 NOT_MET_TESSEL_R10 = {"hit@1", "mrr@5", "accuracy", "*/accuracy", "key_point_coverage",
                       "refusal_accuracy"}  # fmt: skip
 NOT_MET_BLIND_R14 = {"hit@1", "mrr@5", "refusal_accuracy"}
-NOT_MET_TESSEL_R11 = {"hit@1", "mrr@5", "accuracy", "*/accuracy", "key_point_coverage",
-                      "refusal_accuracy"}  # fmt: skip
+NOT_MET_TESSEL_R11 = {"hit@1", "*/accuracy", "key_point_coverage", "refusal_accuracy"}
 NOT_MET_BLIND_R15 = {"hit@1", "hit@5", "mrr@5", "*/accuracy", "refusal_accuracy"}
 NOT_MET_TESSEL_R12 = {"hit@1", "hit@5", "mrr@5", "peer-gap/hit@1", "accuracy", "*/accuracy",
                       "refusal_accuracy"}  # fmt: skip
@@ -136,8 +141,7 @@ NOT_MET_TESSEL_R13 = {"hit@1", "hit@5", "mrr@5", "peer-gap/hit@1", "paraphrase/h
                       "*/accuracy", "refusal_accuracy", "false_refusal_rate"}  # fmt: skip
 NOT_MET_BLIND_R17 = {"hit@1", "hit@5", "mrr@5", "paraphrase/hit@5", "accuracy", "*/accuracy",
                      "key_point_coverage", "refusal_accuracy"}  # fmt: skip
-NOT_MET_TESSEL_R14 = {"hit@1", "hit@5", "mrr@5", "peer-gap/hit@1", "paraphrase/hit@5", "accuracy",
-                      "*/accuracy", "refusal_accuracy"}  # fmt: skip
+NOT_MET_TESSEL_R14 = {"hit@1", "hit@5", "mrr@5", "accuracy", "*/accuracy", "refusal_accuracy"}
 NOT_MET_BLIND_R18 = {"hit@1", "hit@5", "mrr@5", "paraphrase/hit@5", "accuracy", "*/accuracy",
                      "refusal_accuracy"}  # fmt: skip
 NOT_MET_TESSEL_R15 = {"accuracy", "*/accuracy", "key_point_coverage", "refusal_accuracy",
@@ -153,10 +157,10 @@ NOT_MET_BLIND_R21 = {"hit@1", "mrr@5", "accuracy", "*/accuracy", "key_point_cove
 NOT_MET_TESSEL_R18 = {"accuracy", "*/accuracy", "refusal_accuracy"}
 NOT_MET_BLIND_R22 = {"hit@1", "mrr@5", "peer-gap/hit@1", "accuracy", "*/accuracy",
                      "key_point_coverage", "false_refusal_rate"}  # fmt: skip
-NOT_MET_TESSEL_R19 = {"hit@1", "hit@5", "mrr@5", "peer-gap/hit@1", "paraphrase/hit@5",
-                      "accuracy", "*/accuracy", "refusal_accuracy"}  # fmt: skip
-NOT_MET_BLIND_R23 = {"hit@1", "hit@5", "mrr@5", "peer-gap/hit@1", "paraphrase/hit@5", "accuracy",
-                     "*/accuracy", "refusal_accuracy", "false_refusal_rate"}  # fmt: skip
+NOT_MET_TESSEL_R19 = {"hit@1", "mrr@5", "peer-gap/hit@1", "accuracy", "*/accuracy",
+                      "refusal_accuracy"}  # fmt: skip
+NOT_MET_BLIND_R23 = {"hit@1", "hit@5", "mrr@5", "paraphrase/hit@5", "accuracy", "*/accuracy",
+                     "refusal_accuracy", "false_refusal_rate"}  # fmt: skip
 NOT_MET_TESSEL_R20 = {"hit@1", "accuracy", "*/accuracy", "refusal_accuracy"}
 NOT_MET_BLIND_R24 = {"hit@1", "hit@5", "mrr@5", "peer-gap/hit@1", "paraphrase/hit@5", "accuracy",
                      "*/accuracy", "refusal_accuracy"}  # fmt: skip
@@ -172,7 +176,7 @@ NOT_MET_TESSEL_R24 = {"hit@1", "hit@5", "mrr@5", "peer-gap/hit@1", "paraphrase/h
                       "accuracy", "*/accuracy", "refusal_accuracy"}  # fmt: skip
 NOT_MET_BLIND_R28 = {"hit@1", "hit@5", "mrr@5", "peer-gap/hit@1", "paraphrase/hit@5", "*/accuracy",
                      "refusal_accuracy"}  # fmt: skip
-NOT_MET_TESSEL_R25 = {"hit@1", "hit@5", "mrr@5", "peer-gap/hit@1", "accuracy", "*/accuracy",
+NOT_MET_TESSEL_R25 = {"hit@1", "mrr@5", "peer-gap/hit@1", "accuracy", "*/accuracy",
                       "refusal_accuracy"}  # fmt: skip
 NOT_MET_BLIND_R29 = {"hit@1", "hit@5", "mrr@5", "peer-gap/hit@1", "*/accuracy",
                      "key_point_coverage"}  # fmt: skip
@@ -198,7 +202,7 @@ NOT_MET_BLIND_R35 = {"hit@1", "hit@5", "mrr@5", "paraphrase/hit@5", "accuracy", 
                      "key_point_coverage"}  # fmt: skip
 NOT_MET_BLIND_R36 = {"hit@1", "hit@5", "mrr@5", "peer-gap/hit@1", "paraphrase/hit@5", "accuracy",
                      "*/accuracy"}  # fmt: skip
-NOT_MET_BLIND_R37 = {"hit@1", "mrr@5", "peer-gap/hit@1", "*/accuracy", "false_refusal_rate"}
+NOT_MET_BLIND_R37 = {"hit@1", "peer-gap/hit@1", "*/accuracy", "false_refusal_rate"}
 NOT_MET_BLIND_R38 = {"hit@1", "mrr@5", "peer-gap/hit@1", "accuracy", "*/accuracy"}
 NOT_MET_TESSEL_R34 = set[str]()  # every target met on its ten lines
 NOT_MET_TESSEL_R35 = {"accuracy", "*/accuracy", "refusal_accuracy", "false_refusal_rate"}
@@ -220,8 +224,7 @@ NOT_MET_BLIND_R46 = {"hit@1", "mrr@5", "paraphrase/hit@5", "accuracy", "*/accura
                      "key_point_coverage", "refusal_accuracy", "false_refusal_rate"}  # fmt: skip
 NOT_MET_TESSEL_R42 = {"hit@5", "mrr@5", "paraphrase/hit@5", "accuracy", "*/accuracy",
                       "refusal_accuracy"}  # fmt: skip
-NOT_MET_TESSEL_R43 = {"hit@1", "hit@5", "mrr@5", "peer-gap/hit@1", "paraphrase/hit@5", "accuracy",
-                      "*/accuracy", "false_refusal_rate"}  # fmt: skip
+NOT_MET_TESSEL_R43 = {"hit@1", "hit@5", "mrr@5", "paraphrase/hit@5", "false_refusal_rate"}
 NOT_MET_BLIND_R47 = {"hit@1", "mrr@5", "*/accuracy", "false_refusal_rate"}
 NOT_MET_BLIND_R48 = {"hit@1", "hit@5", "mrr@5", "peer-gap/hit@1", "paraphrase/hit@5", "accuracy",
                      "*/accuracy", "false_refusal_rate"}  # fmt: skip
@@ -229,10 +232,16 @@ NOT_MET_BLIND_R49 = {"hit@1", "hit@5", "mrr@5", "peer-gap/hit@1", "paraphrase/hi
 NOT_MET_BLIND_R50 = {"hit@1", "hit@5", "mrr@5", "paraphrase/hit@5", "accuracy", "*/accuracy",
                      "false_refusal_rate"}  # fmt: skip
 NOT_MET_BLIND_R51 = {"hit@1", "mrr@5", "*/accuracy", "key_point_coverage", "false_refusal_rate"}
-NOT_MET_TESSEL_R47 = {"accuracy", "*/accuracy", "refusal_accuracy", "false_refusal_rate"}
-NOT_MET_TESSEL_R48 = {"hit@1", "mrr@5", "peer-gap/hit@1", "*/accuracy"}
+NOT_MET_TESSEL_R47 = {"accuracy", "*/accuracy", "refusal_accuracy"}
+NOT_MET_TESSEL_R48 = {"peer-gap/hit@1"}
 NOT_MET_BLIND_R52 = {"hit@1", "hit@5", "mrr@5", "*/accuracy"}
 NOT_MET_BLIND_R53 = {"peer-gap/hit@1", "accuracy", "*/accuracy", "refusal_accuracy"}
+NOT_MET_BLIND_R54: set[str] = set()
+NOT_MET_BLIND_R55 = {"hit@1", "mrr@5", "accuracy", "*/accuracy", "key_point_coverage",
+                     "false_refusal_rate"}  # fmt: skip
+NOT_MET_TESSEL_R51 = {"hit@5", "mrr@5", "paraphrase/hit@5", "*/accuracy", "key_point_coverage",
+                      "refusal_accuracy"}  # fmt: skip
+NOT_MET_TESSEL_R52 = {"hit@1", "mrr@5", "*/accuracy"}
 NOT_MET_TESSEL_R49 = {"hit@1", "hit@5", "mrr@5", "peer-gap/hit@1"}
 NOT_MET_TESSEL_R50 = {"hit@1", "mrr@5", "peer-gap/hit@1", "accuracy", "*/accuracy",
                       "key_point_coverage"}  # fmt: skip
@@ -241,11 +250,11 @@ NOT_MET_TESSEL_R45 = {"hit@5", "mrr@5", "paraphrase/hit@5", "accuracy", "*/accur
                       "refusal_accuracy"}  # fmt: skip
 NOT_MET_TESSEL_R46 = {"hit@1", "mrr@5", "peer-gap/hit@1"}
 NOT_MET_TESSEL_R40 = {"hit@1", "mrr@5", "peer-gap/hit@1", "accuracy", "*/accuracy"}
-NOT_MET_TESSEL_R41 = {"accuracy", "*/accuracy", "false_refusal_rate"}
+NOT_MET_TESSEL_R41: set[str] = set()
 NOT_MET_TESSEL_R32 = {"hit@1", "mrr@5", "key_point_coverage"}
 NOT_MET_TESSEL_R33 = {"hit@1", "hit@5", "mrr@5", "peer-gap/hit@1"}
 NOT_MET_TESSEL_R22 = {"hit@1", "hit@5", "mrr@5", "accuracy", "*/accuracy", "false_refusal_rate"}
-NOT_MET_TESSEL_R3 = {"hit@1", "hit@5", "mrr@5", "paraphrase/hit@5", "accuracy", "*/accuracy"}
+NOT_MET_TESSEL_R3 = {"hit@1", "hit@5", "mrr@5", "paraphrase/hit@5"}
 NOT_MET_TESSEL_R2 = {"hit@1", "hit@5", "mrr@5", "paraphrase/hit@5", "accuracy", "*/accuracy",
                      "refusal_accuracy"}  # fmt: skip
 NOT_MET_TESSEL = {"hit@1", "hit@5", "mrr@5", "paraphrase/hit@5", "accuracy",
@@ -468,6 +477,14 @@ SETS = [
     GoldenSet(
         "blind-r53", GOLDEN.with_name("blind-r53.jsonl"), GENERAL, frozenset(NOT_MET_BLIND_R53)
     ),
+    # Round 35's: r54 written at its start and read during it; r55 written at its start, never
+    # read, measured on its first and last commits.
+    GoldenSet(
+        "blind-r54", GOLDEN.with_name("blind-r54.jsonl"), GENERAL, frozenset(NOT_MET_BLIND_R54)
+    ),
+    GoldenSet(
+        "blind-r55", GOLDEN.with_name("blind-r55.jsonl"), GENERAL, frozenset(NOT_MET_BLIND_R55)
+    ),
     # The second corpus: five scraped-style pages on an unrelated story, and its questions.
     GoldenSet(
         "tessel-spill",
@@ -561,6 +578,8 @@ SETS = [
             (48, NOT_MET_TESSEL_R48),
             (49, NOT_MET_TESSEL_R49),  # round 34's, like r52 and r53
             (50, NOT_MET_TESSEL_R50),
+            (51, NOT_MET_TESSEL_R51),  # round 35's, like r54 and r55
+            (52, NOT_MET_TESSEL_R52),
         )
     ),
 ]
