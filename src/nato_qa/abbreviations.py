@@ -7,9 +7,9 @@ capitals spell it ("Harbour Safety Board" for "HSB"; small words such as "of" an
 between are kept: "Institute of Marine Studies (IMS)").
 
 A reader also writes abbreviations that no article writes ("the G20" for "the Group of
-Twenty", "PZ" for "the Port of Zembla"): such an abbreviation stands for the capitalised run of the
-articles whose capitals spell it (a number word by its figure), the most frequent one when
-several do (``spelled_out``). Nothing here lists a word of any corpus.
+Twenty", "PZ" for "the Port of Zembla"): such an abbreviation stands for the capitalised run
+of the articles whose capitals spell it (a number word by its figure), the most frequent one
+when several do (``spelled_out``). Nothing here lists a word of any corpus.
 """
 
 from __future__ import annotations
