@@ -27,7 +27,7 @@ _OTHER_REFERENCES = re.compile(
     r"\b(it|its|they|them|their|theirs|this|that|these|those|there|the same|then)\b", re.I
 )
 _ELLIPTICAL_OPENING = re.compile(r"^\s*(and|but|also|so|what about|how about)\b", re.I)
-# Runs of capitalised words: candidate names ("Osamu Izawa", "Prime Minister Shigeru Ishiba").
+# Runs of capitalised words: candidate names ("Ivo Brandt", "Prime Minister Ann Lee").
 _NAME_RUN = re.compile(r"\b([A-Z][a-zà-ÿ’'-]+(?:\s+[A-Z][a-zà-ÿ’'-]+)+)\b")
 # General English only: what opens or closes a capitalised run that is not a person's name.
 _NOT_NAMES = {
@@ -114,18 +114,18 @@ def _what_was_said(messages: list[tuple[str, str]]) -> str:
 
 def _person(messages: list[tuple[str, str]]) -> str | None:
     """The person the newest message that names one is about: its first name-like run (the
-    subject: "Mark Rutte visited Tokyo and met Gen Nakatani" is about Rutte), not a place or a
+    subject: "Ivo Brandt visited Zembla and met Ann Lee" is about Brandt), not a place or a
     body ("the Corn Exchange Hall"), nor a pronoun that opens the answer ("He's", "That's")."""
     for role, text in reversed(messages):
         if role == "assistant" and _OPENS_WITH_PERSON_PRONOUN.match(text):
-            continue  # "He met Gen Nakatani …" answers about the person its question names
+            continue  # "He met Ann Lee …" answers about the person its question names
         for run in _NAME_RUN.findall(text):
             words = [w for w in run.split() if not _not_a_name(w)]
             if words and names_a_place_or_body(words[-1]):
                 continue  # "Corn Exchange Hall" is nobody
             if len(words) >= 2 and words == run.split()[-len(words) :]:
                 return " ".join(words)
-    # no full name anywhere: the one-word subject of the last question ("What does Rutte
+    # no full name anywhere: the one-word subject of the last question ("What does Brandt
     # want?"), whom "he" most likely means
     previous = _previous_question(messages)
     subject = _SUBJECT.search(previous or "")
@@ -134,7 +134,7 @@ def _person(messages: list[tuple[str, str]]) -> str | None:
     return None
 
 
-# The subject of a question: the capitalised word after its auxiliary ("does Rutte want")
+# The subject of a question: the capitalised word after its auxiliary ("does Brandt want")
 _SUBJECT = re.compile(
     r"\b(?:do|does|did|is|was|are|were|has|have|had|will|would|can|could)\s+([A-Z][\w’'-]+)\b"
 )
@@ -167,7 +167,7 @@ def _last_exchange(messages: list[tuple[str, str]]) -> tuple[str, str] | None:
 
 def _answered_entity(messages: list[tuple[str, str]]) -> str | None:
     """What the last answer named, when the question before it asked for a thing ("Which
-    company …?" -> "Brightwell Textiles, which …"): the answer's first name that the
+    company …?" -> "Zembla Freight, which …"): the answer's first name that the
     question did not already give, so that "Who owns it?" asks about that company."""
     exchange = _last_exchange(messages)
     if exchange is None or not _ENTITY_QUESTION.match(exchange[0]):

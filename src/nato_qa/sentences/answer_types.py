@@ -299,7 +299,7 @@ _PERSON_ASKED = re.compile(
     r"|^\s*(?:and )?(?:who|whom)\b.*\b(?:succeed(?:ed|s)?|replac(?:e|ed|es)|preced(?:e|ed|es)|"
     r"t(?:a|oo)ken? over from)\b"
     # "which district judge heard the case", "what official signed it": a person of that
-    # calling, whether or not the answering sentence repeats the calling ("James Okafor, for
+    # calling, whether or not the answering sentence repeats the calling ("Ann Lee, for
     # the firm, said …" answers "which barrister spoke for the firm"); not "what general
     # rule" or "which head office" (but "which head of state")
     rf"|{_WHICH_KIND}(?!general\b|head\b(?! of\b))(?:{_PERSON_NOUNS})s?\b",

@@ -41,7 +41,7 @@ def split_entities(question: str) -> tuple[list[list[str]], list[list[str]]]:
     """The question's names and numbers in two lists: those of the thing asked about, which
     the answering sentence must mention, and those of its setting, which its passage may:
     a year ("the July 2023 summit") and a place or body after "in" or "at" ("dead fish in
-    the River Tessel"), which news sentences leave to the sentences around them."""
+    the River Zembla"), which news sentences leave to the sentences around them."""
     asked: list[list[str]] = []
     setting: list[list[str]] = []
     for entity, is_setting in _entities(question):

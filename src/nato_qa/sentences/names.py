@@ -127,7 +127,7 @@ class CorpusNames:
 
     def names_someone(self, text: str, given: set[str]) -> bool:
         """Whether ``text`` has one of the corpus's surnames, capitalised, that is not one of
-        the ``given`` words (lower case): "Prime Minister Kishida said …"."""
+        the ``given`` words (lower case): "Prime Minister Brandt said …"."""
         return any(
             (word := without_possessive(w).lower()) in self.surnames and word not in given
             for w in _CAPITALISED.findall(text)
