@@ -88,8 +88,9 @@ def aliases(
             found.append((abbreviation, meaning))
         elif re.search(rf"\b{re.escape(meaning)}\b", question, re.I):
             found.append((meaning, abbreviation))
+    spelled = spelled or {}
     for token in written_abbreviations(question):
-        run = (spelled or {}).get(token.lower())
+        run = spelled.get(token.lower())
         if run and token.upper() not in defined:
             found.append((token, run))
     return found

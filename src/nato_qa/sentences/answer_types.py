@@ -337,7 +337,12 @@ ADVOCACY = re.compile(
     NAMED_FOR_A_SIDE.pattern
     + r"|\bon\s+behalf\s+of\b|\brepresent(?:ing|ed|s)?\b|\b(?:counsel|lawyers?|solicitors?)\s+for\b"
 )
-_LEGAL_ROLES = frozenset(terms("lawyer barrister solicitor counsel attorney advocate prosecutor"))
+# The callings of a lawyer (general English), one list for the role here and the cue's
+# questions (``cues``); "counsel" is its own plural
+LAWYERS = ("lawyer", "solicitor", "barrister", "counsel", "attorney", "advocate")
+LAWYER = "|".join(LAWYERS)
+LAWYER_OR_LAWYERS = "|".join(w if w == "counsel" else f"{w}s?" for w in LAWYERS)
+_LEGAL_ROLES = frozenset(terms(" ".join((*LAWYERS, "prosecutor"))))
 
 
 # A purpose, asked at the end: "what is the budget meant to achieve?", "what is the office

@@ -10,7 +10,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from nato_qa.keyword import terms
-from nato_qa.sentences.answer_types import ASKS_PURPOSE, NAMED_FOR_A_SIDE, SPEAKER
+from nato_qa.sentences.answer_types import (
+    ASKS_PURPOSE,
+    LAWYER,
+    LAWYER_OR_LAWYERS,
+    NAMED_FOR_A_SIDE,
+    SPEAKER,
+)
 from nato_qa.sentences.entities import core_question
 from nato_qa.sentences.names import (
     NO_CORPUS,
@@ -175,15 +181,14 @@ _SPENDING = (
 # prosecuted the case?": a lawyer (``PersonCue.advocate``), when asked in a legal setting (in
 # the question or its context note): "who represented the country at the summit" is not
 _ASKS_ADVOCATE = re.compile(
-    r"^\s*(?:and\s+|so\s+)?(?:who|whom|which\s+(?:lawyer|solicitor|barrister|counsel|attorney"
-    r"|advocate))\b.*\b(?:lawyers?|solicitors?|barristers?|counsel|attorneys?|advocates?|"
+    rf"^\s*(?:and\s+|so\s+)?(?:who|whom|which\s+(?:{LAWYER}))\b.*\b(?:{LAWYER_OR_LAWYERS}|"
     r"represent\w*|on\s+(?:[\w’']+\s+)?behalf|(?:argu|put|ma[dk]|present)\w*\s+(?:the\s+)?"
     r"(?:[\w’']+\s+)?(?:case|side)|st[oa]{2}d\s+up\s+for|speak\w*\s+for|spoke\s+for|"
     r"defend\w*|prosecut\w*)\b",
     re.I,
 )
 _LEGAL_SETTING = re.compile(
-    r"\b(?:lawyers?|solicitors?|barristers?|counsel|attorneys?|advocates?|prosecut\w*|"
+    rf"\b(?:{LAWYER_OR_LAWYERS}|prosecut\w*|"
     r"defen[cd]\w*|courts?|hearings?|magistrates?[’']?|bench|trial|judge|charges?|plead\w*|"
     r"tribunal)\b",
     re.I,

@@ -46,8 +46,8 @@ def measured_phrase(question: str) -> str | None:
     """What a quantity question measures ("how many F-35 fighters…", "the budget of the
     mission…", "spend on the drones…"), as a short phrase; None when it names nothing.
 
-    Names that lead the phrase ("Japan's independent mission") are left out, and it ends where
-    a verb, a pronoun or another name begins.
+    Names that lead the phrase ("Ruritania's independent mission") are left out, and it ends
+    where a verb, a pronoun or another name begins.
     """
     question = core_question(question).rstrip(" ?")
     for pattern in _MEASURED:

@@ -214,8 +214,8 @@ class SentenceScorer:
             second = self.second.similarities(question, [p[4] for p in pieces])
             semantic = (1 - share) * semantic + share * second
 
-        # an abbreviation the articles define, in the other form ("HSB" for its long form):
-        # a sentence that writes that form has the question's words for it
+        # an abbreviation the articles define or spell out, in the other form ("HSB" for its
+        # long form): a sentence that writes that form has the question's words for it
         forms = [
             (set(terms(asked)), set(terms(other))) for asked, other in keyword.aliases(question)
         ]
