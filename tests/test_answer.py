@@ -218,6 +218,11 @@ def test_it_is_the_thing_the_last_answer_named() -> None:
         "Which ship did Rutte tour while he was in Japan?", "He toured Japan's frigate Mogami."
     )
     assert standalone_question("where was it docked?", ship) == "where was Mogami docked?"
+    # a name the question gave in another form ("Zemblan") is not what the answer named
+    zemblan = turn(
+        "Which Zemblan warship did the admiral visit?", "He toured Zembla's frigate Aurora."
+    )
+    assert standalone_question("where was it docked?", zemblan) == "where was Aurora docked?"
     # the last answer gave a sum, not a thing: "it" is what the question measured
     plan = turn("How much is the five-year plan worth?", "About USD 320 billion.")
     rewritten = standalone_question("what's it going to be spent on?", plan)
@@ -245,6 +250,10 @@ def test_it_never_stands_for_the_person_a_who_question_got() -> None:
     assert "ring road" in rewritten
     veto = standalone_question("could the council overrule it?", opposed)
     assert "Ellery" not in veto and "ring road" in veto
+    # nor the person a which-question asked for by role
+    which = turn("Which councillor opposed the plan for a ring road?", "Councillor Ruth Ellery.")
+    overrule = standalone_question("can the mayor actually block it?", which)
+    assert "Ellery" not in overrule and "ring road" in overrule
 
 
 def test_a_topic_never_opens_with_a_contraction() -> None:
@@ -371,6 +380,11 @@ def test_a_person_asked_by_role_is_answered_by_a_persons_name() -> None:
     ruiz = "Whom did Lena Ruiz succeed?"
     assert not fits(ruiz, "Once run from the embassy in Oslo, the office is led by Lena Ruiz.")
     assert fits(ruiz, "She succeeds Tomas Kell, the consul in Oslo.")
+    # or asked for as who held it before or after her
+    before = "who was doing that job before Lena Ruiz?"
+    assert not fits(before, "Once run from the embassy in Oslo, the office is led by Lena Ruiz.")
+    assert fits(before, "She succeeds Tomas Kell, the consul in Oslo.")
+    assert expected_type("and who took over after him?").name == "person"  # type: ignore[union-attr]
     assert fits("Who is Lena Ruiz's deputy?", "Her deputy is Defence Attaché Piet Moll.")
     assert not fits("Who is Lena Ruiz's deputy?", "Ambassador Lena Ruiz opened the office.")
     # who did something, with no role: any name will do, as before

@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from nato_qa.answering.compose import ATTRIBUTION
-from nato_qa.sentences.answer_types import NAMED_KINDS
+from nato_qa.sentences.answer_types import NAMED_KINDS, expected_type
 from nato_qa.sentences.names import names_a_place_or_body
 from nato_qa.words import without_possessive
 
@@ -172,11 +172,15 @@ def _answered_entity(messages: list[tuple[str, str]]) -> str | None:
     exchange = _last_exchange(messages)
     if exchange is None or not _ENTITY_QUESTION.match(exchange[0]):
         return None
+    wants = expected_type(exchange[0])
+    if wants is not None and wants.person:
+        return None  # "Which leader opposed the plan?": "it" is never the person named
     return _new_name(*exchange)
 
 
 def _new_name(asked: str, answer: str) -> str | None:
-    """The answer's first name that the question did not already give."""
+    """The answer's first name that the question did not already give, in this form or
+    another ("Zembla" for "the Zemblan ship")."""
     given = set(re.findall(r"\w+", asked.lower()))
     for match in _ANSWER_NAME.finditer(answer):
         words = re.sub(r"[’']s\b", "", match.group(0)).split()
@@ -185,9 +189,14 @@ def _new_name(asked: str, answer: str) -> str | None:
             continue  # a capital that only opens a sentence ("About £1.4m")
         while words and _not_a_name(words[0]):
             words.pop(0)
-        if words and any(w.lower() not in given for w in words):
+        if words and any(not _given(w.lower(), given) for w in words):
             return " ".join(words)
     return None
+
+
+def _given(word: str, given: set[str]) -> bool:
+    """Whether the question gives ``word``, or a longer word made from it ("zemblan")."""
+    return word in given or (len(word) >= 4 and any(g.startswith(word) for g in given))
 
 
 # "that stream", "this firm": one of a kind of thing that has a name; the one the last answer

@@ -298,6 +298,9 @@ _PERSON_ASKED = re.compile(
     rf"(?P<role2>{_PERSON_NOUNS})s?\b"
     r"|^\s*(?:and )?(?:who|whom)\b.*\b(?:succeed(?:ed|s)?|replac(?:e|ed|es)|preced(?:e|ed|es)|"
     r"t(?:a|oo)ken? over from)\b"
+    # "who held the post before him", "who took over after Ann Lee": a person's predecessor
+    # or successor
+    r"|^\s*(?:and )?(?:who|whom)\b.*\b(?:before|after)\s+(?:him|her|(?-i:[A-Z]))"
     # "which district judge heard the case", "what official signed it": a person of that
     # calling, whether or not the answering sentence repeats the calling ("Ann Lee, for
     # the firm, said …" answers "which barrister spoke for the firm"); not "what general
