@@ -222,6 +222,12 @@ def test_event_terms_are_what_happened_not_names_or_the_question_form(analysed) 
     # … unless it is the event ("look after that money"), or no short phrase with a determiner
     assert "money" in analysed("Who is going to look after that money?").event_terms
     assert "attacked" in analysed("How many ships sailed after Moscow attacked?").event_terms
+    # the unit a count is asked in is any such count's, not the event ("how many employees"
+    # is: a sentence that "employs" them tells of it)
+    assert analysed("How many litres of milk does the dairy sell a day?").event_terms == (
+        "dairy", "milk", "sell",
+    )  # fmt: skip
+    assert "employees" in analysed("How many employees does the bakery have?").event_terms
     # "where is it located" asks for a place; "located" tells of no event
     assert analysed("Where is the ferry company's depot located?").event_terms == (
         "company", "depot", "ferry",
@@ -237,6 +243,8 @@ def test_a_value_of_another_event_does_not_answer(second_service: QAService) -> 
                      # "spilled" is in a quotation's sentence: the spill dates, it is not asked
                      "On what date did Tessel Water reopen its Longford intake after the spill?",
                      "What exact time did TCA officers arrive at the riverbank on 14 February?",
+                     # litres of another event's: the effluent that escaped, not what it takes
+                     "How many litres a day does Tessel Water draw from its Longford intake?",
                      ):  # fmt: skip
         answer = second_service.ask(question)
         assert answer.refused and answer.citations == (), question

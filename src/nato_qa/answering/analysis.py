@@ -201,9 +201,15 @@ class QuestionAnalysis:
         executive"): not the names, not the words of the question's form ("how much", "what
         date", "the name of"), not the light verbs that carry no event by themselves
         ("take part", "say", "become"), nor the words of a short closing phrase that dates it
-        by another event ("… after the spill?", ``_TIME_SETTING``) when two words are left."""
+        by another event ("… after the spill?", ``_TIME_SETTING``) when two words are left,
+        nor the unit a count is asked in ("how many litres …"), which any such count has."""
         name_words = {w.lower() for n in self.names for w in re.split(r"\W+", n)}
-        event = [t for t in self.key_terms if t not in name_words and t not in _FORM_WORDS]
+        unit = set(vocabulary(_counted_unit(self.question)))
+        event = [
+            t
+            for t in self.key_terms
+            if t not in name_words and t not in _FORM_WORDS and t not in unit
+        ]
         setting = _TIME_SETTING.search(core_question(self.question))
         if setting:
             dated_by = set(vocabulary([setting.group(0)]))
@@ -363,6 +369,18 @@ _UNITS: dict[str, str] = {
     r"acre": r"\bacres?\b",
     r"foot|feet": r"\bfeet\b|\bfoot\b|\d\s*ft\b",
 }
+
+
+# "how many litres of water …": the unit a count is asked in
+_HOW_MANY = re.compile(r"\bhow\s+(?:many|much)\s+([a-z]+)\b", re.I)
+
+
+def _counted_unit(question: str) -> list[str]:
+    """The unit of measure a count is asked in ("how many litres …" -> ["litres"])."""
+    found = _HOW_MANY.search(core_question(question))
+    word = found.group(1) if found else ""
+    units = "|".join(_UNITS)
+    return [word] if word and re.fullmatch(rf"(?:{units})s?", word, re.I) else []
 
 
 def asked_unit(question: str) -> re.Pattern[str] | None:
