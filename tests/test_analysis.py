@@ -88,6 +88,10 @@ from nato_qa.words import without_possessive
         ("Why did the council delay the tram line?", "reason"),
         ("How does the authority test the water?", "manner"),
         ("How many fish died?", "factoid"),
+        # one quantity asked for, whatever word asks it "overall"
+        ("How big is the ferry company's workforce overall?", "factoid"),
+        ("how much has the council spent overall?", "factoid"),
+        ("How has the harbour changed overall?", "broad"),
         ("Is the plant open again?", "yesno"),
         ("How does the first report differ from the second?", "comparison"),
         ("Who heads the new mission?", "factoid"),

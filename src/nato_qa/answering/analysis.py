@@ -239,11 +239,18 @@ class QuestionAnalysis:
         return self.unknown_subject or self.unfamiliar
 
 
+_QUANTITY = re.compile(r"^\s*(?:and\s+)?how\s+(?:many|much|big|large|long|old|far)\b", re.I)
+_OF_THE_TEXTS = re.compile(rf"\b(?:{_TEXTS})\b", re.I)
+
+
 def question_kind(question: str) -> str:
     """``broad``, ``reason``, ``manner``, ``yesno``, ``comparison`` or ``factoid``."""
     question = core_question(question)
-    if _BROAD.search(question) and not ASKS_WHAT_CALLED.search(question):
-        return "broad"  # a plural asked for by its name is one name, not a summary
+    # a plural asked for by its name is one name, not a summary, and "how big is it overall"
+    # asks for one quantity (unless it asks what the texts say of it)
+    one_quantity = _QUANTITY.match(question) and not _OF_THE_TEXTS.search(question)
+    if _BROAD.search(question) and not (ASKS_WHAT_CALLED.search(question) or one_quantity):
+        return "broad"
     if _REASON.search(question):
         return "reason"
     if _COMPARISON.search(question):
