@@ -595,6 +595,13 @@ def test_a_post_asked_about_must_be_named_by_the_answer() -> None:
          "The plan to open a casino in the town has faced the mayor's opposition.", False),
         ("When was the casino finally opened?",
          "The plan to open a casino in the town has faced the mayor's opposition.", True),
+        # what came of it asks for an outcome
+        ("What came out of the mayor's meeting with the harbour board on Friday?",
+         "The mayor is expected to meet the harbour board on Friday.", True),
+        ("What came of the talks with the union?",
+         "The union plans to hold talks with the council next week.", True),
+        ("What came out of the talks with the union?",
+         "The talks with the union ended in a pay deal.", False),
         # a follow-up's context note is not the question
         ("why was the president against it? (context: opposed opening office Tokyo)",
          "The plan to open an office in Tokyo has faced the president's opposition.", False),

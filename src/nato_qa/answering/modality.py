@@ -21,7 +21,9 @@ from functools import lru_cache
 from nato_qa.keyword import terms
 from nato_qa.sentences.entities import core_question
 
-_PAST = re.compile(r"\b(?:did|didn[’']t|was|were|wasn[’']t|weren[’']t|has|have|had)\b", re.I)
+_PAST = re.compile(
+    r"\b(?:did|didn[’']t|was|were|wasn[’']t|weren[’']t|has|have|had|came\s+(?:out\s+)?of)\b", re.I
+)
 # A question that asks about the plan itself ("when is it expected to…", "what will…").
 _ASKS_PLAN = re.compile(
     r"\b(?:will|would|shall|going to|plan\w*|expect\w*|intend\w*|aim\w*|hop(?:e|es|ed|ing)"
@@ -38,6 +40,7 @@ _PLAN_HEAD = (
 # A question after the result of an event: "what was the verdict", "fined in the end".
 _OUTCOME = re.compile(
     r"\b(?:outcome|verdict|results?|in\s+the\s+end|eventually|ultimately|end(?:ed)?\s+up"
+    r"|came\s+(?:out\s+)?of"
     r"|found\s+guilty|convicted|acquitted)\b",
     re.I,
 )
