@@ -126,6 +126,11 @@ def test_an_answer_that_opens_with_he_is_about_the_person_its_question_names() -
          "How much did the city spend on parks in 2023?"),
         ("Who is the chief executive of Brightwell Textiles?", "And what about the Brightwell Group?",
          "Who is the chief executive of Brightwell Group?"),
+        # the year before or after the one asked about
+        ("Did the mayor attend the regatta in 2023?", "and the year before that?",
+         "Did the mayor attend the regatta in 2022?"),
+        ("How many ships docked at Zembla in 2019?", "what about the following year?",
+         "How many ships docked at Zembla in 2020?"),
     ],
 )  # fmt: skip
 def test_elliptical_follow_ups_are_asked_in_the_previous_frame(

@@ -267,6 +267,27 @@ def _name_first(pronouns: re.Pattern[str], name: str, question: str) -> str:
     return pronouns.sub(named, question, count=1)
 
 
+# "and the year before (that)?", "what about the following year?": the frame's year, moved
+_RELATIVE_YEAR = re.compile(
+    r"(?:in\s+)?(?:the\s+)?(?:year\s+(?P<when>before|after)(?:\s+that)?"
+    r"|(?P<which>previous|preceding|prior|following|next)\s+year)",
+    re.I,
+)
+_A_YEAR = re.compile(r"\b(?:1[89]|20)\d\d\b")
+
+
+def _year_shifted(focus: str, frame: str) -> str | None:
+    """The frame with its one year moved by the year before or after that ``focus`` asks
+    about, or None."""
+    relative = _RELATIVE_YEAR.fullmatch(focus)
+    years = _A_YEAR.findall(frame)
+    if relative is None or len(set(years)) != 1:
+        return None
+    word = (relative.group("when") or relative.group("which")).lower()
+    step = -1 if word in ("before", "previous", "preceding", "prior") else 1
+    return _A_YEAR.sub(str(int(years[0]) + step), frame)
+
+
 def elliptical(question: str, previous: str) -> str | None:
     """An elliptical follow-up asked in the previous question's frame, or None.
 
@@ -283,6 +304,9 @@ def elliptical(question: str, previous: str) -> str | None:
     if not focus or re.search(r"\b(who|what|when|where|which|why|how)\b", focus, re.I):
         return None
     frame = previous.strip().rstrip("?. ")
+    shifted = _year_shifted(focus, frame)
+    if shifted is not None:
+        return f"{shifted}?"
     number = re.fullmatch(r"(?:in\s+|for\s+)?(\d[\d,.]*)", focus, re.I)
     name = re.fullmatch(r"(?:the\s+)?([A-Z][\w’'-]*(?:\s+[A-Z][\w’'-]*)*)", focus)
     for slot in _SLOT.finditer(frame):
