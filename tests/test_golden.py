@@ -102,6 +102,9 @@ GENERAL = [
 # accuracy, r7, r41 and r47 false refusals, r11 MRR@5 and accuracy, r14 lead over the peer
 # and paraphrase hit@5, r19 hit@5 and paraphrase hit@5, r25 hit@5, r43 lead over the peer,
 # accuracy and every kind's, r48 hit@1, MRR@5 and every kind's.
+# Round 36 (follow-ups that resolve "it" and a year moved by one, a predecessor asked for,
+# the unit of a count, a quantity asked "overall", what came of a meeting) met 3 targets of
+# older sets and lost none: r12's accuracy, r13's and r14's refusals.
 NOT_MET_PROJECT = {"hit@1", "mrr@5", "refusal_accuracy"}
 NOT_MET_HELDOUT = {"refusal_accuracy"}
 NOT_MET_BLIND_R1 = {"hit@1", "mrr@5", "peer-gap/hit@1", "accuracy", "*/accuracy",
@@ -125,12 +128,12 @@ NOT_MET_BLIND_R10 = {"hit@1", "mrr@5", "*/accuracy"}
 NOT_MET_TESSEL_R7 = {"hit@1", "mrr@5", "*/accuracy", "refusal_accuracy"}
 NOT_MET_BLIND_R11 = {"hit@1", "mrr@5", "*/accuracy", "refusal_accuracy"}
 NOT_MET_TESSEL_R8 = {"hit@1", "mrr@5", "*/accuracy", "refusal_accuracy"}
-NOT_MET_BLIND_R12 = {"hit@1", "mrr@5", "accuracy", "*/accuracy", "refusal_accuracy"}
+NOT_MET_BLIND_R12 = {"hit@1", "mrr@5", "*/accuracy", "refusal_accuracy"}
 NOT_MET_TESSEL_R9 = {"hit@1", "mrr@5", "accuracy", "refusal_accuracy", "false_refusal_rate"}
-NOT_MET_BLIND_R13 = {"hit@1", "mrr@5", "refusal_accuracy"}
+NOT_MET_BLIND_R13 = {"hit@1", "mrr@5"}
 NOT_MET_TESSEL_R10 = {"hit@1", "mrr@5", "accuracy", "*/accuracy", "key_point_coverage",
                       "refusal_accuracy"}  # fmt: skip
-NOT_MET_BLIND_R14 = {"hit@1", "mrr@5", "refusal_accuracy"}
+NOT_MET_BLIND_R14 = {"hit@1", "mrr@5"}
 NOT_MET_TESSEL_R11 = {"hit@1", "*/accuracy", "key_point_coverage", "refusal_accuracy"}
 NOT_MET_BLIND_R15 = {"hit@1", "hit@5", "mrr@5", "*/accuracy", "refusal_accuracy"}
 NOT_MET_TESSEL_R12 = {"hit@1", "hit@5", "mrr@5", "peer-gap/hit@1", "accuracy", "*/accuracy",
@@ -242,6 +245,10 @@ NOT_MET_BLIND_R55 = {"hit@1", "mrr@5", "accuracy", "*/accuracy", "key_point_cove
 NOT_MET_TESSEL_R51 = {"hit@5", "mrr@5", "paraphrase/hit@5", "*/accuracy", "key_point_coverage",
                       "refusal_accuracy"}  # fmt: skip
 NOT_MET_TESSEL_R52 = {"hit@1", "mrr@5", "*/accuracy"}
+NOT_MET_BLIND_R56: set[str] = set()
+NOT_MET_BLIND_R57 = {"hit@1", "mrr@5", "*/accuracy"}
+NOT_MET_TESSEL_R53 = {"hit@1", "mrr@5", "*/accuracy", "key_point_coverage"}
+NOT_MET_TESSEL_R54 = {"accuracy", "*/accuracy", "refusal_accuracy", "false_refusal_rate"}
 NOT_MET_TESSEL_R49 = {"hit@1", "hit@5", "mrr@5", "peer-gap/hit@1"}
 NOT_MET_TESSEL_R50 = {"hit@1", "mrr@5", "peer-gap/hit@1", "accuracy", "*/accuracy",
                       "key_point_coverage"}  # fmt: skip
@@ -485,6 +492,14 @@ SETS = [
     GoldenSet(
         "blind-r55", GOLDEN.with_name("blind-r55.jsonl"), GENERAL, frozenset(NOT_MET_BLIND_R55)
     ),
+    # Round 36's: r56 written at its start and read during it; r57 written at its start, never
+    # read, measured on its first and last commits.
+    GoldenSet(
+        "blind-r56", GOLDEN.with_name("blind-r56.jsonl"), GENERAL, frozenset(NOT_MET_BLIND_R56)
+    ),
+    GoldenSet(
+        "blind-r57", GOLDEN.with_name("blind-r57.jsonl"), GENERAL, frozenset(NOT_MET_BLIND_R57)
+    ),
     # The second corpus: five scraped-style pages on an unrelated story, and its questions.
     GoldenSet(
         "tessel-spill",
@@ -580,6 +595,8 @@ SETS = [
             (50, NOT_MET_TESSEL_R50),
             (51, NOT_MET_TESSEL_R51),  # round 35's, like r54 and r55
             (52, NOT_MET_TESSEL_R52),
+            (53, NOT_MET_TESSEL_R53),  # round 36's, like r56 and r57
+            (54, NOT_MET_TESSEL_R54),
         )
     ),
 ]
