@@ -382,12 +382,13 @@ _UNITS: dict[str, str] = {
 _HOW_MANY = re.compile(r"\bhow\s+(?:many|much)\s+([a-z]+)\b", re.I)
 
 
+_A_UNIT = re.compile(rf"(?:{'|'.join(_UNITS)})s?", re.I)
+
+
 def _counted_unit(question: str) -> list[str]:
     """The unit of measure a count is asked in ("how many litres …" -> ["litres"])."""
     found = _HOW_MANY.search(core_question(question))
-    word = found.group(1) if found else ""
-    units = "|".join(_UNITS)
-    return [word] if word and re.fullmatch(rf"(?:{units})s?", word, re.I) else []
+    return [found.group(1)] if found and _A_UNIT.fullmatch(found.group(1)) else []
 
 
 def asked_unit(question: str) -> re.Pattern[str] | None:

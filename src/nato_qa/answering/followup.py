@@ -4,10 +4,13 @@ A question that leans on the conversation (a pronoun, "that", or an elliptical o
 as "And ...") gets the conversation's key entities: a person pronoun becomes the person the
 newest message that names one is about (its first name: the subject; an answer that opens
 with "He" is about the person its question names; "his country" keeps the pronoun and the
-person joins the topic), "it" the thing the last answer named or the previous question
-measured, "that stream" (a kind of thing with a name) the name the last answer gave; the
-topic of the previous question is added in brackets, with the sum the last answer gave when
-the question asks about "that money". Questions that stand alone are returned unchanged.
+person joins the topic), "it" the thing the last answer named (never the person a
+which-question asked for, nor a name the question gave in another form) or the previous
+question measured, "that stream" (a kind of thing with a name) the name the last answer
+gave, and an elliptical "and the year before that?" the previous question with its year
+moved; the topic of the previous question is added in brackets, with the sum the last
+answer gave when the question asks about "that money". Questions that stand alone are
+returned unchanged.
 """
 
 from __future__ import annotations
@@ -293,7 +296,8 @@ def elliptical(question: str, previous: str) -> str | None:
 
     The new focus takes the place of the previous question's name or number of the same
     kind ("What did Germany pledge?" + "and what about France?" -> "What did France
-    pledge?"), so the question's kind and answer type carry over. With no such slot (a new
+    pledge?"), so the question's kind and answer type carry over; "the year before (that)"
+    or "the following year" moves the frame's one year. With no such slot (a new
     focus that is not a name or a number) the rule-based context note serves instead: the
     previous question's words would outweigh the new focus.
     """

@@ -21,8 +21,10 @@ from functools import lru_cache
 from nato_qa.keyword import terms
 from nato_qa.sentences.entities import core_question
 
+# "what came (out) of the talks": asked in the past, after an outcome
+_CAME_OF = r"came\s+(?:out\s+)?of"
 _PAST = re.compile(
-    r"\b(?:did|didn[’']t|was|were|wasn[’']t|weren[’']t|has|have|had|came\s+(?:out\s+)?of)\b", re.I
+    rf"\b(?:did|didn[’']t|was|were|wasn[’']t|weren[’']t|has|have|had|{_CAME_OF})\b", re.I
 )
 # A question that asks about the plan itself ("when is it expected to…", "what will…").
 _ASKS_PLAN = re.compile(
@@ -40,7 +42,7 @@ _PLAN_HEAD = (
 # A question after the result of an event: "what was the verdict", "fined in the end".
 _OUTCOME = re.compile(
     r"\b(?:outcome|verdict|results?|in\s+the\s+end|eventually|ultimately|end(?:ed)?\s+up"
-    r"|came\s+(?:out\s+)?of"
+    rf"|{_CAME_OF}"
     r"|found\s+guilty|convicted|acquitted)\b",
     re.I,
 )
