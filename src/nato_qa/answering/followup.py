@@ -22,6 +22,7 @@ from typing import Any
 from nato_qa.answering.compose import ATTRIBUTION
 from nato_qa.sentences.answer_types import NAMED_KINDS, expected_type
 from nato_qa.sentences.names import names_a_place_or_body
+from nato_qa.sentences.patterns import A_YEAR
 from nato_qa.words import without_possessive
 
 _PERSON_PRONOUNS = re.compile(r"\b(he|him|his|she|her|hers)\b", re.I)
@@ -276,19 +277,18 @@ _RELATIVE_YEAR = re.compile(
     r"|(?P<which>previous|preceding|prior|following|next)\s+year)",
     re.I,
 )
-_A_YEAR = re.compile(r"\b(?:1[89]|20)\d\d\b")
 
 
 def _year_shifted(focus: str, frame: str) -> str | None:
     """The frame with its one year moved by the year before or after that ``focus`` asks
     about, or None."""
     relative = _RELATIVE_YEAR.fullmatch(focus)
-    years = _A_YEAR.findall(frame)
+    years = A_YEAR.findall(frame)
     if relative is None or len(set(years)) != 1:
         return None
     word = (relative.group("when") or relative.group("which")).lower()
     step = -1 if word in ("before", "previous", "preceding", "prior") else 1
-    return _A_YEAR.sub(str(int(years[0]) + step), frame)
+    return A_YEAR.sub(str(int(years[0]) + step), frame)
 
 
 def elliptical(question: str, previous: str) -> str | None:
