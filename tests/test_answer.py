@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
 
@@ -477,18 +478,31 @@ def test_whether_someone_can_do_it_is_cued_by_their_power_to() -> None:
     assert answer_cue("Can you explain how the ring road was planned?") is None
 
 
+def assert_cued(questions: Sequence[str], cued: Sequence[str], not_cued: Sequence[str]) -> None:
+    """Each question has a cue, which marks every ``cued`` sentence and none of ``not_cued``."""
+    for question in questions:
+        cue = answer_cue(question)
+        assert cue is not None, question
+        for sentence in cued:
+            assert cue.search(sentence), (question, sentence)
+        for sentence in not_cued:
+            assert not cue.search(sentence), (question, sentence)
+
+
 def test_how_something_got_somewhere_is_cued_by_its_route() -> None:
     """ "How did the oil get from the tank into the harbour?" is answered by what moved where
     ("flowed into a drain", "via the canal"), not by what the oil contained."""
-    for question in (
-        "How did the oil get from the tank into the harbour?",
-        "how did the leaked oil actually make its way into the bay",
-    ):
-        cue = answer_cue(question)
-        assert cue is not None, question
-        assert cue.search("The oil flowed into a storm drain that empties into the bay.")
-        assert cue.search("The depot drains into the harbour via the Zembla canal.")
-        assert not cue.search("Tests showed the oil contained benzene.")
+    assert_cued(
+        (
+            "How did the oil get from the tank into the harbour?",
+            "how did the leaked oil actually make its way into the bay",
+        ),
+        (
+            "The oil flowed into a storm drain that empties into the bay.",
+            "The depot drains into the harbour via the Zembla canal.",
+        ),
+        ("Tests showed the oil contained benzene.",),
+    )
     # "get X to do Y" and "get the go-ahead" ask for no route
     assert answer_cue("How could the port get the council to agree?") is None
     assert answer_cue("How did the firm get the go-ahead to reopen?") is None
@@ -514,17 +528,19 @@ def test_a_lawyer_is_named_with_the_side_they_speak_for() -> None:
     said"): that is the cue for "who represented the board?" or "which lawyer argued the
     council's side?", and a sentence in that form plays the lawyer's role for "who was the
     lawyer …" though it never says "lawyer"."""
-    for question in (
-        "who represented the harbour board in court?",
-        "Which lawyer argued the council's side at the hearing?",
-        "and who was defending the firm?",
-        "Who prosecuted the case for the council?",
-    ):
-        cue = answer_cue(question)
-        assert cue is not None, question
-        assert cue.search("Ann Lee, for the Harbour Board, told the court it regretted it.")
-        assert cue.search("Ivo Brandt, prosecuting for the council, said the tank had failed.")
-        assert not cue.search("District Judge Ivo Brandt said the case was too serious.")
+    assert_cued(
+        (
+            "who represented the harbour board in court?",
+            "Which lawyer argued the council's side at the hearing?",
+            "and who was defending the firm?",
+            "Who prosecuted the case for the council?",
+        ),
+        (
+            "Ann Lee, for the Harbour Board, told the court it regretted it.",
+            "Ivo Brandt, prosecuting for the council, said the tank had failed.",
+        ),
+        ("District Judge Ivo Brandt said the case was too serious.",),
+    )
     lawyer = "who was the lawyer defending the firm in court?"
     wants = expected_type(lawyer)
     assert wants is not None and wants.person
