@@ -63,6 +63,9 @@ from nato_qa.words import without_possessive
         ("How many trees fell? Do the reports agree?", "broad"),
         # what is known, what has happened or been done over time
         ("What is known about the council's flood plan?", "broad"),
+        # what has been said or reported, by no one in particular
+        ("What has been said about the council opening a depot in Zembla?", "broad"),
+        ("What's been reported about the plan for a second bridge?", "broad"),
         ("What has happened to the mill and its workers since the fire?", "broad"),
         ("what has the residents' group been doing since the closure?", "broad"),
         ("What did the minister say and do on her visit?", "broad"),
@@ -223,6 +226,9 @@ def test_event_terms_are_what_happened_not_names_or_the_question_form(analysed) 
     # a short closing phrase that dates it by another event is its setting, not the event …
     flood = analysed("On what date did the museum reopen its doors after the flood?")
     assert flood.event_terms == ("doors", "museum", "reopen")
+    # … or as its cause ("fined for the collision")
+    fined = analysed("How much was the ferry operator fined for the collision?")
+    assert fined.event_terms == ("ferry", "fined", "operator")
     # … unless it is the event ("look after that money"), or no short phrase with a determiner
     assert "money" in analysed("Who is going to look after that money?").event_terms
     assert "attacked" in analysed("How many ships sailed after Moscow attacked?").event_terms
@@ -246,6 +252,8 @@ def test_a_value_of_another_event_does_not_answer(second_service: QAService) -> 
                      "On what date did Tessel Water reopen the Longford intake?",
                      # "spilled" is in a quotation's sentence: the spill dates, it is not asked
                      "On what date did Tessel Water reopen its Longford intake after the spill?",
+                     # the spill is the fine's cause, not the event asked about
+                     "How much was Brightwell Textiles eventually fined for the Tessel spill?",
                      "What exact time did TCA officers arrive at the riverbank on 14 February?",
                      # litres of another event's: the effluent that escaped, not what it takes
                      "How many litres a day does Tessel Water draw from its Longford intake?",
