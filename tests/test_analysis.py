@@ -844,6 +844,28 @@ def test_who_did_it_is_the_name_beside_the_deed() -> None:
     assert answer_cue("Who used to run the board?").verb == ""
 
 
+def test_a_doer_named_in_the_passive_cues_who() -> None:
+    """ "Who will administer the fund?" is answered by whoever it is "managed by", a body as
+    well as a person, in other words than the question's; a common name alone is no doer."""
+    cue = answer_cue("Who will administer the restoration fund?", frozenset({"zembla"}))
+    assert cue.search("The fund is to be managed independently by the Zembla Community Trust.")
+    assert cue.search("The fund will be run by Ann Lee.")
+    assert not cue.search("The fund is to be managed independently by Zembla.")
+    assert not cue.search("The fund will be managed with care by the council.")
+    # with a deed of its own, the doer named in other words cues too ("led by" for "heads")
+    assert answer_cue("Who heads the fund?").search("The fund is led by the Zembla Trust.")
+
+
+def test_who_manages_the_money_is_the_body_it_is_managed_by(second_service: QAService) -> None:
+    """On the second corpus, the restoration fund is "to be managed independently by" a
+    foundation: that is who looks after the money, not the people quoted about it."""
+    answer = second_service.ask(
+        "Who will administer the cash the company is putting towards fixing up the river?"
+    )
+    assert not answer.refused
+    assert "Ashdale Community Foundation" in answer.citations[0].quote
+
+
 def test_a_name_that_opens_the_sentence_after_an_honorific_cues_who() -> None:
     """ "Dr Ann Lee, head of the board, said …" names a person first, as "Ann Lee, …"
     does, for a "who" question with a verb or without one, even when most of the articles

