@@ -88,8 +88,10 @@ _BY_AGENT = re.compile(
 @dataclass(frozen=True)
 class PersonCue:
     """A person's name in a sentence: two capitalised words mid-sentence, neither a general
-    word of places and institutions nor one of the corpus's common names (the places and
-    bodies most of its articles name, ``KeywordIndex.common_names``).
+    word of places and institutions, and not both of the corpus's common names (the places
+    and bodies most of its articles name, ``KeywordIndex.common_names``; a person most of
+    them name has a common surname but a first name few write: "Ann Lee" is a name where
+    "North Zembla" is not).
 
     When the question says what the person did ("Who prosecuted the case?": ``verb``, as the
     index stems it) and the sentence tells of it in any form, the name stands within
@@ -120,8 +122,7 @@ class PersonCue:
         pairs = [
             (a, b)
             for a, b in person_pairs(text)
-            if a.lower() not in self.common
-            and b.lower() not in self.common
+            if (a.lower() not in self.common or b.lower() not in self.common)
             and self.names.is_person(a, b)
         ]
         opening = OPENING_PAIR.match(text)

@@ -35,7 +35,10 @@ OPENING_PAIR = re.compile(
     r"^\W*(?:(?:Dr|Mr|Mrs|Ms|Prof|Sir|Dame)\.? )?([A-Z][a-z]+) ([A-Z][a-z]+),"
 )
 
-_CAPITAL_PAIR = re.compile(r"(?<=[a-z,] )([A-Z][a-z]+) ([A-Z][a-z]+)\b")
+# Every pair, overlapping: "Prime Minister Ann Lee" holds "Ann Lee" after "Minister Ann"
+# (round 37: the pairs had been taken one after another, so a name after a title was never
+# read, and "Prime Minister Ann Lee is attending …" named no one for "who")
+_CAPITAL_PAIR = re.compile(r"(?<=[a-z,] )(?=([A-Z][a-z]+) ([A-Z][a-z]+)\b)")
 
 
 def names_a_place_or_body(word: str) -> bool:

@@ -63,7 +63,8 @@ def speaker_before(text: str, before: str) -> str:
     """Who says ``text`` when it does not name them ("She added that …", a quotation's last
     sentence), from ``before``, the text just before it: its nearest sentence that is not
     inside a quotation, opens with neither "he", "she" nor a quotation mark, and names
-    someone gives the name it opens with, else the last person it names. Empty when
+    someone gives the name it opens with, else the last person it names (not in the
+    possessive). Empty when
     ``text`` does not point back or nobody is named."""
     if not SAID_BY_SOMEONE_BEFORE.search(text):
         return ""
@@ -74,9 +75,14 @@ def speaker_before(text: str, before: str) -> str:
         opening = NAME_RUN.match(sentence.lstrip())
         if opening and " " in opening.group(0):
             return opening.group(0)  # the name its sentence opens with: "Dr Ann Lee, …, said"
-        # else the last person it names ("…, led by Ann Lee."); one that names nobody ("The
+        # else the last person it names ("…, led by Ann Lee."), not in the possessive ("…
+        # commended Ann Lee's visit" is not what she did); one that names nobody ("The
         # effluent flowed into a drain.") is passed over
-        people = person_pairs(sentence)
+        people = [
+            pair
+            for pair in person_pairs(sentence)
+            if not re.search(rf"\b{re.escape(' '.join(pair))}[’']s\b", sentence)
+        ]
         if people:
             return " ".join(people[-1])
     return ""
