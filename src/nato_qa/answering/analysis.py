@@ -79,13 +79,13 @@ _BROAD = re.compile(
     r"coverage|papers?)\s+(?:\w+\s+)?(?:say|says|said|tell|told|report(?:ed|s)?|describ\w*|"
     r"connect\w*|writ\w*|wrote|mention\w*|cover\w*|explain\w*|discuss\w*|portray\w*|"
     r"present\w*|suggest\w*|agree)\b"
-    # what is known, what has happened or been done over time: "what is known about …",
-    # "what has happened to the works since …", "what has the group been doing", "what did
-    # she say and do"
     # what has been said or reported, by no one in particular (round 37: blind r58's "what has
     # been said about NATO opening a liaison office?" was refused as a factoid)
     r"|\bwhat(?:[’']s|\s+(?:has|have|is|was))\s+(?:been\s+)?(?:said|reported|written)\s+"
     r"(?:about|on|of|regarding)\b"
+    # what is known, what has happened or been done over time: "what is known about …",
+    # "what has happened to the works since …", "what has the group been doing", "what did
+    # she say and do"
     r"|\bwhat\s+is\s+known\s+about\b|\bwhat(?:[’']s|\s+has|\s+have)\s+happened\b"
     # what happened over a span: "what happened during the mayor's visit" (not "at 5am")
     r"|\bwhat\s+(?:happened|took\s+place|went\s+on)\s+(?:during|over|throughout)\b"

@@ -64,8 +64,7 @@ def speaker_before(text: str, before: str) -> str:
     sentence), from ``before``, the text just before it: its nearest sentence that is not
     inside a quotation, opens with neither "he", "she" nor a quotation mark, and names
     someone gives the name it opens with, else the last person it names (not in the
-    possessive). Empty when
-    ``text`` does not point back or nobody is named."""
+    possessive). Empty when ``text`` does not point back or nobody is named."""
     if not SAID_BY_SOMEONE_BEFORE.search(text):
         return ""
     for start, end in reversed(sentence_spans(before)):
