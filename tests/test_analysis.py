@@ -858,6 +858,10 @@ def test_a_doer_named_in_the_passive_cues_who() -> None:
     assert cue.search("The fund will be run by Ann Lee.")
     assert not cue.search("The fund is to be managed independently by Zembla.")
     assert not cue.search("The fund will be managed with care by the council.")
+    # not one the question names: who owns it does not say who runs it
+    ceo = answer_cue("Who is the chief executive of the Zembla Group?")
+    assert not ceo.search("The works is owned by the Zembla Group, which employs 900 people.")
+    assert ceo.search("The works is owned by the Zembla Group, itself managed by Holm Trust.")
     # with a deed of its own, the doer named in other words cues too ("led by" for "heads")
     assert answer_cue("Who heads the fund?").search("The fund is led by the Zembla Trust.")
 

@@ -103,7 +103,9 @@ class PersonCue:
     two capitalised words one of which the corpus writes in lower case too are no one's name.
 
     A body or a person named as the doer of a verb in the passive ("to be managed by the
-    Zembla Trust", ``_BY_AGENT``) cues too, unless every word of its name is a common one.
+    Zembla Trust", ``_BY_AGENT``) cues too, unless every word of its name is a common one or
+    one the question gives (``given``: "owned by the Zembla Group" does not say who the
+    group's chief executive is).
 
     A lawyer asked for in a legal setting (``advocate``: "who represented the firm in
     court?") is named with the side they speak for ("Ann Lee, for the firm, said",
@@ -115,6 +117,7 @@ class PersonCue:
     reach: int = 4
     names: CorpusNames = NO_CORPUS
     advocate: bool = False
+    given: frozenset[str] = frozenset()
 
     def search(self, text: str) -> bool:
         if self.advocate and NAMED_FOR_A_SIDE.search(text):
@@ -128,7 +131,9 @@ class PersonCue:
         opening = OPENING_PAIR.match(text)
         named_first = bool(opening and self.names.is_person(*opening.groups()))
         agent = not self.advocate and any(
-            w.lower() not in self.common for a in _BY_AGENT.findall(text) for w in a.split()
+            w.lower() not in self.common and w.lower() not in self.given
+            for a in _BY_AGENT.findall(text)
+            for w in a.split()
         )
         if not self.verb:
             return not self.advocate and (bool(pairs) or named_first or agent)
@@ -233,7 +238,8 @@ def answer_cue(
         return re.compile(r"\b(?:" + "|".join(ways) + r")\b", re.I)
     advocate = bool(_ASKS_ADVOCATE.search(question) and _LEGAL_SETTING.search(setting))
     if advocate or re.match(r"^\s*(who|whom)\b", question, re.I):
-        return PersonCue(common, _deed(question), names=names, advocate=advocate)
+        given = frozenset(w.lower() for w in re.findall(r"[\w’'-]+", question))
+        return PersonCue(common, _deed(question), names=names, advocate=advocate, given=given)
     speaker = SPEAKER.search(question)
     if speaker and speaker.group("verb").lower() in ("say", "tell", "comment", "remark"):
         # "what did she say …": her own words, quoted, before a summary of them ("what did
