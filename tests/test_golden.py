@@ -105,6 +105,10 @@ GENERAL = [
 # Round 36 (follow-ups that resolve "it" and a year moved by one, a predecessor asked for,
 # the unit of a count, a quantity asked "overall", what came of a meeting) met 3 targets of
 # older sets and lost none: r12's accuracy, r13's and r14's refusals.
+# Round 37 (a cause after the event is its setting, "what has been said about …" is broad, a
+# doer named in the passive cues "who", names after a title) met 8 targets of older sets and
+# lost none: r24's hit@5 and paraphrase hit@5, the second corpus's r31's hit@5 and
+# paraphrase hit@5, r32's MRR@5, and r51's hit@5, paraphrase hit@5 and every kind's accuracy.
 NOT_MET_PROJECT = {"hit@1", "mrr@5", "refusal_accuracy"}
 NOT_MET_HELDOUT = {"refusal_accuracy"}
 NOT_MET_BLIND_R1 = {"hit@1", "mrr@5", "peer-gap/hit@1", "accuracy", "*/accuracy",
@@ -165,8 +169,8 @@ NOT_MET_TESSEL_R19 = {"hit@1", "mrr@5", "peer-gap/hit@1", "accuracy", "*/accurac
 NOT_MET_BLIND_R23 = {"hit@1", "hit@5", "mrr@5", "paraphrase/hit@5", "accuracy", "*/accuracy",
                      "refusal_accuracy", "false_refusal_rate"}  # fmt: skip
 NOT_MET_TESSEL_R20 = {"hit@1", "accuracy", "*/accuracy", "refusal_accuracy"}
-NOT_MET_BLIND_R24 = {"hit@1", "hit@5", "mrr@5", "peer-gap/hit@1", "paraphrase/hit@5", "accuracy",
-                     "*/accuracy", "refusal_accuracy"}  # fmt: skip
+NOT_MET_BLIND_R24 = {"hit@1", "mrr@5", "peer-gap/hit@1", "accuracy", "*/accuracy",
+                     "refusal_accuracy"}  # fmt: skip
 NOT_MET_TESSEL_R21 = {"hit@1", "mrr@5", "accuracy", "*/accuracy", "refusal_accuracy",
                       "false_refusal_rate"}  # fmt: skip
 NOT_MET_BLIND_R25 = {"hit@1", "hit@5", "mrr@5", "peer-gap/hit@1", "paraphrase/hit@5", "accuracy",
@@ -199,8 +203,8 @@ NOT_MET_BLIND_R33 = {"hit@1", "hit@5", "mrr@5", "paraphrase/hit@5", "accuracy"}
 NOT_MET_TESSEL_R30 = {"hit@5", "mrr@5", "paraphrase/hit@5", "accuracy", "*/accuracy",
                       "false_refusal_rate"}  # fmt: skip
 NOT_MET_BLIND_R34 = {"hit@1", "hit@5", "mrr@5", "*/accuracy"}
-NOT_MET_TESSEL_R31 = {"hit@1", "hit@5", "mrr@5", "peer-gap/hit@1", "paraphrase/hit@5", "accuracy",
-                      "*/accuracy", "false_refusal_rate"}  # fmt: skip
+NOT_MET_TESSEL_R31 = {"hit@1", "mrr@5", "peer-gap/hit@1", "accuracy", "*/accuracy",
+                      "false_refusal_rate"}  # fmt: skip
 NOT_MET_BLIND_R35 = {"hit@1", "hit@5", "mrr@5", "paraphrase/hit@5", "accuracy", "*/accuracy",
                      "key_point_coverage"}  # fmt: skip
 NOT_MET_BLIND_R36 = {"hit@1", "hit@5", "mrr@5", "peer-gap/hit@1", "paraphrase/hit@5", "accuracy",
@@ -242,13 +246,16 @@ NOT_MET_BLIND_R53 = {"peer-gap/hit@1", "accuracy", "*/accuracy", "refusal_accura
 NOT_MET_BLIND_R54: set[str] = set()
 NOT_MET_BLIND_R55 = {"hit@1", "mrr@5", "accuracy", "*/accuracy", "key_point_coverage",
                      "false_refusal_rate"}  # fmt: skip
-NOT_MET_TESSEL_R51 = {"hit@5", "mrr@5", "paraphrase/hit@5", "*/accuracy", "key_point_coverage",
-                      "refusal_accuracy"}  # fmt: skip
+NOT_MET_TESSEL_R51 = {"mrr@5", "key_point_coverage", "refusal_accuracy"}
 NOT_MET_TESSEL_R52 = {"hit@1", "mrr@5", "*/accuracy"}
 NOT_MET_BLIND_R56: set[str] = set()
 NOT_MET_BLIND_R57 = {"hit@1", "mrr@5", "*/accuracy"}
 NOT_MET_TESSEL_R53 = {"hit@1", "mrr@5", "*/accuracy", "key_point_coverage"}
 NOT_MET_TESSEL_R54 = {"accuracy", "*/accuracy", "refusal_accuracy", "false_refusal_rate"}
+NOT_MET_BLIND_R58 = {"hit@1", "mrr@5"}
+NOT_MET_BLIND_R59 = {"accuracy", "*/accuracy", "refusal_accuracy", "false_refusal_rate"}
+NOT_MET_TESSEL_R55 = {"*/accuracy", "refusal_accuracy"}
+NOT_MET_TESSEL_R56: set[str] = set()
 NOT_MET_TESSEL_R49 = {"hit@1", "hit@5", "mrr@5", "peer-gap/hit@1"}
 NOT_MET_TESSEL_R50 = {"hit@1", "mrr@5", "peer-gap/hit@1", "accuracy", "*/accuracy",
                       "key_point_coverage"}  # fmt: skip
@@ -258,7 +265,7 @@ NOT_MET_TESSEL_R45 = {"hit@5", "mrr@5", "paraphrase/hit@5", "accuracy", "*/accur
 NOT_MET_TESSEL_R46 = {"hit@1", "mrr@5", "peer-gap/hit@1"}
 NOT_MET_TESSEL_R40 = {"hit@1", "mrr@5", "peer-gap/hit@1", "accuracy", "*/accuracy"}
 NOT_MET_TESSEL_R41: set[str] = set()
-NOT_MET_TESSEL_R32 = {"hit@1", "mrr@5", "key_point_coverage"}
+NOT_MET_TESSEL_R32 = {"hit@1", "key_point_coverage"}
 NOT_MET_TESSEL_R33 = {"hit@1", "hit@5", "mrr@5", "peer-gap/hit@1"}
 NOT_MET_TESSEL_R22 = {"hit@1", "hit@5", "mrr@5", "accuracy", "*/accuracy", "false_refusal_rate"}
 NOT_MET_TESSEL_R3 = {"hit@1", "hit@5", "mrr@5", "paraphrase/hit@5"}
@@ -500,6 +507,14 @@ SETS = [
     GoldenSet(
         "blind-r57", GOLDEN.with_name("blind-r57.jsonl"), GENERAL, frozenset(NOT_MET_BLIND_R57)
     ),
+    # Round 37's: r58 written at its start and read during it; r59 written at its start, never
+    # read, measured on its first and last commits.
+    GoldenSet(
+        "blind-r58", GOLDEN.with_name("blind-r58.jsonl"), GENERAL, frozenset(NOT_MET_BLIND_R58)
+    ),
+    GoldenSet(
+        "blind-r59", GOLDEN.with_name("blind-r59.jsonl"), GENERAL, frozenset(NOT_MET_BLIND_R59)
+    ),
     # The second corpus: five scraped-style pages on an unrelated story, and its questions.
     GoldenSet(
         "tessel-spill",
@@ -597,6 +612,8 @@ SETS = [
             (52, NOT_MET_TESSEL_R52),
             (53, NOT_MET_TESSEL_R53),  # round 36's, like r56 and r57
             (54, NOT_MET_TESSEL_R54),
+            (55, NOT_MET_TESSEL_R55),  # round 37's, like r58 and r59
+            (56, NOT_MET_TESSEL_R56),
         )
     ),
 ]
