@@ -18,8 +18,9 @@ import re
 from collections import Counter
 from collections.abc import Iterable
 
+from nato_qa.sentences.patterns import WORD
+
 _DEFINED = re.compile(r"\(([A-Z][A-Z0-9]{1,7})\)")
-_WORD = re.compile(r"[\w’'-]+")
 _MOST_SMALL_WORDS = 2  # lower-case words in a row inside a long form
 # an abbreviation as a reader writes it: capitals and figures ("PZ", "G20"), or lower case
 # with a figure ("g20"); other lower-case words are words ("pm", "us")
@@ -36,7 +37,7 @@ _FIGURES = {word: str(i) for i, word in enumerate(_NUMBER_WORDS)} | {"twenty": "
 
 def long_form(before: str, abbreviation: str) -> str | None:
     """The words that end ``before`` and whose capitals spell ``abbreviation``, or None."""
-    words = _WORD.findall(before.rsplit("\n", 1)[-1])[-(2 * len(abbreviation) + 2) :]
+    words = WORD.findall(before.rsplit("\n", 1)[-1])[-(2 * len(abbreviation) + 2) :]
     letters = abbreviation.lower()
     for start in range(len(words) - 1, -1, -1):
         run = words[start:]
@@ -113,9 +114,9 @@ def spelled_out(texts: Iterable[str]) -> dict[str, str]:
     counts: Counter[tuple[str, str]] = Counter()
     written: set[str] = set()
     for text in texts:
-        written.update(w.lower() for w in _WORD.findall(text))
+        written.update(w.lower() for w in WORD.findall(text))
         for stretch in _RUN.findall(text):
-            words = _WORD.findall(stretch)
+            words = WORD.findall(stretch)
             for i, first in enumerate(words):
                 if not first[0].isupper():
                     continue

@@ -22,7 +22,7 @@ from typing import Any
 from nato_qa.answering.compose import ATTRIBUTION
 from nato_qa.sentences.answer_types import NAMED_KINDS, expected_type
 from nato_qa.sentences.names import names_a_place_or_body
-from nato_qa.sentences.patterns import A_YEAR
+from nato_qa.sentences.patterns import A_YEAR, WORD
 from nato_qa.words import without_possessive
 
 _PERSON_PRONOUNS = re.compile(r"\b(he|him|his|she|her|hers)\b", re.I)
@@ -104,7 +104,7 @@ _BARE_WORDS = {"come", "so", "exactly", "then", "now", "please", "really"}
 def _bare(question: str) -> bool:
     """A question with no word of its own subject ("why?", "how come?", "when exactly?"): it
     asks about what the last answer said."""
-    words = re.findall(r"[\w’'-]+", _QUESTION_WORDS.sub(" ", question).lower())
+    words = WORD.findall(_QUESTION_WORDS.sub(" ", question).lower())
     return bool(question.strip()) and all(w in _BARE_WORDS for w in words)
 
 

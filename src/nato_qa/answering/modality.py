@@ -20,6 +20,7 @@ from functools import lru_cache
 
 from nato_qa.keyword import terms
 from nato_qa.sentences.entities import core_question
+from nato_qa.sentences.patterns import WORD
 
 # "what came (out) of the talks": asked in the past, after an outcome
 _CAME_OF = r"came\s+(?:out\s+)?of"
@@ -49,7 +50,6 @@ _OUTCOME = re.compile(
 _PLANNED = re.compile(
     rf"\b(?:{_MODAL}|{_PLAN_HEAD}\s+(?:[\w’'-]+\s+){{0,3}}?to(?:\s+be)?)\s+([\w’'-]+)", re.I
 )
-_WORD = re.compile(r"[\w’'-]+")
 # What a question has someone oppose is not said to have happened: "why was the president
 # against opening an office" does not ask whether the office opened, nor "against the
 # Alliance opening one" (a name before the verb is who would do it).
@@ -89,7 +89,7 @@ def _planned_and_stated(text: str) -> tuple[frozenset[str], frozenset[str]]:
     planned_at = {m.start(1) for m in _PLANNED.finditer(text)}
     planned: set[str] = set()
     stated: set[str] = set()
-    for m in _WORD.finditer(text):
+    for m in WORD.finditer(text):
         (planned if m.start() in planned_at else stated).update(_terms(m.group()))
     return frozenset(planned), frozenset(stated)
 
@@ -102,7 +102,7 @@ def only_planned(question: str, text: str) -> bool:
     planned, stated = _planned_and_stated(text)
     core = core_question(question)
     opposed = {t for m in _OPPOSED.finditer(core) for t in _terms(m.group(1))}
-    asked = {t for w in _WORD.findall(core) for t in _terms(w)} - _planned_and_stated(core)[0]
+    asked = {t for w in WORD.findall(core) for t in _terms(w)} - _planned_and_stated(core)[0]
     asked -= opposed
     if asked & (planned - stated):
         return True

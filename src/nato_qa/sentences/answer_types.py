@@ -36,6 +36,7 @@ from nato_qa.sentences.patterns import (
     TITLE,
     TITLES,
     UNITS,
+    WORD,
 )
 from nato_qa.sentences.speech import RESPONSE, STATEMENT
 from nato_qa.words import without_possessive
@@ -186,7 +187,7 @@ def _actor_acts(text: str, question: str, acts: re.Pattern[str]) -> bool:
     actor = _actor(question)
     if not actor:
         return True
-    words = [(m.start(), m.group()) for m in re.finditer(r"[\w’'-]+", text)]
+    words = [(m.start(), m.group()) for m in WORD.finditer(text)]
     at = [
         i
         for i, (_, w) in enumerate(words)

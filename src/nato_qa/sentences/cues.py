@@ -24,6 +24,7 @@ from nato_qa.sentences.names import (
     CorpusNames,
     person_pairs,
 )
+from nato_qa.sentences.patterns import WORD
 from nato_qa.sentences.speech import QUOTATION
 
 # Cues that a sentence carries the kind of answer asked for: a reason for "why", a person's
@@ -139,7 +140,7 @@ class PersonCue:
             return not self.advocate and (bool(pairs) or named_first or agent)
         if not pairs and not named_first and not agent:
             return False  # no name at all: the words need not be stemmed
-        words = re.findall(r"[\w’'-]+", text)
+        words = WORD.findall(text)
         deed = [i for i, word in enumerate(words) if self.verb in terms(word)]
         if not deed:
             # the deed in other words ("led by Ann Lee" for "who heads"), not a lawyer's
@@ -238,7 +239,7 @@ def answer_cue(
         return re.compile(r"\b(?:" + "|".join(ways) + r")\b", re.I)
     advocate = bool(_ASKS_ADVOCATE.search(question) and _LEGAL_SETTING.search(setting))
     if advocate or re.match(r"^\s*(who|whom)\b", question, re.I):
-        given = frozenset(w.lower() for w in re.findall(r"[\w’'-]+", question))
+        given = frozenset(w.lower() for w in WORD.findall(question))
         return PersonCue(common, _deed(question), names=names, advocate=advocate, given=given)
     speaker = SPEAKER.search(question)
     if speaker and speaker.group("verb").lower() in ("say", "tell", "comment", "remark"):

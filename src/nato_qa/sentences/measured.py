@@ -37,8 +37,6 @@ _PHRASE_END = {
     "them", "him", "us", "you",
 }  # fmt: skip
 
-WORD_SPAN = re.compile(r"[\w’'-]+")
-
 _EDGE_WORDS = {"the", "a", "an", "its", "their", "his", "her", "to", "of", "for", "in", "on", "at"}
 
 

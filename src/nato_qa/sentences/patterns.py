@@ -32,6 +32,9 @@ DAYS = "monday|tuesday|wednesday|thursday|friday|saturday|sunday"
 
 YEAR_DIGITS = r"(?:1[89]|20)\d\d"  # a year, as news writes one
 
+# A word, with its apostrophes and hyphens: "Japan’s", "non-NATO", "double-skinned"
+WORD = re.compile(r"[\w’'-]+")
+
 # A word capitalised mid-sentence (after a word or a comma): a name, or a day or a month.
 _AFTER_A_WORD = r"(?<=[\w,;:’'] )"
 

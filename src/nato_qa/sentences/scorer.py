@@ -37,8 +37,8 @@ from nato_qa.second_reader import SecondReader
 from nato_qa.sentences.answer_types import expected_type
 from nato_qa.sentences.cues import answer_cue
 from nato_qa.sentences.entities import core_question
-from nato_qa.sentences.measured import WORD_SPAN
 from nato_qa.sentences.names import CorpusNames
+from nato_qa.sentences.patterns import WORD
 from nato_qa.sentences.speech import SAID_BY_SOMEONE_BEFORE, speaker_before
 from nato_qa.types import Hit
 from nato_qa.vector_cache import VectorCache
@@ -143,7 +143,7 @@ class SentenceScorer:
         wanted = set(terms(phrase))
         if wanted and wanted <= set(terms(text)):
             return 1.0
-        words = [(m.start(), m.end()) for m in WORD_SPAN.finditer(text)]
+        words = [(m.start(), m.end()) for m in WORD.finditer(text)]
         spans = [
             (words[i][0], words[i + n - 1][1])
             for n in range(1, longest + 1)
