@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from nato_qa import QAService
-from nato_qa.answering.authorship import asks_author
+from nato_qa.answering.authorship import asks_author, speaks_of_author
 from nato_qa.chunking import is_heading
 
 
@@ -88,3 +88,32 @@ def test_bylines_are_structure_never_quoted_otherwise(second_service: QAService)
             article = second_service.articles[cite.doc_id]
             assert article.byline is not None
             assert article.byline not in cite.quote, question
+
+
+def test_an_authors_bio_answers_only_questions_about_the_author(service: QAService) -> None:
+    """A bio after the body tells of its writer's career: the companies and places in it
+    answer questions about the writer, and nothing else."""
+    bios = {
+        doc_id: article.text[start:]
+        for doc_id, article in service.articles.items()
+        if (start := article.bio_start) is not None
+    }
+    assert len(bios) == 2  # two of the five pages end with their author's profile
+    for question in (
+        "Who runs the company?",
+        "Who will administer the cash the company is putting towards fixing up the river?",
+    ):
+        answer = service.ask(question)
+        for cite in answer.citations:
+            assert cite.quote not in bios.get(cite.doc_id, ""), (question, cite.quote)
+    asked = service.ask("Where does Aishwarya Sanjukta Roy Proma work?")
+    assert "BRAC Institute" in asked.text
+    named = service.ask(
+        "where did she get her degrees?",
+        [
+            {"role": "user", "content": "Who wrote the OpEd about Japan's deepening ties?"},
+            {"role": "assistant", "content": "Aishwarya Sanjukta Roy Proma."},
+        ],
+    )
+    assert "University of Dhaka" in named.text
+    assert not speaks_of_author("Who runs the company?", service.articles[next(iter(bios))])

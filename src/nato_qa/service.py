@@ -270,7 +270,7 @@ class QAService:
         standalone = rewrite(clean, history)
         if question_kind(standalone) == "broad":
             k = max(k, BROAD_PASSAGES)  # several passages speak to a broad question
-        hits = self.search(standalone, k)
+        hits = authorship.without_author_bios(standalone, self.search(standalone, k), self.articles)
         retrieved = time.perf_counter()
         evidence = Evidence(standalone, hits, self.articles)
 

@@ -22,6 +22,13 @@ class Article:
     url: str | None = None
     byline: str | None = None  # the line of ``text`` that names the author, when one does
 
+    @property
+    def bio_start(self) -> int | None:
+        """Where the author's bio after the body begins (a byline after the text's start),
+        when the page has one."""
+        start = self.text.find(self.byline) if self.byline else -1
+        return start if start > 0 else None
+
 
 @dataclass(frozen=True)
 class Chunk:

@@ -53,6 +53,41 @@ _FORM = frozenset(terms("who wrote written author writer reporter journalist art
 NO_AUTHOR = "The article does not say who wrote it."
 
 
+# A question that speaks of an article's writer, in the words a reader uses for one.
+_WRITER = re.compile(
+    r"\b(?:author|writer|wrote|written|reporter|journalist|correspondent|columnist|editor|"
+    r"analyst|researcher|contributor)s?\b",
+    re.I,
+)
+
+
+def speaks_of_author(question: str, article: Article) -> bool:
+    """Whether the question is about the article's writer: it names them or asks of a writer."""
+    if _WRITER.search(question):
+        return True
+    return bool(set(terms(article.author or "")) & set(terms(question)))
+
+
+def without_author_bios(
+    question: str, hits: Sequence[Hit], articles: Mapping[str, Article]
+) -> list[Hit]:
+    """The passages with any that lie in an author's bio taken out, unless the question is
+    about that author: a bio tells of its writer's career, not of the story, and its companies
+    and places would otherwise answer questions the articles never speak to."""
+    kept = []
+    for hit in hits:
+        article = articles.get(hit.doc_id)
+        start = article.bio_start if article else None
+        if (
+            article is None
+            or start is None
+            or hit.source.start < start
+            or speaks_of_author(question, article)
+        ):
+            kept.append(hit)
+    return kept
+
+
 def asks_author(question: str) -> bool:
     """Whether the question asks who wrote an article (rather than something the story says)."""
     return bool(_ASKS_AUTHOR.search(question))
