@@ -54,6 +54,13 @@ from nato_qa.words import without_possessive
         ("What are the arguments for and against the stadium?", "broad"),
         ("What kinds of help has the charity offered?", "broad"),
         ("which villages have been cut off by the snow?", "broad"),
+        # a plural head with its phrase before the verb; a view asked for
+        ("What threats from its neighbours are pushing Zembla towards the bloc?", "broad"),
+        ("Which ministers from the coalition were at the talks?", "broad"),
+        ("Which minister from the coalition was at the talks?", "factoid"),
+        ("how does the council see the link between the floods and the new road?", "broad"),
+        ("How do residents regard the plan?", "broad"),
+        ("How did the divers find the wreck?", "manner"),
         ("Across the coverage, what objections have farmers raised?", "broad"),
         ("What is the levy and what is it meant to pay for?", "broad"),
         # what the texts do, anywhere in the question

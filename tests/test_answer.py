@@ -892,3 +892,31 @@ def test_a_follow_up_finds_what_is_new_not_the_last_answer_again(service: QAServ
     answer = service.ask("were any weapons part of it?", history)
     assert "(context:" in answer.standalone_question
     assert not answer.refused and "not provided any weapons" in answer.text
+
+
+def test_a_follow_ups_own_words_find_their_passage(second_service: QAService) -> None:
+    """The passages with a follow-up's own words rank beside those of its context note:
+    "which judge dealt with it?" is answered first by the sentence that names the judge, not
+    by the one about the court the note speaks of."""
+    history = [
+        {"role": "user", "content": "Where did the dye firm first go to court over the spill?"},
+        {"role": "assistant", "content": "Ashdale Magistrates' Court, on 24 March."},
+    ]
+    answer = second_service.ask("which judge dealt with it?", history)
+    assert "(context:" in answer.standalone_question
+    assert "District Judge Alan Whitcombe" in answer.citations[0].quote
+
+
+def test_a_context_note_never_outweighs_the_question(second_service: QAService) -> None:
+    """The note's words together weigh at most what the question's own do: "and at what
+    capacity?" after the restart is answered with the capacity, not the restart alone."""
+    history = [
+        {
+            "role": "user",
+            "content": "When did Brightwell get its Millbrook dye works running again after the spill?",
+        },
+        {"role": "assistant", "content": "On Monday 10 March."},
+    ]
+    answer = second_service.ask("and at what capacity?", history)
+    assert "(context:" in answer.standalone_question
+    assert not answer.refused and "half of its normal capacity" in answer.text
