@@ -681,6 +681,18 @@ def test_without_possessive_strips_only_a_closing_apostrophe_s(word: str, bare: 
     assert without_possessive(word) == bare
 
 
+def test_he_named_just_before_answers_who() -> None:
+    """ "He succeeds Olaf Brun." holds a person for "who replaced Olaf Brun?" when the
+    sentence before names him; not when the only name before is the one asked about."""
+    question = "Who replaced Olaf Brun?"
+    wants = expected_type(question)
+    assert wants is not None and wants.person
+    text = "He succeeds Olaf Brun as envoy."
+    assert wants.fits(text, question, speaker="Mira Holm")
+    assert not wants.fits(text, question, speaker="Olaf Brun")
+    assert not wants.fits(text, question)
+
+
 def test_a_person_named_just_before_says_what_follows() -> None:
     """A sentence that names nobody ("She added that …", a quotation's last sentence) is
     said by the person its context names; made-up text."""

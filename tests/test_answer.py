@@ -920,3 +920,24 @@ def test_a_context_note_never_outweighs_the_question(second_service: QAService) 
     answer = second_service.ask("and at what capacity?", history)
     assert "(context:" in answer.standalone_question
     assert not answer.refused and "half of its normal capacity" in answer.text
+
+
+def test_asked_who_he_is_named_before_the_sentence_about_him(service: QAService) -> None:
+    """ "He succeeds …" answers "who replaced …?" only with the sentence before it, which
+    says who he is: both are quoted, in the article's order."""
+    answer = service.ask("Who replaced Masahiro Mikami?")
+    assert not answer.refused
+    quotes = [c.quote for c in answer.citations]
+    named = next(i for i, q in enumerate(quotes) if "Osamu Izawa" in q)
+    he = next(i for i, q in enumerate(quotes) if q.startswith("He succeeds"))
+    assert named < he
+
+
+def test_asked_who_a_surname_alone_is_given_in_full(service: QAService) -> None:
+    """A sentence that names its person by title and surname ("Minister Nakatani expressed
+    …") comes with the article's sentence that gives the whole name."""
+    answer = service.ask(
+        "Who is the defence minister that said Japan wants in on NATO's Ukraine command?"
+    )
+    assert not answer.refused and "Gen Nakatani" in answer.text
+    assert any("Minister Nakatani expressed" in c.quote for c in answer.citations)

@@ -19,10 +19,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 
+from nato_qa.sentences.names import CorpusNames
 from nato_qa.sentences.scorer import ScoredSentence
-from nato_qa.sentences.speech import opens_quote
+from nato_qa.sentences.speech import OPENS_WITH_HE_OR_SHE, opens_quote
 from nato_qa.types import Citation, Draft, Hit
+from nato_qa.words import without_possessive
 
 REFUSAL_MESSAGE = (
     "The articles don't say. I could not find a passage in the corpus that answers this question."
@@ -114,6 +117,78 @@ def following(sentence: ScoredSentence, pool: Sequence[ScoredSentence]) -> Score
         (s for s in pool if s.hit.source.doc_id == doc and 0 < s.start - sentence.end <= 2),
         None,
     )
+
+
+def preceding(sentence: ScoredSentence, pool: Sequence[ScoredSentence]) -> ScoredSentence | None:
+    """The sentence right before ``sentence`` in its article, from ``pool`` (in the same
+    passage when it holds it), or None."""
+    doc = sentence.hit.source.doc_id
+    found = [s for s in pool if s.hit.source.doc_id == doc and 0 < sentence.start - s.end <= 2]
+    return min(found, key=lambda s: s.hit_rank != sentence.hit_rank, default=None)
+
+
+def named_before(
+    chosen: list[ScoredSentence], every: Sequence[ScoredSentence], given: set[str]
+) -> list[ScoredSentence]:
+    """The chosen sentences, each that names its person only as "he" or "she" preceded by the
+    sentence before it in its article, which names them: asked who, "He succeeds Ann Lee as
+    envoy" does not say. Not when the question names that person (``given``: its words, lower
+    case): "whom did Mira Holm succeed?" asks of the one he succeeds."""
+    out: list[ScoredSentence] = []
+    for sentence in chosen:
+        speaker = set(re.findall(r"\w+", sentence.speaker.lower()))
+        if speaker and not speaker & given and OPENS_WITH_HE_OR_SHE.match(sentence.text):
+            before = preceding(sentence, every)
+            if before is not None and not _among(before, (*out, *chosen)):
+                out.append(replace(before, hit_rank=sentence.hit_rank))  # read before it
+        out.append(sentence)
+    return out
+
+
+_CAPITALISED_WORD = re.compile(r"\b[A-Z][a-z’'-]+")
+
+
+def _names_in_full(text: str, surname: str, names: CorpusNames) -> bool:
+    """Whether ``text`` gives a person's name that ends in ``surname`` in full ("Ivo Brandt",
+    not "Minister Brandt")."""
+    return any(
+        names.is_person(m.group(1), surname)
+        for m in re.finditer(rf"\b([A-Z][a-z’'-]+) {re.escape(surname)}\b", text)
+    )
+
+
+def named_in_full(
+    chosen: list[ScoredSentence],
+    every: Sequence[ScoredSentence],
+    names: CorpusNames,
+    given: set[str],
+) -> list[ScoredSentence]:
+    """The chosen sentences, each that names a person by surname alone ("Minister Brandt
+    said …") preceded by the best sentence of its article in ``every`` that gives the name in
+    full ("Defence Minister Ivo Brandt …"): asked who, a surname alone is half an answer.
+    ``given``: the question's words (lower case), whose names are not asked for."""
+    out: list[ScoredSentence] = []
+    for sentence in chosen:
+        for word in _CAPITALISED_WORD.findall(sentence.text):
+            surname = without_possessive(word)
+            if surname.lower() not in names.surnames or surname.lower() in given:
+                continue
+            if _names_in_full(sentence.text, surname, names):
+                continue
+            doc = sentence.hit.source.doc_id
+            found = [
+                s
+                for s in every
+                if s.hit.source.doc_id == doc
+                and _names_in_full(s.text, surname, names)
+                and not _among(s, (*out, *chosen))
+            ]
+            if found:
+                best = max(found, key=lambda s: s.score)
+                out.append(replace(best, hit_rank=sentence.hit_rank))  # read with it
+            break
+        out.append(sentence)
+    return out
 
 
 def _among(sentence: ScoredSentence, pool: Sequence[ScoredSentence]) -> bool:

@@ -29,6 +29,8 @@ from nato_qa.answering.compose import (
     compose,
     compose_summary,
     following,
+    named_before,
+    named_in_full,
     quotes_closed,
     refusal,
 )
@@ -181,6 +183,10 @@ class ExtractiveBackend:
             if all(cand.text != c.text for c in chosen):
                 chosen.append(cand)
         chosen = quotes_closed(chosen, every)  # a quotation given whole
+        if analysis.answer_type in ("person", "name"):
+            given = set(re.findall(r"\w+", evidence.question.lower()))
+            chosen = named_before(chosen, every, given)  # "He succeeds …" after who he is
+            chosen = named_in_full(chosen, every, self.scorer.names, given)
         # "… met a series of conditions." and the sentence that gives them
         question = evidence.question
         chosen = announced_told(chosen, every, lambda s: self.scorer.next_sentence(question, s))

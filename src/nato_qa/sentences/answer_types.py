@@ -38,7 +38,7 @@ from nato_qa.sentences.patterns import (
     UNITS,
     WORD,
 )
-from nato_qa.sentences.speech import RESPONSE, STATEMENT
+from nato_qa.sentences.speech import OPENS_WITH_HE_OR_SHE, RESPONSE, STATEMENT
 from nato_qa.words import without_possessive
 
 
@@ -98,12 +98,18 @@ class AnswerType:
                 return False
             given = set(re.findall(r"\w+", asked))
             pairs = ([without_possessive(w) for w in pair] for pair in self.pattern.findall(text))
-            return any(
-                names.is_person(a, b)
-                and not TITLE.fullmatch(b)
-                and not {a.lower(), b.lower()} & given
-                for a, b in pairs
-            ) or names.names_someone(text, given)
+            # "He succeeds Ann Lee …" after the sentence that says who he is
+            named_before = bool(speaker) and OPENS_WITH_HE_OR_SHE.match(text) is not None
+            return (
+                any(
+                    names.is_person(a, b)
+                    and not TITLE.fullmatch(b)
+                    and not {a.lower(), b.lower()} & given
+                    for a, b in pairs
+                )
+                or names.names_someone(text, given)
+                or (named_before and not set(re.findall(r"\w+", speaker.lower())) & given)
+            )
         for match in self.pattern.finditer(text):
             if match.group(0).rstrip(".,").lower() in asked:
                 continue

@@ -56,6 +56,9 @@ def opens_quote(text: str) -> bool:
     return len(marks) % 2 == 1 and (marks[-1] == 0 or text[marks[-1] - 1] in " :(—–-\n")
 
 
+# A sentence whose subject is a person named before it: "He succeeds Ann Lee …"
+OPENS_WITH_HE_OR_SHE = re.compile(r"^\W*(?:he|she)\b", re.I)
+
 _OPENS_WITH_A_QUOTE_OR_PRONOUN = re.compile(r"^\s*(?:[“\"‘']|(?:he|she)\b)", re.I)
 
 
