@@ -681,6 +681,15 @@ def test_without_possessive_strips_only_a_closing_apostrophe_s(word: str, bare: 
     assert without_possessive(word) == bare
 
 
+def test_until_further_notice_is_no_time() -> None:
+    """ "Keep out until further notice" says no date is set: it does not answer "when"."""
+    question = "When will swimmers be allowed back in the lake?"
+    wants = expected_type(question)
+    assert wants is not None and wants.name == "time"
+    assert not wants.fits("Swimmers must keep out of the lake until further notice.", question)
+    assert wants.fits("Swimmers must keep out of the lake until March.", question)
+
+
 def test_he_named_just_before_answers_who() -> None:
     """ "He succeeds Olaf Brun." holds a person for "who replaced Olaf Brun?" when the
     sentence before names him; not when the only name before is the one asked about."""

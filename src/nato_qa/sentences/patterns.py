@@ -65,13 +65,13 @@ COUNT = re.compile(
 # another ("two days later", "since 2021", "last month", "by the end of the month"). Not a
 # duration alone: "who has worked there for 11 years" does not say when the works opened;
 # nor "before" or "after" alone: "denied the charge of failing to act after the leak" does
-# not say when its trial is.
+# not say when its trial is; nor "until further notice", which says no date is set.
 TIME = re.compile(
     rf"\b(?:\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?)?(?:{MONTHS})\b(?:\s+\d{{1,2}}(?:st|nd|rd|th)?\b)?"
     rf"(?:,?\s+{YEAR_DIGITS}\b)?|\b(?:{DAYS})\b|\b{YEAR_DIGITS}s?\b|\b\d{{1,2}}(?:st|nd|rd|th)\b"
     r"|\b\d{1,2}(?:[.:]\d\d)?\s*(?:am|pm|a\.m\.|p\.m\.)"
     r"|\b(?:since|until|till|ago|recent(?:ly)?|today|tonight|tomorrow|yesterday|later|earlier|"
-    r"previously|formerly|war)\b"
+    r"previously|formerly|war)\b(?!\s+further\s+notice)"
     rf"|\b(?:last|next|this|that|past|coming|same|following|previous|early|late|mid)[\s-]+"
     rf"(?:{UNITS}|spring|summer|autumn|winter|morning|afternoon|evening)\b"
     # a point in a span: "by the end of the month", "at the start of next year"
