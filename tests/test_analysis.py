@@ -681,6 +681,19 @@ def test_without_possessive_strips_only_a_closing_apostrophe_s(word: str, bare: 
     assert without_possessive(word) == bare
 
 
+@pytest.mark.parametrize(
+    "question",
+    [
+        "how much has the museum sunk into its new wing?",
+        "How much did the club shell out on the stadium roof?",
+        "how much has the council ploughed into the harbour?",
+    ],
+)
+def test_money_sunk_into_something_asks_a_sum(question: str) -> None:
+    wants = expected_type(question)
+    assert wants is not None and wants.name == "money"
+
+
 def test_until_further_notice_is_no_time() -> None:
     """ "Keep out until further notice" says no date is set: it does not answer "when"."""
     question = "When will swimmers be allowed back in the lake?"
