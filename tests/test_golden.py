@@ -256,6 +256,13 @@ NOT_MET_BLIND_R58 = {"hit@1", "mrr@5"}
 NOT_MET_BLIND_R59 = {"accuracy", "*/accuracy", "refusal_accuracy", "false_refusal_rate"}
 NOT_MET_TESSEL_R55 = {"*/accuracy", "refusal_accuracy"}
 NOT_MET_TESSEL_R56: set[str] = set()
+NOT_MET_BLIND_R60 = {"hit@1", "hit@5", "mrr@5", "paraphrase/hit@5", "accuracy", "*/accuracy",
+                     "key_point_coverage"}  # fmt: skip
+NOT_MET_BLIND_R61 = {"hit@1", "hit@5", "mrr@5", "paraphrase/hit@5"}
+NOT_MET_TESSEL_R57 = {"hit@1", "hit@5", "mrr@5", "paraphrase/hit@5", "accuracy", "*/accuracy",
+                      "key_point_coverage"}  # fmt: skip
+NOT_MET_TESSEL_R58 = {"hit@1", "hit@5", "mrr@5", "peer-gap/hit@1", "accuracy", "*/accuracy",
+                      "refusal_accuracy"}  # fmt: skip
 NOT_MET_TESSEL_R49 = {"hit@1", "hit@5", "mrr@5", "peer-gap/hit@1"}
 NOT_MET_TESSEL_R50 = {"hit@1", "mrr@5", "peer-gap/hit@1", "accuracy", "*/accuracy",
                       "key_point_coverage"}  # fmt: skip
@@ -515,6 +522,14 @@ SETS = [
     GoldenSet(
         "blind-r59", GOLDEN.with_name("blind-r59.jsonl"), GENERAL, frozenset(NOT_MET_BLIND_R59)
     ),
+    # Round 38's: r60 written at its start and read during it; r61 written at its start, never
+    # read, measured on its first and last commits.
+    GoldenSet(
+        "blind-r60", GOLDEN.with_name("blind-r60.jsonl"), GENERAL, frozenset(NOT_MET_BLIND_R60)
+    ),
+    GoldenSet(
+        "blind-r61", GOLDEN.with_name("blind-r61.jsonl"), GENERAL, frozenset(NOT_MET_BLIND_R61)
+    ),
     # The second corpus: five scraped-style pages on an unrelated story, and its questions.
     GoldenSet(
         "tessel-spill",
@@ -614,6 +629,8 @@ SETS = [
             (54, NOT_MET_TESSEL_R54),
             (55, NOT_MET_TESSEL_R55),  # round 37's, like r58 and r59
             (56, NOT_MET_TESSEL_R56),
+            (57, NOT_MET_TESSEL_R57),  # round 38's, like r60 and r61
+            (58, NOT_MET_TESSEL_R58),
         )
     ),
 ]
