@@ -21,11 +21,11 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 
-from nato_qa.sentences.names import CorpusNames
+from nato_qa.sentences.names import CAPITALISED, CorpusNames
 from nato_qa.sentences.scorer import ScoredSentence
 from nato_qa.sentences.speech import OPENS_WITH_HE_OR_SHE, opens_quote
 from nato_qa.types import Citation, Draft, Hit
-from nato_qa.words import without_possessive
+from nato_qa.words import without_possessive, word_set
 
 REFUSAL_MESSAGE = (
     "The articles don't say. I could not find a passage in the corpus that answers this question."
@@ -136,25 +136,13 @@ def named_before(
     case): "whom did Mira Holm succeed?" asks of the one he succeeds."""
     out: list[ScoredSentence] = []
     for sentence in chosen:
-        speaker = set(re.findall(r"\w+", sentence.speaker.lower()))
+        speaker = word_set(sentence.speaker)
         if speaker and not speaker & given and OPENS_WITH_HE_OR_SHE.match(sentence.text):
             before = preceding(sentence, every)
             if before is not None and not _among(before, (*out, *chosen)):
                 out.append(replace(before, hit_rank=sentence.hit_rank))  # read before it
         out.append(sentence)
     return out
-
-
-_CAPITALISED_WORD = re.compile(r"\b[A-Z][a-z’'-]+")
-
-
-def _names_in_full(text: str, surname: str, names: CorpusNames) -> bool:
-    """Whether ``text`` gives a person's name that ends in ``surname`` in full ("Ivo Brandt",
-    not "Minister Brandt")."""
-    return any(
-        names.is_person(m.group(1), surname)
-        for m in re.finditer(rf"\b([A-Z][a-z’'-]+) {re.escape(surname)}\b", text)
-    )
 
 
 def named_in_full(
@@ -169,18 +157,18 @@ def named_in_full(
     ``given``: the question's words (lower case), whose names are not asked for."""
     out: list[ScoredSentence] = []
     for sentence in chosen:
-        for word in _CAPITALISED_WORD.findall(sentence.text):
+        for word in CAPITALISED.findall(sentence.text):
             surname = without_possessive(word)
             if surname.lower() not in names.surnames or surname.lower() in given:
                 continue
-            if _names_in_full(sentence.text, surname, names):
+            if names.in_full(sentence.text, surname):
                 continue
             doc = sentence.hit.source.doc_id
             found = [
                 s
                 for s in every
                 if s.hit.source.doc_id == doc
-                and _names_in_full(s.text, surname, names)
+                and names.in_full(s.text, surname)
                 and not _among(s, (*out, *chosen))
             ]
             if found:

@@ -23,7 +23,7 @@ from nato_qa.answering.compose import ATTRIBUTION
 from nato_qa.sentences.answer_types import NAMED_KINDS, expected_type
 from nato_qa.sentences.names import names_a_place_or_body
 from nato_qa.sentences.patterns import A_YEAR, WORD
-from nato_qa.words import without_possessive
+from nato_qa.words import without_possessive, word_set
 
 _PERSON_PRONOUNS = re.compile(r"\b(he|him|his|she|her|hers)\b", re.I)
 _OPENS_WITH_PERSON_PRONOUN = re.compile(r"^\W*(?:he|she|his|her)\b", re.I)
@@ -185,7 +185,7 @@ def _answered_entity(messages: list[tuple[str, str]]) -> str | None:
 def _new_name(asked: str, answer: str) -> str | None:
     """The answer's first name that the question did not already give, in this form or
     another ("Zembla" for "the Zemblan ship")."""
-    given = set(re.findall(r"\w+", asked.lower()))
+    given = word_set(asked)
     for match in _ANSWER_NAME.finditer(answer):
         words = re.sub(r"[’']s\b", "", match.group(0)).split()
         opens = match.start() == 0 or answer[: match.start()].rstrip().endswith((".", "!", "?"))

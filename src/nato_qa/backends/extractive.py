@@ -43,6 +43,7 @@ from nato_qa.sentences.entities import mentions, split_entities
 from nato_qa.sentences.measured import measured_phrase
 from nato_qa.sentences.scorer import ScoredSentence, SentenceScorer
 from nato_qa.types import Hit
+from nato_qa.words import word_set
 
 
 class ExtractiveBackend:
@@ -184,7 +185,7 @@ class ExtractiveBackend:
                 chosen.append(cand)
         chosen = quotes_closed(chosen, every)  # a quotation given whole
         if analysis.answer_type in ("person", "name"):
-            given = set(re.findall(r"\w+", evidence.question.lower()))
+            given = word_set(evidence.question)
             chosen = named_before(chosen, every, given)  # "He succeeds …" after who he is
             chosen = named_in_full(chosen, every, self.scorer.names, given)
         # "… met a series of conditions." and the sentence that gives them

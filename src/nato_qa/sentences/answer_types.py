@@ -39,7 +39,7 @@ from nato_qa.sentences.patterns import (
     WORD,
 )
 from nato_qa.sentences.speech import OPENS_WITH_HE_OR_SHE, RESPONSE, STATEMENT
-from nato_qa.words import without_possessive
+from nato_qa.words import without_possessive, word_set
 
 
 @dataclass(frozen=True)
@@ -96,7 +96,7 @@ class AnswerType:
         if self.person:
             if not _plays_role(text, question):
                 return False
-            given = set(re.findall(r"\w+", asked))
+            given = word_set(asked)
             pairs = ([without_possessive(w) for w in pair] for pair in self.pattern.findall(text))
             # "He succeeds Ann Lee …" after the sentence that says who he is
             named_before = bool(speaker) and OPENS_WITH_HE_OR_SHE.match(text) is not None
@@ -108,7 +108,7 @@ class AnswerType:
                     for a, b in pairs
                 )
                 or names.names_someone(text, given)
-                or (named_before and not set(re.findall(r"\w+", speaker.lower())) & given)
+                or (named_before and not word_set(speaker) & given)
             )
         for match in self.pattern.finditer(text):
             if match.group(0).rstrip(".,").lower() in asked:
@@ -179,7 +179,7 @@ def _actor_named(text: str, question: str) -> bool:
     actor = _actor(question)
     if not actor:
         return True
-    words = set(re.findall(r"\w+", text.lower()))
+    words = word_set(text)
     return any(mentioned(word, words) for word in actor)
 
 

@@ -58,7 +58,7 @@ def could_be_named(first: str, second: str) -> bool:
     return not names_a_place_or_body(first) and not names_a_place_or_body(second)
 
 
-_CAPITALISED = re.compile(r"\b[A-Z][a-z’'-]+")
+CAPITALISED = re.compile(r"\b[A-Z][a-z’'-]+")  # a capitalised word
 
 _WORD = re.compile(r"[A-Za-z][\w’'-]*")
 
@@ -128,12 +128,20 @@ class CorpusNames:
             and first.lower() not in self.lower
         )
 
+    def in_full(self, text: str, surname: str) -> bool:
+        """Whether ``text`` gives a person's name that ends in ``surname`` in full ("Ivo
+        Brandt", not "Minister Brandt")."""
+        return any(
+            self.is_person(m.group(1), surname)
+            for m in re.finditer(rf"\b([A-Z][a-z’'-]+) {re.escape(surname)}\b", text)
+        )
+
     def names_someone(self, text: str, given: set[str]) -> bool:
         """Whether ``text`` has one of the corpus's surnames, capitalised, that is not one of
         the ``given`` words (lower case): "Prime Minister Brandt said …"."""
         return any(
             (word := without_possessive(w).lower()) in self.surnames and word not in given
-            for w in _CAPITALISED.findall(text)
+            for w in CAPITALISED.findall(text)
         )
 
 
