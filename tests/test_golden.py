@@ -109,6 +109,14 @@ GENERAL = [
 # doer named in the passive cues "who", names after a title) met 8 targets of older sets and
 # lost none: r24's hit@5 and paraphrase hit@5, the second corpus's r31's hit@5 and
 # paraphrase hit@5, r32's MRR@5, and r51's hit@5, paraphrase hit@5 and every kind's accuracy.
+# Round 38 (an author's bio only for questions about the author, a follow-up's own words
+# rank passages and its note never outweighs them, broad plurals and views, the person asked
+# for named in full) met 9 targets of older sets: r7's, r43's and r55's MRR@5, the second
+# corpus's r10 MRR@5 and accuracy, r17's and r50's lead over the peer, r21's false refusals
+# and r46's MRR@5. It lost 3, each by one follow-up whose passage now ranks lower: r37's
+# MRR@5 (r37-42, second → third), the second corpus's r21 hit@5 (ts21-31, out of the top 5)
+# and r42 hit@1 (t42-34, first → third). Over the development sets the round moved the
+# first relevant passage of 24 follow-ups up and of 10 down.
 NOT_MET_PROJECT = {"hit@1", "mrr@5", "refusal_accuracy"}
 NOT_MET_HELDOUT = {"refusal_accuracy"}
 NOT_MET_BLIND_R1 = {"hit@1", "mrr@5", "peer-gap/hit@1", "accuracy", "*/accuracy",
@@ -116,7 +124,7 @@ NOT_MET_BLIND_R1 = {"hit@1", "mrr@5", "peer-gap/hit@1", "accuracy", "*/accuracy"
 NOT_MET_BLIND_R4 = {"hit@1", "mrr@5", "peer-gap/hit@1", "*/accuracy", "refusal_accuracy"}
 NOT_MET_BLIND_R5 = {"hit@1", "mrr@5", "peer-gap/hit@1", "*/accuracy"}
 NOT_MET_BLIND_R6: set[str] = set()
-NOT_MET_BLIND_R7 = {"hit@5", "mrr@5", "refusal_accuracy"}
+NOT_MET_BLIND_R7 = {"hit@5", "refusal_accuracy"}
 NOT_MET_BLIND_R8: set[str] = set()
 NOT_MET_TESSEL_R4 = {"hit@1", "hit@5", "mrr@5", "paraphrase/hit@5", "accuracy", "*/accuracy",
                      "refusal_accuracy"}  # fmt: skip
@@ -135,8 +143,7 @@ NOT_MET_TESSEL_R8 = {"hit@1", "mrr@5", "*/accuracy", "refusal_accuracy"}
 NOT_MET_BLIND_R12 = {"hit@1", "mrr@5", "*/accuracy", "refusal_accuracy"}
 NOT_MET_TESSEL_R9 = {"hit@1", "mrr@5", "accuracy", "refusal_accuracy", "false_refusal_rate"}
 NOT_MET_BLIND_R13 = {"hit@1", "mrr@5"}
-NOT_MET_TESSEL_R10 = {"hit@1", "mrr@5", "accuracy", "*/accuracy", "key_point_coverage",
-                      "refusal_accuracy"}  # fmt: skip
+NOT_MET_TESSEL_R10 = {"hit@1", "*/accuracy", "key_point_coverage", "refusal_accuracy"}
 NOT_MET_BLIND_R14 = {"hit@1", "mrr@5"}
 NOT_MET_TESSEL_R11 = {"hit@1", "*/accuracy", "key_point_coverage", "refusal_accuracy"}
 NOT_MET_BLIND_R15 = {"hit@1", "hit@5", "mrr@5", "*/accuracy", "refusal_accuracy"}
@@ -157,8 +164,8 @@ NOT_MET_BLIND_R19 = {"hit@1", "hit@5", "mrr@5", "paraphrase/hit@5", "accuracy", 
 NOT_MET_TESSEL_R16 = {"hit@1", "hit@5", "mrr@5", "peer-gap/hit@1", "accuracy", "*/accuracy",
                       "refusal_accuracy", "false_refusal_rate"}  # fmt: skip
 NOT_MET_BLIND_R20 = {"hit@1", "hit@5", "mrr@5", "paraphrase/hit@5", "accuracy", "*/accuracy"}
-NOT_MET_TESSEL_R17 = {"hit@1", "hit@5", "mrr@5", "peer-gap/hit@1", "paraphrase/hit@5", "accuracy",
-                      "*/accuracy", "refusal_accuracy", "false_refusal_rate"}  # fmt: skip
+NOT_MET_TESSEL_R17 = {"hit@1", "hit@5", "mrr@5", "paraphrase/hit@5", "accuracy", "*/accuracy",
+                      "refusal_accuracy", "false_refusal_rate"}  # fmt: skip
 NOT_MET_BLIND_R21 = {"hit@1", "mrr@5", "accuracy", "*/accuracy", "key_point_coverage",
                      "refusal_accuracy"}  # fmt: skip
 NOT_MET_TESSEL_R18 = {"accuracy", "*/accuracy", "refusal_accuracy"}
@@ -171,8 +178,7 @@ NOT_MET_BLIND_R23 = {"hit@1", "hit@5", "mrr@5", "paraphrase/hit@5", "accuracy", 
 NOT_MET_TESSEL_R20 = {"hit@1", "accuracy", "*/accuracy", "refusal_accuracy"}
 NOT_MET_BLIND_R24 = {"hit@1", "mrr@5", "peer-gap/hit@1", "accuracy", "*/accuracy",
                      "refusal_accuracy"}  # fmt: skip
-NOT_MET_TESSEL_R21 = {"hit@1", "mrr@5", "accuracy", "*/accuracy", "refusal_accuracy",
-                      "false_refusal_rate"}  # fmt: skip
+NOT_MET_TESSEL_R21 = {"hit@1", "hit@5", "mrr@5", "accuracy", "*/accuracy", "refusal_accuracy"}
 NOT_MET_BLIND_R25 = {"hit@1", "hit@5", "mrr@5", "peer-gap/hit@1", "paraphrase/hit@5", "accuracy",
                      "*/accuracy", "refusal_accuracy"}  # fmt: skip
 NOT_MET_BLIND_R26 = {"hit@1", "hit@5", "mrr@5", "peer-gap/hit@1"}
@@ -209,7 +215,7 @@ NOT_MET_BLIND_R35 = {"hit@1", "hit@5", "mrr@5", "paraphrase/hit@5", "accuracy", 
                      "key_point_coverage"}  # fmt: skip
 NOT_MET_BLIND_R36 = {"hit@1", "hit@5", "mrr@5", "peer-gap/hit@1", "paraphrase/hit@5", "accuracy",
                      "*/accuracy"}  # fmt: skip
-NOT_MET_BLIND_R37 = {"hit@1", "peer-gap/hit@1", "*/accuracy", "false_refusal_rate"}
+NOT_MET_BLIND_R37 = {"hit@1", "mrr@5", "peer-gap/hit@1", "*/accuracy", "false_refusal_rate"}
 NOT_MET_BLIND_R38 = {"hit@1", "mrr@5", "peer-gap/hit@1", "accuracy", "*/accuracy"}
 NOT_MET_TESSEL_R34 = set[str]()  # every target met on its ten lines
 NOT_MET_TESSEL_R35 = {"accuracy", "*/accuracy", "refusal_accuracy", "false_refusal_rate"}
@@ -223,13 +229,13 @@ NOT_MET_BLIND_R42 = {"hit@1", "hit@5", "mrr@5", "peer-gap/hit@1", "accuracy", "*
                      "key_point_coverage"}  # fmt: skip
 NOT_MET_TESSEL_R38 = {"*/accuracy"}
 NOT_MET_TESSEL_R39 = {"*/accuracy"}
-NOT_MET_BLIND_R43 = {"hit@1", "mrr@5", "accuracy", "*/accuracy", "false_refusal_rate"}
+NOT_MET_BLIND_R43 = {"hit@1", "accuracy", "*/accuracy", "false_refusal_rate"}
 NOT_MET_BLIND_R44 = {"hit@1", "mrr@5", "accuracy", "*/accuracy", "key_point_coverage"}
 NOT_MET_BLIND_R45 = {"hit@1", "hit@5", "mrr@5", "peer-gap/hit@1", "paraphrase/hit@5", "accuracy",
                      "*/accuracy", "key_point_coverage"}  # fmt: skip
 NOT_MET_BLIND_R46 = {"hit@1", "mrr@5", "paraphrase/hit@5", "accuracy", "*/accuracy",
                      "key_point_coverage", "refusal_accuracy", "false_refusal_rate"}  # fmt: skip
-NOT_MET_TESSEL_R42 = {"hit@5", "mrr@5", "paraphrase/hit@5", "accuracy", "*/accuracy",
+NOT_MET_TESSEL_R42 = {"hit@1", "hit@5", "mrr@5", "paraphrase/hit@5", "accuracy", "*/accuracy",
                       "refusal_accuracy"}  # fmt: skip
 NOT_MET_TESSEL_R43 = {"hit@1", "hit@5", "mrr@5", "paraphrase/hit@5", "false_refusal_rate"}
 NOT_MET_BLIND_R47 = {"hit@1", "mrr@5", "*/accuracy", "false_refusal_rate"}
@@ -244,8 +250,7 @@ NOT_MET_TESSEL_R48 = {"peer-gap/hit@1"}
 NOT_MET_BLIND_R52 = {"hit@1", "hit@5", "mrr@5", "*/accuracy"}
 NOT_MET_BLIND_R53 = {"peer-gap/hit@1", "accuracy", "*/accuracy", "refusal_accuracy"}
 NOT_MET_BLIND_R54: set[str] = set()
-NOT_MET_BLIND_R55 = {"hit@1", "mrr@5", "accuracy", "*/accuracy", "key_point_coverage",
-                     "false_refusal_rate"}  # fmt: skip
+NOT_MET_BLIND_R55 = {"hit@1", "accuracy", "*/accuracy", "key_point_coverage", "false_refusal_rate"}
 NOT_MET_TESSEL_R51 = {"mrr@5", "key_point_coverage", "refusal_accuracy"}
 NOT_MET_TESSEL_R52 = {"hit@1", "mrr@5", "*/accuracy"}
 NOT_MET_BLIND_R56: set[str] = set()
@@ -264,12 +269,11 @@ NOT_MET_TESSEL_R57 = {"hit@1", "hit@5", "mrr@5", "paraphrase/hit@5", "accuracy",
 NOT_MET_TESSEL_R58 = {"hit@1", "hit@5", "mrr@5", "peer-gap/hit@1", "accuracy", "*/accuracy",
                       "refusal_accuracy"}  # fmt: skip
 NOT_MET_TESSEL_R49 = {"hit@1", "hit@5", "mrr@5", "peer-gap/hit@1"}
-NOT_MET_TESSEL_R50 = {"hit@1", "mrr@5", "peer-gap/hit@1", "accuracy", "*/accuracy",
-                      "key_point_coverage"}  # fmt: skip
+NOT_MET_TESSEL_R50 = {"hit@1", "mrr@5", "accuracy", "*/accuracy", "key_point_coverage"}
 NOT_MET_TESSEL_R44 = {"accuracy", "*/accuracy", "key_point_coverage", "refusal_accuracy"}
 NOT_MET_TESSEL_R45 = {"hit@5", "mrr@5", "paraphrase/hit@5", "accuracy", "*/accuracy",
                       "refusal_accuracy"}  # fmt: skip
-NOT_MET_TESSEL_R46 = {"hit@1", "mrr@5", "peer-gap/hit@1"}
+NOT_MET_TESSEL_R46 = {"hit@1", "peer-gap/hit@1"}
 NOT_MET_TESSEL_R40 = {"hit@1", "mrr@5", "peer-gap/hit@1", "accuracy", "*/accuracy"}
 NOT_MET_TESSEL_R41: set[str] = set()
 NOT_MET_TESSEL_R32 = {"hit@1", "key_point_coverage"}
