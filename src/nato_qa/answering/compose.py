@@ -23,9 +23,9 @@ from dataclasses import replace
 
 from nato_qa.sentences.names import CAPITALISED, CorpusNames
 from nato_qa.sentences.scorer import ScoredSentence
-from nato_qa.sentences.speech import OPENS_WITH_HE_OR_SHE, opens_quote
+from nato_qa.sentences.speech import named_just_before, opens_quote
 from nato_qa.types import Citation, Draft, Hit
-from nato_qa.words import without_possessive, word_set
+from nato_qa.words import without_possessive
 
 REFUSAL_MESSAGE = (
     "The articles don't say. I could not find a passage in the corpus that answers this question."
@@ -136,8 +136,7 @@ def named_before(
     case): "whom did Mira Holm succeed?" asks of the one he succeeds."""
     out: list[ScoredSentence] = []
     for sentence in chosen:
-        speaker = word_set(sentence.speaker)
-        if speaker and not speaker & given and OPENS_WITH_HE_OR_SHE.match(sentence.text):
+        if named_just_before(sentence.text, sentence.speaker, given):
             before = preceding(sentence, every)
             if before is not None and not _among(before, (*out, *chosen)):
                 out.append(replace(before, hit_rank=sentence.hit_rank))  # read before it

@@ -38,7 +38,7 @@ from nato_qa.sentences.patterns import (
     UNITS,
     WORD,
 )
-from nato_qa.sentences.speech import OPENS_WITH_HE_OR_SHE, RESPONSE, STATEMENT
+from nato_qa.sentences.speech import RESPONSE, STATEMENT, named_just_before
 from nato_qa.words import without_possessive, word_set
 
 
@@ -98,8 +98,6 @@ class AnswerType:
                 return False
             given = word_set(asked)
             pairs = ([without_possessive(w) for w in pair] for pair in self.pattern.findall(text))
-            # "He succeeds Ann Lee …" after the sentence that says who he is
-            named_before = bool(speaker) and OPENS_WITH_HE_OR_SHE.match(text) is not None
             return (
                 any(
                     names.is_person(a, b)
@@ -108,7 +106,8 @@ class AnswerType:
                     for a, b in pairs
                 )
                 or names.names_someone(text, given)
-                or (named_before and not word_set(speaker) & given)
+                # "He succeeds Ann Lee …" after the sentence that says who he is
+                or named_just_before(text, speaker, given)
             )
         for match in self.pattern.finditer(text):
             if match.group(0).rstrip(".,").lower() in asked:

@@ -182,15 +182,16 @@ class SentenceScorer:
         q_terms = set(terms(question))
         # the question's own words, and any number the note carries ("that money" is £1.4m)
         its_own = set(terms(core)) | {t for t in q_terms if any(c.isdigit() for c in t)}
-        own_weight = sum(keyword.idf(t) for t in q_terms if t in its_own)
-        note_weight = sum(keyword.idf(t) for t in q_terms if t not in its_own)
+        idf = {t: keyword.idf(t) for t in q_terms}
+        own_weight = sum(v for t, v in idf.items() if t in its_own)
+        note_weight = sum(v for t, v in idf.items() if t not in its_own)
         # the note's words together never outweigh the question's own: "and at what capacity?
         # (context: works restart production)" asks of the capacity (round 38: blind t57 +1,
         # development +1, none lost)
         note_scale = CONTEXT_WEIGHT
         if note_weight:
             note_scale = min(CONTEXT_WEIGHT, own_weight / note_weight)
-        weights = {t: keyword.idf(t) * (1.0 if t in its_own else note_scale) for t in q_terms}
+        weights = {t: v * (1.0 if t in its_own else note_scale) for t, v in idf.items()}
         total = sum(weights.values()) or 1.0
         wants = expected_type(question)
         common = keyword.common_names()

@@ -7,6 +7,7 @@ import re
 
 from nato_qa.chunking import sentence_spans
 from nato_qa.sentences.names import NAME_RUN, person_pairs
+from nato_qa.words import word_set
 
 # Reported speech: a verb of saying, or a quotation closed by a comma (“…,” she said). Quote
 # marks alone are not enough: they also mark terms ("the so-called “global partners”").
@@ -56,8 +57,19 @@ def opens_quote(text: str) -> bool:
     return len(marks) % 2 == 1 and (marks[-1] == 0 or text[marks[-1] - 1] in " :(—–-\n")
 
 
-# A sentence whose subject is a person named before it: "He succeeds Ann Lee …"
-OPENS_WITH_HE_OR_SHE = re.compile(r"^\W*(?:he|she)\b", re.I)
+_OPENS_WITH_HE_OR_SHE = re.compile(r"^\W*(?:he|she)\b", re.I)
+
+
+def named_just_before(text: str, speaker: str, given: set[str]) -> bool:
+    """Whether ``text`` names its person only as "he" or "she" ("He succeeds Ann Lee …"),
+    ``speaker`` (``speaker_before``) being who that is and not a person the question names
+    (``given``: its words, lower case)."""
+    return (
+        bool(speaker)
+        and _OPENS_WITH_HE_OR_SHE.match(text) is not None
+        and not word_set(speaker) & given
+    )
+
 
 _OPENS_WITH_A_QUOTE_OR_PRONOUN = re.compile(r"^\s*(?:[“\"‘']|(?:he|she)\b)", re.I)
 
