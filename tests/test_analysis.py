@@ -1032,3 +1032,33 @@ def test_which_judge_and_which_minister_want_a_person(
         "increasingly severe?"
     )
     assert not minister.refused and "Nakatani" in minister.text
+
+
+def test_a_time_set_by_another_event_is_not_the_answer(second_service: QAService) -> None:
+    """On the second corpus, "the first call came at 9.15am, more than an hour and a half
+    after anglers had reported dead fish" gives the time of the call, not of the anglers'
+    report: the time asked for is the one the anglers' own sentence gives."""
+    answer = second_service.ask("what time did the anglers first report the dead fish?")
+    assert not answer.refused
+    assert "7.40am" in answer.text and "9.15am" not in answer.text
+
+
+@pytest.mark.parametrize(
+    ("sentence", "only_setting"),
+    [
+        # the report is told only in the clause that sets the call by it
+        ("The first call came at 9.15am, after anglers had reported dead fish.", True),
+        # the clause holds a time of its own: it may answer
+        ("The tank leaked after anglers had reported dead fish at 7.40am.", False),
+        # the report is the sentence's own event
+        ("Anglers reported dead fish at 7.40am, before the firm called.", False),
+        # no setting clause at all
+        ("The first call came at 9.15am.", False),
+    ],
+)
+def test_an_event_told_only_as_the_setting_of_another(sentence: str, only_setting: bool) -> None:
+    from nato_qa.backends.extractive import _told_only_as_setting
+
+    wants = expected_type("What time did anglers report the dead fish?")
+    event = ("anglers", "dead", "fish", "report")
+    assert _told_only_as_setting(event, sentence, wants) is only_setting

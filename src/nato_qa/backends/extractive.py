@@ -4,7 +4,9 @@ Every sentence of the retrieved passages is scored against the question (``sente
 semantic + lexical similarity, answer type). The best sentence that holds the kind of answer
 asked for, whose passage mentions the question's names and numbers, which (for a quantity)
 names what is measured and which tells of the event asked about (one of the question's event
-words, ``QuestionAnalysis.event_terms``, or a close one), answers when its score clears
+words, ``QuestionAnalysis.event_terms``, or a close one, and not only in a clause that sets
+another event by it: "the call came at 9.15am, after anglers had reported dead fish" gives no
+time for the anglers' report), answers when its score clears
 ``refusal_threshold`` (0.8 of it when the question asks for a type of answer, such as a sum or
 a date, and the sentence holds one the question does not give); a second one joins when it
 scores nearly as well (and a third for a why or how question: a reason or a manner takes more
@@ -37,7 +39,12 @@ from nato_qa.answering.compose import (
 from nato_qa.answering.modality import asks_what_happened, only_planned
 from nato_qa.backends.base import BackendContext, Draft, Evidence, register
 from nato_qa.keyword import terms
-from nato_qa.sentences.answer_types import NAMED_FOR_A_SIDE, VALUE_TYPES
+from nato_qa.sentences.answer_types import (
+    NAMED_FOR_A_SIDE,
+    VALUE_TYPES,
+    AnswerType,
+    expected_type,
+)
 from nato_qa.sentences.cues import PersonCue
 from nato_qa.sentences.entities import mentions, split_entities
 from nato_qa.sentences.measured import measured_phrase
@@ -132,6 +139,7 @@ class ExtractiveBackend:
             # firm's lawyer") is told of in that form
             cue = self.scorer.cue(evidence.question)
             advocate = isinstance(cue, PersonCue) and cue.advocate
+            wants = expected_type(evidence.question)
             scored = [
                 s
                 for s in scored
@@ -139,6 +147,7 @@ class ExtractiveBackend:
                 and (
                     (advocate and NAMED_FOR_A_SIDE.search(s.text)) or self._tells_of(event, s.text)
                 )
+                and not _told_only_as_setting(event, s.text, wants)
             ]
         unit = asked_unit(evidence.question)  # "…, in pence?": the answer is written in pence
         if unit is not None:
@@ -273,6 +282,25 @@ class ExtractiveBackend:
         for i, piece in enumerate(parts):
             yield piece + (" " if i < len(parts) - 1 else "")
         yield draft
+
+
+# A clause that sets the sentence's event by another: "… came at 9.15am, more than an hour
+# after anglers had reported dead fish" (to the next comma or the end).
+_SET_BY = re.compile(r"\b(?:after|before|since|until|once|when)\b[^,;:]*", re.I)
+
+
+def _told_only_as_setting(event: Sequence[str], text: str, wants: AnswerType | None) -> bool:
+    """Whether the question's event is told only in a clause that sets another ("when did
+    anglers report the fish?": "the first call came at 9.15am, after anglers had reported dead
+    fish" gives the time of the call), and that clause holds no answer of the kind asked for
+    ("after a valve failed at around 11pm" does)."""
+    clauses = " ".join(m.group(0) for m in _SET_BY.finditer(text))
+    if not clauses:
+        return False
+    asked = {stem for word in event for stem in terms(word)}
+    if asked & set(terms(_SET_BY.sub(" ", text))) or not asked & set(terms(clauses)):
+        return False
+    return not (wants and wants.search(clauses))
 
 
 def _says(phrase: str, text: str) -> bool:
