@@ -15,6 +15,7 @@ from nato_qa.answering.analysis import (
     summary_topic,
 )
 from nato_qa.answering.compose import opens_quote
+from nato_qa.answering.followup import needs_context
 from nato_qa.answering.modality import asks_what_happened, only_planned
 from nato_qa.answering.summary import informative
 from nato_qa.evaluation import normalise
@@ -58,6 +59,9 @@ from nato_qa.words import without_possessive
         ("What threats from its neighbours are pushing Zembla towards the bloc?", "broad"),
         ("Which ministers from the coalition were at the talks?", "broad"),
         ("Which minister from the coalition was at the talks?", "factoid"),
+        # a plural head before a modal verb: several things may be asked for
+        ("What penalties could the mill be facing over the fire?", "broad"),
+        ("What penalty could the mill face?", "factoid"),
         ("how does the council see the link between the floods and the new road?", "broad"),
         ("How do residents regard the plan?", "broad"),
         ("How did the divers find the wreck?", "manner"),
@@ -1034,6 +1038,44 @@ def test_which_judge_and_which_minister_want_a_person(
     assert not minister.refused and "Nakatani" in minister.text
 
 
+def test_a_change_is_cued_by_a_before_and_an_after() -> None:
+    """ "How has X changed over time?" is answered by sentences that tell what was before and
+    what came after, in other words than the question's own."""
+    cue = answer_cue("How has the club's home ground changed over time?")
+    assert cue.search("Previously run by the council, the ground now belongs to the club.")
+    assert cue.search("In an updated statement the club said the stand would close.")
+    assert not cue.search("The ground holds 8,000 people.")
+    story = answer_cue("How did the mill's story about the fire change?")
+    assert not story.search("The mill's account changed.")  # the question's own word
+    assert story.search("The mill revised its account of the fire.")
+    assert answer_cue("How many people does the ground hold?") is None
+
+
+def test_what_money_goes_on_is_cued_with_a_pronoun_between() -> None:
+    """ "what are they going to spend it on?" asks what the money goes on, as "what will the
+    money be spent on?" does."""
+    cue = answer_cue("what are they going to spend it on?")
+    assert cue and cue.search("Zembla plans to invest in drones, ships and radar.")
+    assert not cue.search("The plan is worth 40 billion.")
+
+
+def test_the_budget_for_a_thing_is_what_is_measured() -> None:
+    """ "the budget for X" names what is measured, as "the budget of X" does; a year after
+    "for" sets the question in time and names nothing."""
+    question = "How big is the annual budget for the new standalone mission?"
+    assert measured_phrase(question) == "new standalone mission"
+    assert measured_phrase("What is the budget of the mission?") == "mission"
+    assert measured_phrase("What is the budget for 2024?") is None
+
+
+def test_the_2023_one_leans_on_the_conversation() -> None:
+    """ "one" standing for a thing named before ("the 2023 one", "the other one") makes a
+    follow-up; "one of the …" does not lean on anything."""
+    assert needs_context("where was the 2023 one held?")
+    assert needs_context("and what about the other one?")
+    assert not needs_context("Where was one of the summits held?")
+
+
 def test_a_time_set_by_another_event_is_not_the_answer(second_service: QAService) -> None:
     """On the second corpus, "the first call came at 9.15am, more than an hour and a half
     after anglers had reported dead fish" gives the time of the call, not of the anglers'
@@ -1062,3 +1104,20 @@ def test_an_event_told_only_as_the_setting_of_another(sentence: str, only_settin
     wants = expected_type("What time did anglers report the dead fish?")
     event = ("anglers", "dead", "fish", "report")
     assert _told_only_as_setting(event, sentence, wants) is only_setting
+
+
+def test_follow_ups_that_point_back_with_one_and_it(service: QAService) -> None:
+    """On the home corpus: "the 2023 one" is the summit the last turn spoke of (refused
+    before, as a question about nothing); "spend it on" asks what the plan's money buys."""
+    summits = [
+        {"role": "user", "content": "Has Kishida gone to NATO summits?"},
+        {"role": "assistant", "content": "He was the first Japanese prime minister to attend."},
+    ]
+    held = service.ask("where was the 2023 one held?", summits)
+    assert not held.refused and "Vilnius" in held.text
+    plan = [
+        {"role": "user", "content": "how big is japan's new five-year defense plan?"},
+        {"role": "assistant", "content": "It's worth about USD 320 billion."},
+    ]
+    spend = service.ask("what are they gonna spend it on?", plan)
+    assert not spend.refused and "interceptor missiles" in spend.text

@@ -66,7 +66,8 @@ _BROAD = re.compile(
     # arguments for and against…", "what kinds of support…"
     r"|(?:what|which)\s+(?:(?:are|were)\s+the\s+)?(?:\w+\s+)?(?:kinds?|types?|sorts?)\s+of\b"
     r"|what\s+(?:are|were)\s+the\s+(?:\w+\s+)?\w+[^s\W]s\b"
-    r"|(?:what|which)\s+(?:\w+\s+)?\w+[^s\W]s\s+(?:do|does|did|have|has|had|are|were|is|was)\b"
+    r"|(?:what|which)\s+(?:\w+\s+)?\w+[^s\W]s\s+(?:do|does|did|have|has|had|are|were|is|was|"
+    r"can|could|will|would|may|might)\b"
     r"|what\s+roles?\b"
     # a plural head with its phrase before the verb: "what threats from its neighbours are
     # pushing …" (the verb agrees with the head); a view asked for. Round 38: blind r60 +1
@@ -152,6 +153,9 @@ _FORM_WORDS = frozenset({
     "say", "said", "says", "tell", "told", "want", "wanted", "become", "became",
     "take", "took", "taken", "make", "made", "get", "got", "give", "gave", "keep", "kept",
     "put", "come", "came", "located", "situated",
+    # where or when a thing was held is its place or time ("where was the summit held?"); "one"
+    # stands for a thing named before ("the 2023 one"); "again" tells no event by itself
+    "held", "one", "ones", "again",
 })  # fmt: skip
 
 

@@ -30,6 +30,12 @@ _OPENS_WITH_PERSON_PRONOUN = re.compile(r"^\W*(?:he|she|his|her)\b", re.I)
 _OTHER_REFERENCES = re.compile(
     r"\b(it|its|they|them|their|theirs|this|that|these|those|there|the same|then)\b", re.I
 )
+# "one" standing for a thing named before: "the 2023 one", "the other one", "which ones"
+_PRO_ONE = re.compile(
+    r"\b(?:the|that|this|which|other|first|second|third|last|latest|next|new|old|\d{4})\s+"
+    r"ones?\b(?!\s+of\b)",
+    re.I,
+)
 _ELLIPTICAL_OPENING = re.compile(r"^\s*(and|but|also|so|what about|how about)\b", re.I)
 # Runs of capitalised words: candidate names ("Ivo Brandt", "Prime Minister Ann Lee").
 _NAME_RUN = re.compile(r"\b([A-Z][a-zà-ÿ’'-]+(?:\s+[A-Z][a-zà-ÿ’'-]+)+)\b")
@@ -92,6 +98,7 @@ def needs_context(question: str) -> bool:
     return bool(
         _PERSON_PRONOUNS.search(question)
         or _OTHER_REFERENCES.search(question)
+        or _PRO_ONE.search(question)
         or _ELLIPTICAL_OPENING.match(question)
         or _bare(question)
     )

@@ -1,7 +1,8 @@
 """Cues that a sentence carries the kind of answer asked for (``answer_cue``): a reason for
 "why" or "on what grounds" (an aim for "what is it meant to achieve"), the power to for "could
 X block it", a person's name for "who" (beside the deed when the question says
-what the person did: ``PersonCue``), a quotation for "what did X say"."""
+what the person did: ``PersonCue``), a quotation for "what did X say", a before and an after
+for "how has X changed over time"."""
 
 from __future__ import annotations
 
@@ -186,10 +187,27 @@ _ROUTE = re.compile(
 )
 
 
-# "what's it going to buy?", "what will the money be spent on?": what money goes on, told in
+# "how has its presence changed over time?", "how did the firm's story evolve?": a change,
+# told by what was before and what came after ("previously managed by …, now …", "in an
+# updated statement …", "revised its account")
+_ASKS_CHANGE = re.compile(
+    r"^\s*(?:and\s+)?how\s+(?:has|have|had|did|does|do)\b.*\b(?:chang|evolv|shift|develop)\w*"
+    r"|\bover\s+(?:time|the\s+years)\b",
+    re.I,
+)
+_CHANGE = (
+    r"previously", r"formerly", r"originally", r"initially", r"at\s+first", r"no\s+longer",
+    r"used\s+to", r"revis\w+", r"updated", r"upgraded", r"chang\w+", r"shift\w*",
+    r"replac\w+", r"evolv\w+", r"instead\s+of", r"far\s+(?:more|less)\s+than", r"now",
+)  # fmt: skip
+
+
+# "what's it going to buy?", "what will the money be spent on?", "what will they spend it on?":
+# what money goes on, told in
 # any of the ways of saying so ("plans to invest in …"); the question's own way is no cue
 _ASKS_SPENDING = re.compile(
-    r"\b(?:buy|purchase|spen[dt]\s+on|pay\s+for|(?:go|going|went)\s+(?:to|towards))"
+    r"\b(?:buy|purchase|spen[dt](?:\s+[^?]{1,60}?)?\s+on|pay\s+for|"
+    r"(?:go|going|went)\s+(?:to|towards))"
     r"(?:\s+with\s+[^?]{1,60})?\W*$",
     re.I,
 )
@@ -217,6 +235,13 @@ _LEGAL_SETTING = re.compile(
 )
 
 
+def _ways_not_in(ways: tuple[str, ...], question: str) -> re.Pattern[str]:
+    """A cue from the ways of saying a thing, less the question's own ("the firm's story
+    changed" is no news to "how did the firm's story change?")."""
+    left = [w for w in ways if not re.search(rf"\b{w}\b", question, re.I)]
+    return re.compile(r"\b(?:" + "|".join(left) + r")\b", re.I)
+
+
 def answer_cue(
     question: str, common: frozenset[str] = frozenset(), names: CorpusNames = NO_CORPUS
 ) -> Any:
@@ -224,7 +249,8 @@ def answer_cue(
     for "why", a route ("flowed into …", "via …") for "how did X get into Y", what money goes
     on ("plans to invest in …") for "what will it buy", a lawyer named with their side ("Ann
     Lee, for the firm, said") for "who represented the firm in court", a person's name for
-    "who", a quotation for "what did X say"; None for other questions."""
+    "who", a quotation for "what did X say", a before and an after ("previously …", "an
+    updated statement") for "how has X changed"; None for other questions."""
     setting = question
     question = core_question(question)
     if ASKS_REASON.match(question) or ASKS_PURPOSE.search(question):
@@ -234,9 +260,7 @@ def answer_cue(
     if _ASKS_ROUTE.match(question):
         return _ROUTE
     if _ASKS_SPENDING.search(question):
-        # the ways of saying what money goes on, less the question's own
-        ways = [w for w in _SPENDING if not re.search(rf"\b{w}\b", question, re.I)]
-        return re.compile(r"\b(?:" + "|".join(ways) + r")\b", re.I)
+        return _ways_not_in(_SPENDING, question)
     advocate = bool(_ASKS_ADVOCATE.search(question) and _LEGAL_SETTING.search(setting))
     if advocate or re.match(r"^\s*(who|whom)\b", question, re.I):
         given = frozenset(w.lower() for w in WORD.findall(question))
@@ -246,4 +270,6 @@ def answer_cue(
         # "what did she say …": her own words, quoted, before a summary of them ("what did
         # she announce" asks for what was decided, however it was put)
         return QUOTATION
+    if _ASKS_CHANGE.search(question):
+        return _ways_not_in(_CHANGE, question)
     return None

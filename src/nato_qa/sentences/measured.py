@@ -21,7 +21,7 @@ _MEASURED = (
                re.I),
     re.compile(r"\bwhat (?:concentration|quantity|volume|dose) of (?P<np>.+)", re.I),
     re.compile(r"\bthe (?:[\w-]+ ){0,2}(?:budget|cost|price|salary|population|displacement|area|"
-               r"tonnage|volume|amount|number|value|size) of (?P<np>.+)", re.I),
+               r"tonnage|volume|amount|number|value|size) (?:of|for(?! \d)) (?P<np>.+)", re.I),
     # who holds a post: "Who is the managing director of …" must be answered by the holder
     # of that post, not by any sentence with a name (only when the phrase names a post)
     re.compile(r"^\s*(?:and )?who(?:[’']s| is| was| are| were| will be| has been) (?P<np>.+)",
