@@ -28,6 +28,11 @@ from nato_qa.sentences.speech import speaker_before
 from nato_qa.words import without_possessive
 
 
+def exchange(question: str, answer: str) -> list[dict[str, str]]:
+    """A chat history of one question and its answer."""
+    return [{"role": "user", "content": question}, {"role": "assistant", "content": answer}]
+
+
 @pytest.mark.parametrize(
     ("question", "kind"),
     [
@@ -323,10 +328,10 @@ def test_the_lawyer_for_a_side_is_found(second_service: QAService) -> None:
     asked in other words, each is the answer."""
     defence = second_service.ask("who was the lawyer defending Brightwell in court?")
     assert not defence.refused and "James Okafor" in defence.text
-    history = [
-        {"role": "user", "content": "What did Brightwell plead at its first court hearing?"},
-        {"role": "assistant", "content": "It pleaded guilty to causing an unpermitted discharge."},
-    ]
+    history = exchange(
+        "What did Brightwell plead at its first court hearing?",
+        "It pleaded guilty to causing an unpermitted discharge.",
+    )
     represented = second_service.ask("and who represented them?", history)
     assert not represented.refused and "James Okafor" in represented.text
 
@@ -1109,15 +1114,13 @@ def test_an_event_told_only_as_the_setting_of_another(sentence: str, only_settin
 def test_follow_ups_that_point_back_with_one_and_it(service: QAService) -> None:
     """On the home corpus: "the 2023 one" is the summit the last turn spoke of (refused
     before, as a question about nothing); "spend it on" asks what the plan's money buys."""
-    summits = [
-        {"role": "user", "content": "Has Kishida gone to NATO summits?"},
-        {"role": "assistant", "content": "He was the first Japanese prime minister to attend."},
-    ]
+    summits = exchange(
+        "Has Kishida gone to NATO summits?", "He was the first Japanese prime minister to attend."
+    )
     held = service.ask("where was the 2023 one held?", summits)
     assert not held.refused and "Vilnius" in held.text
-    plan = [
-        {"role": "user", "content": "how big is japan's new five-year defense plan?"},
-        {"role": "assistant", "content": "It's worth about USD 320 billion."},
-    ]
+    plan = exchange(
+        "how big is japan's new five-year defense plan?", "It's worth about USD 320 billion."
+    )
     spend = service.ask("what are they gonna spend it on?", plan)
     assert not spend.refused and "interceptor missiles" in spend.text

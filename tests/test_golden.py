@@ -117,6 +117,13 @@ GENERAL = [
 # MRR@5 (r37-42, second → third), the second corpus's r21 hit@5 (ts21-31, out of the top 5)
 # and r42 hit@1 (t42-34, first → third). Over the development sets the round moved the
 # first relevant passage of 24 follow-ups up and of 10 down.
+# Round 39 (a value of another event is not the answer, "the 2023 one", a change told by a
+# before and an after, "the budget for X", a plural head before a modal) met 11 targets of
+# older sets: r11's every kind's accuracy, r44's key points; the second corpus's key points of
+# its first set and of r5, r10 and r50, r9's, r47's and r50's accuracy, r14's hit@1 and
+# MRR@5. It lost 3, the second corpus's key points of r2, r16 and r31: each set's one "how did
+# the account change / the prosecution develop" summary now quotes other sentences. Over
+# the development sets the change cue moved 14 summaries' key points up and 7 down.
 NOT_MET_PROJECT = {"hit@1", "mrr@5", "refusal_accuracy"}
 NOT_MET_HELDOUT = {"refusal_accuracy"}
 NOT_MET_BLIND_R1 = {"hit@1", "mrr@5", "peer-gap/hit@1", "accuracy", "*/accuracy",
@@ -131,19 +138,18 @@ NOT_MET_TESSEL_R4 = {"hit@1", "hit@5", "mrr@5", "paraphrase/hit@5", "accuracy", 
 # Key points: met until round 28, when a summary's reach down to 0.8 of the refusal
 # threshold gave "what has Save the Tessel been doing" the restoration-fund sentence in place
 # of the petition's (0.6 -> 0.4 on that line; the development sets' key points rose overall).
-NOT_MET_TESSEL_R5 = {"hit@1", "hit@5", "mrr@5", "accuracy", "*/accuracy", "key_point_coverage",
-                     "refusal_accuracy"}  # fmt: skip
+NOT_MET_TESSEL_R5 = {"hit@1", "hit@5", "mrr@5", "accuracy", "*/accuracy", "refusal_accuracy"}
 NOT_MET_BLIND_R9: set[str] = set()
 NOT_MET_TESSEL_R6 = {"hit@1", "hit@5", "mrr@5", "paraphrase/hit@5", "*/accuracy",
                      "refusal_accuracy"}  # fmt: skip
 NOT_MET_BLIND_R10 = {"hit@1", "mrr@5", "*/accuracy"}
 NOT_MET_TESSEL_R7 = {"hit@1", "mrr@5", "*/accuracy", "refusal_accuracy"}
-NOT_MET_BLIND_R11 = {"hit@1", "mrr@5", "*/accuracy", "refusal_accuracy"}
+NOT_MET_BLIND_R11 = {"hit@1", "mrr@5", "refusal_accuracy"}
 NOT_MET_TESSEL_R8 = {"hit@1", "mrr@5", "*/accuracy", "refusal_accuracy"}
 NOT_MET_BLIND_R12 = {"hit@1", "mrr@5", "*/accuracy", "refusal_accuracy"}
-NOT_MET_TESSEL_R9 = {"hit@1", "mrr@5", "accuracy", "refusal_accuracy", "false_refusal_rate"}
+NOT_MET_TESSEL_R9 = {"hit@1", "mrr@5", "refusal_accuracy", "false_refusal_rate"}
 NOT_MET_BLIND_R13 = {"hit@1", "mrr@5"}
-NOT_MET_TESSEL_R10 = {"hit@1", "*/accuracy", "key_point_coverage", "refusal_accuracy"}
+NOT_MET_TESSEL_R10 = {"hit@1", "*/accuracy", "refusal_accuracy"}
 NOT_MET_BLIND_R14 = {"hit@1", "mrr@5"}
 NOT_MET_TESSEL_R11 = {"hit@1", "*/accuracy", "key_point_coverage", "refusal_accuracy"}
 NOT_MET_BLIND_R15 = {"hit@1", "hit@5", "mrr@5", "*/accuracy", "refusal_accuracy"}
@@ -155,14 +161,14 @@ NOT_MET_TESSEL_R13 = {"hit@1", "hit@5", "mrr@5", "peer-gap/hit@1", "paraphrase/h
                       "*/accuracy", "refusal_accuracy", "false_refusal_rate"}  # fmt: skip
 NOT_MET_BLIND_R17 = {"hit@1", "hit@5", "mrr@5", "paraphrase/hit@5", "accuracy", "*/accuracy",
                      "key_point_coverage", "refusal_accuracy"}  # fmt: skip
-NOT_MET_TESSEL_R14 = {"hit@1", "hit@5", "mrr@5", "accuracy", "*/accuracy", "refusal_accuracy"}
+NOT_MET_TESSEL_R14 = {"hit@5", "accuracy", "*/accuracy", "refusal_accuracy"}
 NOT_MET_BLIND_R18 = {"hit@1", "hit@5", "mrr@5", "paraphrase/hit@5", "accuracy", "*/accuracy",
                      "refusal_accuracy"}  # fmt: skip
 NOT_MET_TESSEL_R15 = {"accuracy", "*/accuracy", "key_point_coverage", "refusal_accuracy",
                       "false_refusal_rate"}  # fmt: skip
 NOT_MET_BLIND_R19 = {"hit@1", "hit@5", "mrr@5", "paraphrase/hit@5", "accuracy", "*/accuracy"}
 NOT_MET_TESSEL_R16 = {"hit@1", "hit@5", "mrr@5", "peer-gap/hit@1", "accuracy", "*/accuracy",
-                      "refusal_accuracy", "false_refusal_rate"}  # fmt: skip
+                      "key_point_coverage", "refusal_accuracy", "false_refusal_rate"}  # fmt: skip
 NOT_MET_BLIND_R20 = {"hit@1", "hit@5", "mrr@5", "paraphrase/hit@5", "accuracy", "*/accuracy"}
 NOT_MET_TESSEL_R17 = {"hit@1", "hit@5", "mrr@5", "paraphrase/hit@5", "accuracy", "*/accuracy",
                       "refusal_accuracy", "false_refusal_rate"}  # fmt: skip
@@ -210,7 +216,7 @@ NOT_MET_TESSEL_R30 = {"hit@5", "mrr@5", "paraphrase/hit@5", "accuracy", "*/accur
                       "false_refusal_rate"}  # fmt: skip
 NOT_MET_BLIND_R34 = {"hit@1", "hit@5", "mrr@5", "*/accuracy"}
 NOT_MET_TESSEL_R31 = {"hit@1", "mrr@5", "peer-gap/hit@1", "accuracy", "*/accuracy",
-                      "false_refusal_rate"}  # fmt: skip
+                      "key_point_coverage", "false_refusal_rate"}  # fmt: skip
 NOT_MET_BLIND_R35 = {"hit@1", "hit@5", "mrr@5", "paraphrase/hit@5", "accuracy", "*/accuracy",
                      "key_point_coverage"}  # fmt: skip
 NOT_MET_BLIND_R36 = {"hit@1", "hit@5", "mrr@5", "peer-gap/hit@1", "paraphrase/hit@5", "accuracy",
@@ -230,7 +236,7 @@ NOT_MET_BLIND_R42 = {"hit@1", "hit@5", "mrr@5", "peer-gap/hit@1", "accuracy", "*
 NOT_MET_TESSEL_R38 = {"*/accuracy"}
 NOT_MET_TESSEL_R39 = {"*/accuracy"}
 NOT_MET_BLIND_R43 = {"hit@1", "accuracy", "*/accuracy", "false_refusal_rate"}
-NOT_MET_BLIND_R44 = {"hit@1", "mrr@5", "accuracy", "*/accuracy", "key_point_coverage"}
+NOT_MET_BLIND_R44 = {"hit@1", "mrr@5", "accuracy", "*/accuracy"}
 NOT_MET_BLIND_R45 = {"hit@1", "hit@5", "mrr@5", "peer-gap/hit@1", "paraphrase/hit@5", "accuracy",
                      "*/accuracy", "key_point_coverage"}  # fmt: skip
 NOT_MET_BLIND_R46 = {"hit@1", "mrr@5", "paraphrase/hit@5", "accuracy", "*/accuracy",
@@ -245,7 +251,7 @@ NOT_MET_BLIND_R49 = {"hit@1", "hit@5", "mrr@5", "peer-gap/hit@1", "paraphrase/hi
 NOT_MET_BLIND_R50 = {"hit@1", "hit@5", "mrr@5", "paraphrase/hit@5", "accuracy", "*/accuracy",
                      "false_refusal_rate"}  # fmt: skip
 NOT_MET_BLIND_R51 = {"hit@1", "mrr@5", "*/accuracy", "key_point_coverage", "false_refusal_rate"}
-NOT_MET_TESSEL_R47 = {"accuracy", "*/accuracy", "refusal_accuracy"}
+NOT_MET_TESSEL_R47 = {"*/accuracy", "refusal_accuracy"}
 NOT_MET_TESSEL_R48 = {"peer-gap/hit@1"}
 NOT_MET_BLIND_R52 = {"hit@1", "hit@5", "mrr@5", "*/accuracy"}
 NOT_MET_BLIND_R53 = {"peer-gap/hit@1", "accuracy", "*/accuracy", "refusal_accuracy"}
@@ -268,8 +274,15 @@ NOT_MET_TESSEL_R57 = {"hit@1", "hit@5", "mrr@5", "paraphrase/hit@5", "accuracy",
                       "key_point_coverage"}  # fmt: skip
 NOT_MET_TESSEL_R58 = {"hit@1", "hit@5", "mrr@5", "peer-gap/hit@1", "accuracy", "*/accuracy",
                       "refusal_accuracy"}  # fmt: skip
+NOT_MET_BLIND_R62 = {"hit@1", "hit@5", "mrr@5", "peer-gap/hit@1", "paraphrase/hit@5", "accuracy",
+                     "*/accuracy", "refusal_accuracy"}  # fmt: skip
+NOT_MET_BLIND_R63 = {"hit@1", "mrr@5", "key_point_coverage"}
+NOT_MET_TESSEL_R59 = {"hit@1", "hit@5", "mrr@5", "peer-gap/hit@1", "paraphrase/hit@5", "accuracy",
+                      "*/accuracy", "refusal_accuracy", "false_refusal_rate"}  # fmt: skip
+NOT_MET_TESSEL_R60 = {"hit@1", "mrr@5", "peer-gap/hit@1", "accuracy", "*/accuracy",
+                      "key_point_coverage", "refusal_accuracy"}  # fmt: skip
 NOT_MET_TESSEL_R49 = {"hit@1", "hit@5", "mrr@5", "peer-gap/hit@1"}
-NOT_MET_TESSEL_R50 = {"hit@1", "mrr@5", "accuracy", "*/accuracy", "key_point_coverage"}
+NOT_MET_TESSEL_R50 = {"hit@1", "mrr@5", "*/accuracy"}
 NOT_MET_TESSEL_R44 = {"accuracy", "*/accuracy", "key_point_coverage", "refusal_accuracy"}
 NOT_MET_TESSEL_R45 = {"hit@5", "mrr@5", "paraphrase/hit@5", "accuracy", "*/accuracy",
                       "refusal_accuracy"}  # fmt: skip
@@ -281,9 +294,9 @@ NOT_MET_TESSEL_R33 = {"hit@1", "hit@5", "mrr@5", "peer-gap/hit@1"}
 NOT_MET_TESSEL_R22 = {"hit@1", "hit@5", "mrr@5", "accuracy", "*/accuracy", "false_refusal_rate"}
 NOT_MET_TESSEL_R3 = {"hit@1", "hit@5", "mrr@5", "paraphrase/hit@5"}
 NOT_MET_TESSEL_R2 = {"hit@1", "hit@5", "mrr@5", "paraphrase/hit@5", "accuracy", "*/accuracy",
-                     "refusal_accuracy"}  # fmt: skip
-NOT_MET_TESSEL = {"hit@1", "hit@5", "mrr@5", "paraphrase/hit@5", "accuracy",
-                  "*/accuracy", "key_point_coverage", "false_refusal_rate"}  # fmt: skip
+                     "key_point_coverage", "refusal_accuracy"}  # fmt: skip
+NOT_MET_TESSEL = {"hit@1", "hit@5", "mrr@5", "paraphrase/hit@5", "accuracy", "*/accuracy",
+                  "false_refusal_rate"}  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -534,6 +547,14 @@ SETS = [
     GoldenSet(
         "blind-r61", GOLDEN.with_name("blind-r61.jsonl"), GENERAL, frozenset(NOT_MET_BLIND_R61)
     ),
+    # Round 39's: r62 written at its start and read during it; r63 written at its start, never
+    # read, measured on its first and last commits.
+    GoldenSet(
+        "blind-r62", GOLDEN.with_name("blind-r62.jsonl"), GENERAL, frozenset(NOT_MET_BLIND_R62)
+    ),
+    GoldenSet(
+        "blind-r63", GOLDEN.with_name("blind-r63.jsonl"), GENERAL, frozenset(NOT_MET_BLIND_R63)
+    ),
     # The second corpus: five scraped-style pages on an unrelated story, and its questions.
     GoldenSet(
         "tessel-spill",
@@ -635,6 +656,8 @@ SETS = [
             (56, NOT_MET_TESSEL_R56),
             (57, NOT_MET_TESSEL_R57),  # round 38's, like r60 and r61
             (58, NOT_MET_TESSEL_R58),
+            (59, NOT_MET_TESSEL_R59),  # round 39's, like r62 and r63
+            (60, NOT_MET_TESSEL_R60),
         )
     ),
 ]
