@@ -1054,6 +1054,10 @@ def test_a_change_is_cued_by_a_before_and_an_after() -> None:
     assert not story.search("The mill's account changed.")  # the question's own word
     assert story.search("The mill revised its account of the fire.")
     assert answer_cue("How many people does the ground hold?") is None
+    # a question that says it every way leaves no way to cue: nothing is news
+    from nato_qa.sentences.cues import _ways_not_in
+
+    assert not _ways_not_in(("revised", "updated"), "revised and updated?").search("updated")
 
 
 def test_what_money_goes_on_is_cued_with_a_pronoun_between() -> None:

@@ -239,6 +239,8 @@ def _ways_not_in(ways: tuple[str, ...], question: str) -> re.Pattern[str]:
     """A cue from the ways of saying a thing, less the question's own ("the firm's story
     changed" is no news to "how did the firm's story change?")."""
     left = [w for w in ways if not re.search(rf"\b{w}\b", question, re.I)]
+    if not left:
+        return re.compile(r"(?!)")  # every way is the question's own: nothing is news
     return re.compile(r"\b(?:" + "|".join(left) + r")\b", re.I)
 
 
