@@ -140,6 +140,7 @@ class ExtractiveBackend:
             cue = self.scorer.cue(evidence.question)
             advocate = isinstance(cue, PersonCue) and cue.advocate
             wants = expected_type(evidence.question)
+            event_stems = {stem for word in event for stem in terms(word)}
             scored = [
                 s
                 for s in scored
@@ -147,7 +148,7 @@ class ExtractiveBackend:
                 and (
                     (advocate and NAMED_FOR_A_SIDE.search(s.text)) or self._tells_of(event, s.text)
                 )
-                and not _told_only_as_setting(event, s.text, wants)
+                and not _told_only_as_setting(event_stems, s.text, wants)
             ]
         unit = asked_unit(evidence.question)  # "…, in pence?": the answer is written in pence
         if unit is not None:
@@ -289,15 +290,15 @@ class ExtractiveBackend:
 _SET_BY = re.compile(r"\b(?:after|before|since|until|once|when)\b[^,;:]*", re.I)
 
 
-def _told_only_as_setting(event: Sequence[str], text: str, wants: AnswerType | None) -> bool:
-    """Whether the question's event is told only in a clause that sets another ("when did
-    anglers report the fish?": "the first call came at 9.15am, after anglers had reported dead
-    fish" gives the time of the call), and that clause holds no answer of the kind asked for
-    ("after a valve failed at around 11pm" does)."""
+def _told_only_as_setting(asked: set[str], text: str, wants: AnswerType | None) -> bool:
+    """Whether the question's event (``asked``: its event words as the index stems them) is
+    told only in a clause that sets another ("when did anglers report the fish?": "the first
+    call came at 9.15am, after anglers had reported dead fish" gives the time of the call),
+    and that clause holds no answer of the kind asked for ("after a valve failed at around
+    11pm" does)."""
     clauses = " ".join(m.group(0) for m in _SET_BY.finditer(text))
     if not clauses:
         return False
-    asked = {stem for word in event for stem in terms(word)}
     if asked & set(terms(_SET_BY.sub(" ", text))) or not asked & set(terms(clauses)):
         return False
     return not (wants and wants.search(clauses))
