@@ -1129,3 +1129,15 @@ def test_follow_ups_that_point_back_with_one_and_it(service: QAService) -> None:
     )
     spend = service.ask("what are they gonna spend it on?", plan)
     assert not spend.refused and "interceptor missiles" in spend.text
+
+
+def test_a_number_word_inside_a_name_is_no_count() -> None:
+    """ "the Group of Seven", "the Zembla Five": a number word capitalised inside a sentence
+    is part of a name, not a count; at the sentence's opening any word is capitalised."""
+    question = "How many soldiers is Zembla sending to Ostrava?"
+    wants = expected_type(question)
+    assert wants is not None
+    assert not wants.fits("Zembla is the sole outsider in the Group of Seven.", question)
+    assert not wants.fits("They are known as the Zembla Five.", question)
+    assert wants.fits("Seven soldiers will go to Ostrava.", question)
+    assert wants.fits("Zembla is sending seven soldiers.", question)

@@ -112,6 +112,8 @@ class AnswerType:
         for match in self.pattern.finditer(text):
             if match.group(0).rstrip(".,").lower() in asked:
                 continue
+            if self.name in _QUANTITIES and _in_a_name(text, match):
+                continue  # "the Group of Seven", "the Zembla Five": a name, not a count
             if self.attributed:
                 people = _named(question)
                 if people and not _holder(text, match, common) & people:
@@ -124,6 +126,16 @@ class AnswerType:
 # includes it ("spent £600,000 on improvements, including a new tank"; "… about £1.4m. That
 # includes removing the silt").
 _QUANTITIES = frozenset({"money", "number", "count"})
+
+
+def _in_a_name(text: str, match: re.Match[str]) -> bool:
+    """Whether a number word is written capitalised inside the sentence, as part of a name
+    ("the Group of Seven", "known as the Zembla Five"): not at the sentence's opening, where
+    any word is capitalised ("Three people were hurt")."""
+    return bool(re.fullmatch(r"[A-Z][a-z]+", match.group(0))) and bool(
+        text[: match.start()].strip(" “\"‘'([")
+    )
+
 
 _ON_ITS_OWN = re.compile(
     r"\b(?:on (?:its|their|his|her) own|by (?:it|them)sel(?:f|ves)|in (?:it|them)sel(?:f|ves)|"
