@@ -1150,3 +1150,14 @@ def test_how_something_developed_over_the_years_is_cued_by_its_dates() -> None:
     assert cue.search("Since the beginning of the 1990s the club has played in the league.")
     assert cue.search("In 2022 it became the first club to leave.")
     assert not cue.search("The ground holds 8,000 people.")
+
+
+def test_figures_that_differ_between_reports_ask_for_each_reports() -> None:
+    """A question that says the reports differ asks what each says: a summary by article."""
+    assert question_kind("how many fish died? the numbers seem to differ between reports") == (
+        "broad"
+    )
+    assert question_kind("Do the reports disagree on the death toll?") == "broad"
+    assert question_kind("the figures vary across the articles, how many were hurt?") == "broad"
+    assert question_kind("How many fish died?") == "factoid"
+    assert question_kind("How do the fish differ between the rivers?") != "broad"

@@ -3,7 +3,8 @@
 * ``kind``: ``broad`` ("what do the articles say about…", "how has … developed", "what has X
   done to…", "give me an overview…"; summary requests such as "sum up", "walk me through",
   "a timeline"; several things asked for by a plural, "what roles…", "in what areas…"; a
-  manner in the perfect, "how has X affected…"; two questions in one), ``reason`` (why),
+  manner in the perfect, "how has X affected…"; two questions in one; texts told apart, "the
+  numbers differ between reports"), ``reason`` (why),
   ``manner`` (how), ``yesno``, ``comparison``, or ``factoid``; the factoid's ``answer_type``
   comes from its wh-phrase (``sentences.expected_type``).
 * ``names``: runs of capitalised words the question writes mid-sentence (or in capitals),
@@ -87,7 +88,12 @@ _BROAD = re.compile(
     r"(?:articles?|sources?|reports?|pieces?|stories|texts?|"
     r"coverage|papers?)\s+(?:\w+\s+)?(?:say|says|said|tell|told|report(?:ed|s)?|describ\w*|"
     r"connect\w*|writ\w*|wrote|mention\w*|cover\w*|explain\w*|discuss\w*|portray\w*|"
-    r"present\w*|suggest\w*|agree)\b"
+    r"present\w*|suggest\w*|agree|disagree|differ|vary|conflict|contradict)\b"
+    # the texts told apart: "the numbers seem to differ between reports", "the figures vary
+    # from one article to another"
+    r"|\b(?:differ|disagree|vary|varies|conflict|contradict|don[’']?t\s+match)\w*\s+"
+    r"(?:between|across|among|from|in)\s+(?:the\s+)?(?:\w+\s+)?(?:articles?|sources?|"
+    r"reports?|pieces?|stories|texts?|papers?|outlets?)\b"
     # what has been said or reported, by no one in particular (round 37: blind r58's "what has
     # been said about NATO opening a liaison office?" was refused as a factoid)
     r"|\bwhat(?:[’']s|\s+(?:has|have|is|was))\s+(?:been\s+)?(?:said|reported|written)\s+"
