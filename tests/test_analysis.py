@@ -1161,3 +1161,37 @@ def test_figures_that_differ_between_reports_ask_for_each_reports() -> None:
     assert question_kind("the figures vary across the articles, how many were hurt?") == "broad"
     assert question_kind("How many fish died?") == "factoid"
     assert question_kind("How do the fish differ between the rivers?") != "broad"
+
+
+@pytest.mark.parametrize(
+    ("question", "in_a_year"),
+    [
+        ("Can you summarize what happened with the mission in January 2025?", True),
+        ("what did the club do in 2023?", True),
+        ("How has it developed, from the 2010s up to 2025?", False),
+        ("Trace how it has developed from 2022 onwards.", False),
+        ("what happened in 2022 and 2023?", False),
+    ],
+)
+def test_a_summary_is_set_in_a_year_only_by_a_point_in_time(question: str, in_a_year: bool) -> None:
+    from nato_qa.backends.extractive import _IN_A_YEAR
+
+    assert bool(_IN_A_YEAR.search(question)) is in_a_year
+
+
+def test_answers_set_in_a_year_and_reports_that_differ(
+    service: QAService, second_service: QAService
+) -> None:
+    """End to end. A summary of a month draws on the passages of that time ("January 2025":
+    the article dated then); figures the reports give differently are given by each report;
+    "the Group of Seven" does not answer "how many members"."""
+    month = service.ask(
+        "Can you summarize what happened with Japan's NATO mission in January 2025?"
+    )
+    assert not month.refused and "Izawa" in month.text
+    toll = second_service.ask(
+        "how many fish actually died? the numbers seem to differ between reports"
+    )
+    assert "6,500" in toll.text and "4,000" in toll.text
+    members = service.ask("how many self defense force members is japan sending to wiesbaden?")
+    assert members.refused

@@ -12,7 +12,8 @@ a date, and the sentence holds one the question does not give); a second one joi
 scores nearly as well (and a third for a why or how question: a reason or a manner takes more
 telling). Otherwise the answer is an honest refusal, as it is when the question asks whether or
 when something happened and the best sentence only has it planned (``answering.modality``).
-Broad questions get a summary (``answering.summary``); the text is made in
+Broad questions get a summary (``answering.summary``), from the passages of the year it is
+set in when it names one ("what happened … in January 2025"); the text is made in
 ``answering.compose``.
 """
 
@@ -48,6 +49,7 @@ from nato_qa.sentences.answer_types import (
 from nato_qa.sentences.cues import PersonCue
 from nato_qa.sentences.entities import mentions, split_entities
 from nato_qa.sentences.measured import measured_phrase
+from nato_qa.sentences.patterns import MONTHS, YEAR_DIGITS
 from nato_qa.sentences.scorer import ScoredSentence, SentenceScorer
 from nato_qa.types import Hit
 from nato_qa.words import word_set
@@ -103,7 +105,15 @@ class ExtractiveBackend:
         related = close if analysis.unfamiliar else evidence.hits
         scored = self.score_sentences(evidence.question, evidence.hits)
         every = scored  # before the filters: a quotation's next sentence may fail them
+        asked, setting = split_entities(evidence.question)
         if analysis.broad:
+            if setting and _IN_A_YEAR.search(evidence.question):
+                # "what happened … in 2025": the sentences of passages that tell of that time,
+                # or of articles dated then, when there are enough of them to sum up (not
+                # "from 2022 onwards", "up to 2025": a span)
+                of_then = [s for s in scored if mentions(setting, _passage_and_date(s))]
+                if len(of_then) >= summary.MIN_SENTENCES:
+                    scored = of_then
             answer = self._summary(scored, threshold, evidence.question)
             if answer is None:
                 # no sentence clears the bar: perhaps only because the request's own words
@@ -117,7 +127,6 @@ class ExtractiveBackend:
         # the names and numbers of what is asked are in the sentence; those of the setting (a
         # year, a place after "in" or "at") at least in its passage, or its article's date
         # (news leaves the year to the dateline)
-        asked, setting = split_entities(evidence.question)
         # a name no article writes ("America's Pentagon", "FM") no sentence can mention: it is
         # not required (a question about nothing but such names was refused above)
         _, written = self.scorer.keyword.text()
@@ -127,7 +136,7 @@ class ExtractiveBackend:
             for s in scored
             if s.type_ok
             and mentions(asked, f"{s.text} {s.speaker}")  # "She added …" says who she is
-            and mentions(setting, f"{s.hit.text} {s.hit.source.date or ''}")
+            and mentions(setting, _passage_and_date(s))
         ]
         event = analysis.event_terms
         if analysis.kind == "factoid" and analysis.answer_type in VALUE_TYPES and len(event) >= 2:
@@ -288,6 +297,19 @@ class ExtractiveBackend:
 # A clause that sets the sentence's event by another: "… came at 9.15am, more than an hour
 # after anglers had reported dead fish" (to the next comma or the end).
 _SET_BY = re.compile(r"\b(?:after|before|since|until|once|when)\b[^,;:]*", re.I)
+
+
+_IN_A_YEAR = re.compile(
+    rf"\b(?:in|during)\s+(?:(?:early|late|mid)[\s-]+)?(?:(?:{MONTHS})\s+)?{YEAR_DIGITS}\b"
+    r"(?!\s*(?:-|–|to|and|onwards?)\b)",
+    re.I,
+)
+
+
+def _passage_and_date(sentence: ScoredSentence) -> str:
+    """The sentence's passage and its article's date: where a question's setting (a year, a
+    place) may be told."""
+    return f"{sentence.hit.text} {sentence.hit.source.date or ''}"
 
 
 def _told_only_as_setting(asked: set[str], text: str, wants: AnswerType | None) -> bool:
