@@ -1143,15 +1143,6 @@ def test_a_number_word_inside_a_name_is_no_count() -> None:
     assert wants.fits("Zembla is sending seven soldiers.", question)
 
 
-def test_how_something_developed_over_the_years_is_cued_by_its_dates() -> None:
-    """A development over the years is told step by step, each step by its time: "since the
-    1990s", "in 2022", "for the first time"."""
-    cue = answer_cue("How has the club's relationship with the league developed over the years?")
-    assert cue.search("Since the beginning of the 1990s the club has played in the league.")
-    assert cue.search("In 2022 it became the first club to leave.")
-    assert not cue.search("The ground holds 8,000 people.")
-
-
 def test_figures_that_differ_between_reports_ask_for_each_reports() -> None:
     """A question that says the reports differ asks what each says: a summary by article."""
     assert question_kind("how many fish died? the numbers seem to differ between reports") == (

@@ -25,7 +25,7 @@ from nato_qa.sentences.names import (
     CorpusNames,
     person_pairs,
 )
-from nato_qa.sentences.patterns import WORD, YEAR_DIGITS
+from nato_qa.sentences.patterns import WORD
 from nato_qa.sentences.speech import QUOTATION
 
 # Cues that a sentence carries the kind of answer asked for: a reason for "why", a person's
@@ -199,8 +199,6 @@ _CHANGE = (
     r"previously", r"formerly", r"originally", r"initially", r"at\s+first", r"no\s+longer",
     r"used\s+to", r"revis\w+", r"updated", r"upgraded", r"chang\w+", r"shift\w*",
     r"replac\w+", r"evolv\w+", r"instead\s+of", r"far\s+(?:more|less)\s+than", r"now",
-    # a step told by its time: "since the 2010s", "in 2022", "for the first time"
-    r"since", rf"{YEAR_DIGITS}s?", r"(?:for\s+the\s+)?first(?:\s+time)?",
 )  # fmt: skip
 
 
