@@ -105,15 +105,7 @@ class ExtractiveBackend:
         related = close if analysis.unfamiliar else evidence.hits
         scored = self.score_sentences(evidence.question, evidence.hits)
         every = scored  # before the filters: a quotation's next sentence may fail them
-        asked, setting = split_entities(evidence.question)
         if analysis.broad:
-            if setting and _IN_A_YEAR.search(evidence.question):
-                # "what happened … in 2025": the sentences of passages that tell of that time,
-                # or of articles dated then, when there are enough of them to sum up (not
-                # "from 2022 onwards", "up to 2025": a span)
-                of_then = [s for s in scored if mentions(setting, _passage_and_date(s))]
-                if len(of_then) >= summary.MIN_SENTENCES:
-                    scored = of_then
             answer = self._summary(scored, threshold, evidence.question)
             if answer is None:
                 # no sentence clears the bar: perhaps only because the request's own words
@@ -127,6 +119,7 @@ class ExtractiveBackend:
         # the names and numbers of what is asked are in the sentence; those of the setting (a
         # year, a place after "in" or "at") at least in its passage, or its article's date
         # (news leaves the year to the dateline)
+        asked, setting = split_entities(evidence.question)
         # a name no article writes ("America's Pentagon", "FM") no sentence can mention: it is
         # not required (a question about nothing but such names was refused above)
         _, written = self.scorer.keyword.text()
@@ -224,6 +217,7 @@ class ExtractiveBackend:
     ) -> Draft | None:
         """A bulleted summary for a broad question (``nato_qa.answering.summary``), or None when fewer
         than two sentences clear the threshold."""
+        scored = _of_the_year(scored, question)
         if not scored or scored[0].score < threshold:
             return None
         vectors = np.stack([s.vector for s in scored])
@@ -310,6 +304,18 @@ def _passage_and_date(sentence: ScoredSentence) -> str:
     """The sentence's passage and its article's date: where a question's setting (a year, a
     place) may be told."""
     return f"{sentence.hit.text} {sentence.hit.source.date or ''}"
+
+
+def _of_the_year(scored: list[ScoredSentence], question: str) -> list[ScoredSentence]:
+    """For a broad question set at a point in time ("what happened … in January 2025"), the
+    sentences whose passage tells of that time or whose article is dated then, when there are
+    enough of them to sum up; else all of them (and for a span: "from 2022 onwards", "up to
+    2025")."""
+    _, setting = split_entities(question)
+    if not setting or not _IN_A_YEAR.search(question):
+        return scored
+    of_then = [s for s in scored if mentions(setting, _passage_and_date(s))]
+    return of_then if len(of_then) >= summary.MIN_SENTENCES else scored
 
 
 def _told_only_as_setting(asked: set[str], text: str, wants: AnswerType | None) -> bool:

@@ -127,6 +127,14 @@ class AnswerType:
 # includes removing the silt").
 _QUANTITIES = frozenset({"money", "number", "count"})
 
+_ON_ITS_OWN = re.compile(
+    r"\b(?:on (?:its|their|his|her) own|by (?:it|them)sel(?:f|ves)|in (?:it|them)sel(?:f|ves)|"
+    r"alone|separately|individually)\b",
+    re.I,
+)
+
+_INCLUDES = re.compile(r"\binclud(?:e|es|ed|ing)\b", re.I)
+
 
 def _in_a_name(text: str, match: re.Match[str]) -> bool:
     """Whether a number word is written capitalised inside the sentence, as part of a name
@@ -136,14 +144,6 @@ def _in_a_name(text: str, match: re.Match[str]) -> bool:
         text[: match.start()].strip(" “\"‘'([")
     )
 
-
-_ON_ITS_OWN = re.compile(
-    r"\b(?:on (?:its|their|his|her) own|by (?:it|them)sel(?:f|ves)|in (?:it|them)sel(?:f|ves)|"
-    r"alone|separately|individually)\b",
-    re.I,
-)
-
-_INCLUDES = re.compile(r"\binclud(?:e|es|ed|ing)\b", re.I)
 
 # A question after a response, and its actor ("How did Moscow respond …"): the response type.
 _ACTOR = re.compile(
