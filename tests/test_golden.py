@@ -124,6 +124,8 @@ GENERAL = [
 # MRR@5. It lost 3, the second corpus's key points of r2, r16 and r31: each set's one "how did
 # the account change / the prosecution develop" summary now quotes other sentences. Over
 # the development sets the change cue moved 14 summaries' key points up and 7 down.
+# Round 40 (a number word in a name is no count, reports told apart are broad, a summary set
+# in a year) met and lost no target of an older set: no development answer moved.
 NOT_MET_PROJECT = {"hit@1", "mrr@5", "refusal_accuracy"}
 NOT_MET_HELDOUT = {"refusal_accuracy"}
 NOT_MET_BLIND_R1 = {"hit@1", "mrr@5", "peer-gap/hit@1", "accuracy", "*/accuracy",
@@ -281,6 +283,13 @@ NOT_MET_TESSEL_R59 = {"hit@1", "hit@5", "mrr@5", "peer-gap/hit@1", "paraphrase/h
                       "*/accuracy", "refusal_accuracy", "false_refusal_rate"}  # fmt: skip
 NOT_MET_TESSEL_R60 = {"hit@1", "mrr@5", "peer-gap/hit@1", "accuracy", "*/accuracy",
                       "key_point_coverage", "refusal_accuracy"}  # fmt: skip
+NOT_MET_BLIND_R64 = {"hit@1", "hit@5", "mrr@5", "peer-gap/hit@1", "paraphrase/hit@5", "accuracy",
+                     "*/accuracy", "refusal_accuracy", "false_refusal_rate"}  # fmt: skip
+NOT_MET_BLIND_R65 = {"hit@1", "hit@5", "mrr@5", "paraphrase/hit@5", "accuracy", "*/accuracy",
+                     "key_point_coverage"}  # fmt: skip
+NOT_MET_TESSEL_R61 = {"peer-gap/hit@1", "accuracy", "*/accuracy", "key_point_coverage",
+                      "refusal_accuracy"}  # fmt: skip
+NOT_MET_TESSEL_R62 = {"accuracy", "*/accuracy"}
 NOT_MET_TESSEL_R49 = {"hit@1", "hit@5", "mrr@5", "peer-gap/hit@1"}
 NOT_MET_TESSEL_R50 = {"hit@1", "mrr@5", "*/accuracy"}
 NOT_MET_TESSEL_R44 = {"accuracy", "*/accuracy", "key_point_coverage", "refusal_accuracy"}
@@ -555,6 +564,14 @@ SETS = [
     GoldenSet(
         "blind-r63", GOLDEN.with_name("blind-r63.jsonl"), GENERAL, frozenset(NOT_MET_BLIND_R63)
     ),
+    # Round 40's: r64 written at its start and read during it; r65 written at its start, never
+    # read, measured on its first and last commits.
+    GoldenSet(
+        "blind-r64", GOLDEN.with_name("blind-r64.jsonl"), GENERAL, frozenset(NOT_MET_BLIND_R64)
+    ),
+    GoldenSet(
+        "blind-r65", GOLDEN.with_name("blind-r65.jsonl"), GENERAL, frozenset(NOT_MET_BLIND_R65)
+    ),
     # The second corpus: five scraped-style pages on an unrelated story, and its questions.
     GoldenSet(
         "tessel-spill",
@@ -658,6 +675,8 @@ SETS = [
             (58, NOT_MET_TESSEL_R58),
             (59, NOT_MET_TESSEL_R59),  # round 39's, like r62 and r63
             (60, NOT_MET_TESSEL_R60),
+            (61, NOT_MET_TESSEL_R61),  # round 40's, like r64 and r65
+            (62, NOT_MET_TESSEL_R62),
         )
     ),
 ]
