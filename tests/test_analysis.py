@@ -1186,3 +1186,15 @@ def test_answers_set_in_a_year_and_reports_that_differ(
     assert "6,500" in toll.text and "4,000" in toll.text
     members = service.ask("how many self defense force members is japan sending to wiesbaden?")
     assert members.refused
+
+
+def test_a_one_word_name_that_opens_its_sentence_says_what_follows() -> None:
+    """ "Brandt commended Olaf Brun's visit. He underscored …": he is Brandt, the sentence's
+    subject, not a name further back; an adverb that opens a sentence ("Previously managed
+    by …") is no one. Made-up text."""
+    visit = "Zembla, too, wants a bigger role. Brandt commended Olaf Brun's visit to Ostrava. "
+    assert speaker_before("He underscored Zembla's standing.", visit) == "Brandt"
+    said = "The club met on Monday. Lee said the count was wrong. "
+    assert speaker_before("She added that it would be redone.", said) == "Lee"
+    led = "Previously managed by the embassy, the office is now led by Mira Holm. "
+    assert speaker_before("He succeeds Olaf Brun.", led) == "Mira Holm"

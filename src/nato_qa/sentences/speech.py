@@ -72,14 +72,19 @@ def named_just_before(text: str, speaker: str, given: set[str]) -> bool:
 
 
 _OPENS_WITH_A_QUOTE_OR_PRONOUN = re.compile(r"^\s*(?:[“\"‘']|(?:he|she)\b)", re.I)
+# A one-word name as the subject of its verb ("Brandt commended Olaf Brun's visit."), not an
+# adverb that opens the sentence ("Previously managed by …"). Round 41: blind r66's "He
+# underscored …" had been said by "The United States", two sentences back.
+_ONE_WORD_SUBJECT = re.compile(r"(?![A-Z][a-z]+ly\b)[A-Z][a-z’'-]+\s+(?:[a-z]+ed|said|told|says)\b")
 
 
 def speaker_before(text: str, before: str) -> str:
     """Who says ``text`` when it does not name them ("She added that …", a quotation's last
     sentence), from ``before``, the text just before it: its nearest sentence that is not
     inside a quotation, opens with neither "he", "she" nor a quotation mark, and names
-    someone gives the name it opens with, else the last person it names (not in the
-    possessive). Empty when ``text`` does not point back or nobody is named."""
+    someone gives the name it opens with (two words or more, or one that is its verb's
+    subject), else the last person it names (not in the possessive). Empty when ``text``
+    does not point back or nobody is named."""
     if not SAID_BY_SOMEONE_BEFORE.search(text):
         return ""
     for start, end in reversed(sentence_spans(before)):
@@ -87,8 +92,9 @@ def speaker_before(text: str, before: str) -> str:
         if _OPENS_WITH_A_QUOTE_OR_PRONOUN.match(sentence) or opens_quote(before[:start]):
             continue
         opening = NAME_RUN.match(sentence.lstrip())
-        if opening and " " in opening.group(0):
-            return opening.group(0)  # the name its sentence opens with: "Dr Ann Lee, …, said"
+        if opening and (" " in opening.group(0) or _ONE_WORD_SUBJECT.match(sentence.lstrip())):
+            # the name its sentence opens with: "Dr Ann Lee, …, said", "Brandt commended …"
+            return opening.group(0)
         # else the last person it names ("…, led by Ann Lee."), not in the possessive ("…
         # commended Ann Lee's visit" is not what she did); one that names nobody ("The
         # effluent flowed into a drain.") is passed over
