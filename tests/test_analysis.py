@@ -1198,3 +1198,14 @@ def test_a_one_word_name_that_opens_its_sentence_says_what_follows() -> None:
     assert speaker_before("She added that it would be redone.", said) == "Lee"
     led = "Previously managed by the embassy, the office is now led by Mira Holm. "
     assert speaker_before("He succeeds Olaf Brun.", led) == "Mira Holm"
+
+
+def test_figures_that_depend_on_who_you_ask_ask_for_each_reports() -> None:
+    """ "… the numbers seem to be different depending on who you ask" tells the sources
+    apart, as "differ between reports" does; a figure that depends on something else does
+    not."""
+    question = "How many fish died? the numbers seem to be different depending on who you ask"
+    assert question_kind(question) == "broad"
+    assert question_kind("how many were hurt? it varies depending on the source") == "broad"
+    assert question_kind("How many boats sail each day, depending on the weather?") == "factoid"
+

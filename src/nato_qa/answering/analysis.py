@@ -45,6 +45,12 @@ _SUM_UP = (
     r"run\s+me\s+through"
 )
 
+# The sources told apart by who tells it: "the numbers seem to be different depending on who
+# you ask", "it varies depending on the source" (round 41: blind t63 +1, development level).
+_DEPENDS_WHO = re.compile(
+    r"\b(?:differ\w*|vary|varies|different)\s+depending\s+on\b|\bdepending\s+on\s+who\b", re.I
+)
+
 _BROAD = re.compile(
     r"^\s*(?:and\s+)?(?:"
     rf"what\s+(?:do|does|did)\s+(?:the\s+)?(?:{_TEXTS}|op-?eds?|columns?|editorials?)"
@@ -93,7 +99,7 @@ _BROAD = re.compile(
     # from one article to another"
     r"|\b(?:differ|disagree|vary|varies|conflict|contradict|don[’']?t\s+match)\w*\s+"
     r"(?:between|across|among|from|in)\s+(?:the\s+)?(?:\w+\s+)?(?:articles?|sources?|"
-    r"reports?|pieces?|stories|texts?|papers?|outlets?)\b"
+    r"reports?|pieces?|stories|texts?|papers?|outlets?)\b" + "|" + _DEPENDS_WHO.pattern +
     # what has been said or reported, by no one in particular (round 37: blind r58's "what has
     # been said about NATO opening a liaison office?" was refused as a factoid)
     r"|\bwhat(?:[’']s|\s+(?:has|have|is|was))\s+(?:been\s+)?(?:said|reported|written)\s+"
@@ -273,8 +279,12 @@ def question_kind(question: str) -> str:
     """``broad``, ``reason``, ``manner``, ``yesno``, ``comparison`` or ``factoid``."""
     question = core_question(question)
     # a plural asked for by its name is one name, not a summary, and "how big is it overall"
-    # asks for one quantity (unless it asks what the texts say of it)
-    one_quantity = _QUANTITY.match(question) and not _OF_THE_TEXTS.search(question)
+    # asks for one quantity (unless it asks what the texts, or their tellers, say of it)
+    one_quantity = (
+        _QUANTITY.match(question)
+        and not _OF_THE_TEXTS.search(question)
+        and not _DEPENDS_WHO.search(question)
+    )
     if _BROAD.search(question) and not (ASKS_WHAT_CALLED.search(question) or one_quantity):
         return "broad"
     if _REASON.search(question):
