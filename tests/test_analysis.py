@@ -1209,3 +1209,10 @@ def test_figures_that_depend_on_who_you_ask_ask_for_each_reports() -> None:
     assert question_kind("how many were hurt? it varies depending on the source") == "broad"
     assert question_kind("How many boats sail each day, depending on the weather?") == "factoid"
 
+
+def test_how_big_a_thing_was_measures_that_thing() -> None:
+    """ "How big was the fine …" is answered by a number that is the fine's, not by any
+    number; two things asked at once are measured by the first."""
+    assert measured_phrase("How big was the fine Ostrava Mills got for the spill?") == "fine"
+    assert measured_phrase("and how large was the fine?") == "fine"
+    assert measured_phrase("how big was the crowd and the police presence?") == "crowd"

@@ -1,6 +1,7 @@
 """What a quantity question measures ("how many F-35 fighters …", "the budget of the
-mission …", "spend on the drones …"), as a short phrase (``measured_phrase``): the answer's
-number must be of that thing (``SentenceScorer.phrase_similarity`` checks it)."""
+mission …", "spend on the drones …", "how big was the fine …"), as a short phrase
+(``measured_phrase``): the answer's number must be of that thing
+(``SentenceScorer.phrase_similarity`` checks it)."""
 
 from __future__ import annotations
 
@@ -22,6 +23,11 @@ _MEASURED = (
     re.compile(r"\bwhat (?:concentration|quantity|volume|dose) of (?P<np>.+)", re.I),
     re.compile(r"\bthe (?:[\w-]+ ){0,2}(?:budget|cost|price|salary|population|displacement|area|"
                r"tonnage|volume|amount|number|value|size) (?:of|for(?! \d)) (?P<np>.+)", re.I),
+    # "how big was the fine …": the fine's amount, not any number (after "the budget of …",
+    # which names the thing; round 41: blind t63 +1, development +1); of two things asked at
+    # once, the first ("the staff and budget of …")
+    re.compile(r"^\s*(?:and )?how (?:big|large) (?:is|was|are|were|will be) "
+               r"(?P<np>(?:(?!\s+and\b).)+)", re.I),
     # who holds a post: "Who is the managing director of …" must be answered by the holder
     # of that post, not by any sentence with a name (only when the phrase names a post)
     re.compile(r"^\s*(?:and )?who(?:[’']s| is| was| are| were| will be| has been) (?P<np>.+)",
