@@ -1216,3 +1216,23 @@ def test_how_big_a_thing_was_measures_that_thing() -> None:
     assert measured_phrase("How big was the fine Ostrava Mills got for the spill?") == "fine"
     assert measured_phrase("and how large was the fine?") == "fine"
     assert measured_phrase("how big was the crowd and the police presence?") == "crowd"
+
+
+def test_answers_by_a_reason_a_one_word_speaker_and_a_measured_fine(
+    service: QAService, second_service: QAService
+) -> None:
+    """End to end. A reason stated elsewhere beats the sentence after one that restates the
+    event; "He underscored …" is said by the one-word name before it; a fine never given is
+    not answered with another number."""
+    alarm = second_service.ask("Why didn't the tank alarm warn the night shift about the leak?")
+    assert "disconnected during maintenance" in alarm.text
+    apart = service.ask("what did rutte say sets japan apart among the g7 countries?")
+    assert "sole non-NATO member" in apart.text
+    fine = second_service.ask(
+        "How big was the fine Brightwell Textiles got for polluting the river?"
+    )
+    assert fine.refused
+    toll = second_service.ask(
+        "How many fish died in the spill? the numbers seem to be different depending on who you ask"
+    )
+    assert "6,500" in toll.text and "4,000" in toll.text
