@@ -941,3 +941,33 @@ def test_asked_who_a_surname_alone_is_given_in_full(service: QAService) -> None:
     )
     assert not answer.refused and "Gen Nakatani" in answer.text
     assert any("Minister Nakatani expressed" in c.quote for c in answer.citations)
+
+
+def test_a_follow_up_names_the_post_holder_the_last_answer_gave() -> None:
+    """ "What did the spokesman say?" after "Zembla's foreign ministry spokesman Ivo Brandt"
+    asks what Ivo Brandt said; "the envoy" after "Ann Lee, the envoy to Ostrava" is Ann Lee.
+    A post the last answer gives nobody leaves the question as it is. Made-up turns."""
+    spoke = turn("Who spoke for Zembla?", "Zembla's foreign ministry spokesman Ivo Brandt.")
+    assert (
+        standalone_question("What exactly did the spokesman say?", spoke)
+        == "What exactly did the spokesman Ivo Brandt say?"
+    )
+    assert standalone_question("and what did the spokesperson warn of?", spoke).startswith(
+        "and what did the spokesperson Ivo Brandt warn of?"
+    )
+    envoy = turn("Who went to Ostrava?", "Ann Lee, the envoy to Ostrava, went in May.")
+    assert standalone_question("what did the envoy sign?", envoy).startswith(
+        "what did the envoy Ann Lee sign?"
+    )
+    nobody = turn("Who went to Ostrava?", "Ann Lee went in May.")
+    assert standalone_question("what did the envoy sign?", nobody) == "what did the envoy sign?"
+
+
+def test_a_follow_up_about_the_spokesman_gets_his_words(service: QAService) -> None:
+    """End to end: the spokesman the last answer named is the one whose words are asked for."""
+    history = turn(
+        "Who spoke for China about the idea of a NATO office in Tokyo?",
+        "Chinese Foreign Ministry spokesman Mao Ning.",
+    )
+    answer = service.ask("What exactly did the spokesman say?", history)
+    assert not answer.refused and "bloc confrontation" in answer.text

@@ -8,9 +8,9 @@ person joins the topic), "it" the thing the last answer named (never the person 
 which-question asked for, nor a name the question gave in another form) or the previous
 question measured, "that stream" (a kind of thing with a name) the name the last answer
 gave, and an elliptical "and the year before that?" the previous question with its year
-moved; the topic of the previous question is added in brackets, with the sum the last
-answer gave when the question asks about "that money". Questions that stand alone are
-returned unchanged.
+moved, and "the spokesman" the name the last answer gave its spokesman; the topic of the
+previous question is added in brackets, with the sum the last answer gave when the question
+asks about "that money". Questions that stand alone are returned unchanged.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from typing import Any
 from nato_qa.answering.compose import ATTRIBUTION
 from nato_qa.sentences.answer_types import NAMED_KINDS, expected_type
 from nato_qa.sentences.names import names_a_place_or_body
-from nato_qa.sentences.patterns import A_YEAR, WORD
+from nato_qa.sentences.patterns import A_YEAR, TITLE, TITLES, WORD
 from nato_qa.words import without_possessive, word_set
 
 _PERSON_PRONOUNS = re.compile(r"\b(he|him|his|she|her|hers)\b", re.I)
@@ -328,6 +328,36 @@ def elliptical(question: str, previous: str) -> str | None:
     return None
 
 
+# A person the question names by their post ("What did the spokesman say?", "and the
+# envoy?"), whom the last answer named with it ("spokesman Ivo Brandt", "Ann Lee, the envoy").
+# Round 41: development +2 ("What exactly did the spokesman say?" had been refused), the
+# round's read sets level.
+_THE_POST = re.compile(rf"\bthe\s+(?:[\w-]+\s+)?({TITLES})s?\b", re.I)
+_FULL_NAME = r"[A-Z][\w’'-]+(?:\s+[A-Z][\w’'-]+)+"
+
+
+def _post_holder_named(question: str, messages: list[tuple[str, str]]) -> str:
+    """The question with the name the last answer gives the post it names with "the" after
+    that post ("did the spokesman Ivo Brandt say"), or the question as it is."""
+    asked = _THE_POST.search(question)
+    exchange = _last_exchange(messages)
+    if not asked or exchange is None:
+        return question
+    stem = asked.group(1).lower()[:6]  # "spokesperson" for "spokesman"
+    answer = exchange[1]
+    for post in TITLE.finditer(answer):
+        if post.group(1).lower()[:6] != stem:
+            continue
+        after = re.match(rf"s?\s+({_FULL_NAME})", answer[post.end() :])
+        before = re.search(
+            rf"({_FULL_NAME}),\s+(?:the\s+)?(?:[\w-]+\s+){{0,3}}$", answer[: post.start()]
+        )
+        holder = after or before
+        if holder and holder.group(1).lower() not in question.lower():
+            return f"{question[: asked.end()]} {holder.group(1)}{question[asked.end() :]}"
+    return question
+
+
 def standalone_question(question: str, history: Sequence[Any] | None) -> str:
     """Rewrite a follow-up into a question that can be searched on its own.
 
@@ -340,6 +370,7 @@ def standalone_question(question: str, history: Sequence[Any] | None) -> str:
         with its references resolved.
     """
     messages = _messages(history)
+    question = _post_holder_named(question, messages)
     if not messages or not needs_context(question):
         return question
     previous = _previous_question(messages)
