@@ -1188,16 +1188,33 @@ def test_answers_set_in_a_year_and_reports_that_differ(
     assert members.refused
 
 
-def test_a_one_word_name_that_opens_its_sentence_says_what_follows() -> None:
+@pytest.mark.parametrize(
+    ("text", "before", "speaker"),
+    [
+        (
+            "He underscored Zembla's standing.",
+            "Zembla, too, wants a bigger role. Brandt commended Olaf Brun's visit to Ostrava. ",
+            "Brandt",
+        ),
+        (
+            "She added that it would be redone.",
+            "The club met. Lee said the count was wrong. ",
+            "Lee",
+        ),
+        # an adverb that opens a sentence is no one: the name after it is
+        (
+            "He succeeds Olaf Brun.",
+            "Previously managed by the embassy, the office is now led by Mira Holm. ",
+            "Mira Holm",
+        ),
+    ],
+)
+def test_a_one_word_name_that_opens_its_sentence_says_what_follows(
+    text: str, before: str, speaker: str
+) -> None:
     """ "Brandt commended Olaf Brun's visit. He underscored …": he is Brandt, the sentence's
-    subject, not a name further back; an adverb that opens a sentence ("Previously managed
-    by …") is no one. Made-up text."""
-    visit = "Zembla, too, wants a bigger role. Brandt commended Olaf Brun's visit to Ostrava. "
-    assert speaker_before("He underscored Zembla's standing.", visit) == "Brandt"
-    said = "The club met on Monday. Lee said the count was wrong. "
-    assert speaker_before("She added that it would be redone.", said) == "Lee"
-    led = "Previously managed by the embassy, the office is now led by Mira Holm. "
-    assert speaker_before("He succeeds Olaf Brun.", led) == "Mira Holm"
+    subject, not a name further back. Made-up text."""
+    assert speaker_before(text, before) == speaker
 
 
 def test_figures_that_depend_on_who_you_ask_ask_for_each_reports() -> None:
