@@ -126,6 +126,12 @@ GENERAL = [
 # the development sets the change cue moved 14 summaries' key points up and 7 down.
 # Round 40 (a number word in a name is no count, reports told apart are broad, a summary set
 # in a year) met and lost no target of an older set: no development answer moved.
+# Round 41 (a one-word subject says the next sentence's "he", figures that differ depending on
+# who you ask are broad, "how big was X" measures X, a reason before the restating sentence's
+# follower, "the spokesman" the last answer named) met 4 targets of older sets and lost none:
+# r24's accuracy (its "who pointed out …" paraphrase, said by a one-word subject), r10's and
+# r51's every kind's accuracy and r51's false refusals (their "what did the spokesman say"
+# follow-ups).
 NOT_MET_PROJECT = {"hit@1", "mrr@5", "refusal_accuracy"}
 NOT_MET_HELDOUT = {"refusal_accuracy"}
 NOT_MET_BLIND_R1 = {"hit@1", "mrr@5", "peer-gap/hit@1", "accuracy", "*/accuracy",
@@ -144,7 +150,7 @@ NOT_MET_TESSEL_R5 = {"hit@1", "hit@5", "mrr@5", "accuracy", "*/accuracy", "refus
 NOT_MET_BLIND_R9: set[str] = set()
 NOT_MET_TESSEL_R6 = {"hit@1", "hit@5", "mrr@5", "paraphrase/hit@5", "*/accuracy",
                      "refusal_accuracy"}  # fmt: skip
-NOT_MET_BLIND_R10 = {"hit@1", "mrr@5", "*/accuracy"}
+NOT_MET_BLIND_R10 = {"hit@1", "mrr@5"}
 NOT_MET_TESSEL_R7 = {"hit@1", "mrr@5", "*/accuracy", "refusal_accuracy"}
 NOT_MET_BLIND_R11 = {"hit@1", "mrr@5", "refusal_accuracy"}
 NOT_MET_TESSEL_R8 = {"hit@1", "mrr@5", "*/accuracy", "refusal_accuracy"}
@@ -184,8 +190,7 @@ NOT_MET_TESSEL_R19 = {"hit@1", "mrr@5", "peer-gap/hit@1", "accuracy", "*/accurac
 NOT_MET_BLIND_R23 = {"hit@1", "hit@5", "mrr@5", "paraphrase/hit@5", "accuracy", "*/accuracy",
                      "refusal_accuracy", "false_refusal_rate"}  # fmt: skip
 NOT_MET_TESSEL_R20 = {"hit@1", "accuracy", "*/accuracy", "refusal_accuracy"}
-NOT_MET_BLIND_R24 = {"hit@1", "mrr@5", "peer-gap/hit@1", "accuracy", "*/accuracy",
-                     "refusal_accuracy"}  # fmt: skip
+NOT_MET_BLIND_R24 = {"hit@1", "mrr@5", "peer-gap/hit@1", "*/accuracy", "refusal_accuracy"}
 NOT_MET_TESSEL_R21 = {"hit@1", "hit@5", "mrr@5", "accuracy", "*/accuracy", "refusal_accuracy"}
 NOT_MET_BLIND_R25 = {"hit@1", "hit@5", "mrr@5", "peer-gap/hit@1", "paraphrase/hit@5", "accuracy",
                      "*/accuracy", "refusal_accuracy"}  # fmt: skip
@@ -252,7 +257,7 @@ NOT_MET_BLIND_R48 = {"hit@1", "hit@5", "mrr@5", "peer-gap/hit@1", "paraphrase/hi
 NOT_MET_BLIND_R49 = {"hit@1", "hit@5", "mrr@5", "peer-gap/hit@1", "paraphrase/hit@5", "*/accuracy"}
 NOT_MET_BLIND_R50 = {"hit@1", "hit@5", "mrr@5", "paraphrase/hit@5", "accuracy", "*/accuracy",
                      "false_refusal_rate"}  # fmt: skip
-NOT_MET_BLIND_R51 = {"hit@1", "mrr@5", "*/accuracy", "key_point_coverage", "false_refusal_rate"}
+NOT_MET_BLIND_R51 = {"hit@1", "mrr@5", "key_point_coverage"}
 NOT_MET_TESSEL_R47 = {"*/accuracy", "refusal_accuracy"}
 NOT_MET_TESSEL_R48 = {"peer-gap/hit@1"}
 NOT_MET_BLIND_R52 = {"hit@1", "hit@5", "mrr@5", "*/accuracy"}
@@ -290,6 +295,12 @@ NOT_MET_BLIND_R65 = {"hit@1", "hit@5", "mrr@5", "paraphrase/hit@5", "accuracy", 
 NOT_MET_TESSEL_R61 = {"peer-gap/hit@1", "accuracy", "*/accuracy", "key_point_coverage",
                       "refusal_accuracy"}  # fmt: skip
 NOT_MET_TESSEL_R62 = {"accuracy", "*/accuracy"}
+NOT_MET_BLIND_R66 = {"hit@1", "hit@5", "mrr@5", "paraphrase/hit@5", "accuracy", "*/accuracy",
+                     "key_point_coverage", "refusal_accuracy"}  # fmt: skip
+NOT_MET_BLIND_R67: set[str] = set()
+NOT_MET_TESSEL_R63 = {"hit@1", "hit@5", "mrr@5", "peer-gap/hit@1", "*/accuracy"}
+NOT_MET_TESSEL_R64 = {"hit@5", "mrr@5", "paraphrase/hit@5", "accuracy", "*/accuracy",
+                      "key_point_coverage", "refusal_accuracy"}  # fmt: skip
 NOT_MET_TESSEL_R49 = {"hit@1", "hit@5", "mrr@5", "peer-gap/hit@1"}
 NOT_MET_TESSEL_R50 = {"hit@1", "mrr@5", "*/accuracy"}
 NOT_MET_TESSEL_R44 = {"accuracy", "*/accuracy", "key_point_coverage", "refusal_accuracy"}
@@ -572,6 +583,14 @@ SETS = [
     GoldenSet(
         "blind-r65", GOLDEN.with_name("blind-r65.jsonl"), GENERAL, frozenset(NOT_MET_BLIND_R65)
     ),
+    # Round 41's: r66 written at its start and read during it; r67 written at its start, never
+    # read, measured on its first and last commits.
+    GoldenSet(
+        "blind-r66", GOLDEN.with_name("blind-r66.jsonl"), GENERAL, frozenset(NOT_MET_BLIND_R66)
+    ),
+    GoldenSet(
+        "blind-r67", GOLDEN.with_name("blind-r67.jsonl"), GENERAL, frozenset(NOT_MET_BLIND_R67)
+    ),
     # The second corpus: five scraped-style pages on an unrelated story, and its questions.
     GoldenSet(
         "tessel-spill",
@@ -677,6 +696,8 @@ SETS = [
             (60, NOT_MET_TESSEL_R60),
             (61, NOT_MET_TESSEL_R61),  # round 40's, like r64 and r65
             (62, NOT_MET_TESSEL_R62),
+            (63, NOT_MET_TESSEL_R63),  # round 41's, like r66 and r67
+            (64, NOT_MET_TESSEL_R64),
         )
     ),
 ]
