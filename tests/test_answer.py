@@ -961,6 +961,8 @@ def test_a_follow_up_names_the_post_holder_the_last_answer_gave() -> None:
     )
     nobody = turn("Who went to Ostrava?", "Ann Lee went in May.")
     assert standalone_question("what did the envoy sign?", nobody) == "what did the envoy sign?"
+    # a who-question asks for the name itself
+    assert standalone_question("who is the envoy now?", envoy) == "who is the envoy now?"
 
 
 def test_a_follow_up_about_the_spokesman_gets_his_words(service: QAService) -> None:

@@ -334,6 +334,7 @@ def elliptical(question: str, previous: str) -> str | None:
 # round's read sets level.
 _THE_POST = re.compile(rf"\bthe\s+(?:[\w-]+\s+)?({TITLES})s?\b", re.I)
 _FULL_NAME = r"[A-Z][\w’'-]+(?:\s+[A-Z][\w’'-]+)+"
+_ASKS_WHO = re.compile(r"^\s*(?:and\s+)?(?:who|whom|whose)\b", re.I)
 
 
 def _post_holder_named(question: str, messages: list[tuple[str, str]]) -> str:
@@ -341,8 +342,8 @@ def _post_holder_named(question: str, messages: list[tuple[str, str]]) -> str:
     that post ("did the spokesman Ivo Brandt say"), or the question as it is."""
     asked = _THE_POST.search(question)
     exchange = _last_exchange(messages)
-    if not asked or exchange is None:
-        return question
+    if not asked or exchange is None or _ASKS_WHO.match(question):
+        return question  # "who is the envoy now?" asks for the name itself
     stem = asked.group(1).lower()[:6]  # "spokesperson" for "spokesman"
     answer = exchange[1]
     for post in TITLE.finditer(answer):

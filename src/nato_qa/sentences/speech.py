@@ -74,7 +74,7 @@ def named_just_before(text: str, speaker: str, given: set[str]) -> bool:
 _OPENS_WITH_A_QUOTE_OR_PRONOUN = re.compile(r"^\s*(?:[“\"‘']|(?:he|she)\b)", re.I)
 # A one-word name as the subject of its verb ("Brandt commended Olaf Brun's visit."), not an
 # adverb that opens the sentence ("Previously managed by …"). Round 41: blind r66's "He
-# underscored …" had been said by "The United States", two sentences back.
+# underscored …" had been said by the country named two sentences back.
 _ONE_WORD_SUBJECT = re.compile(r"(?![A-Z][a-z]+ly\b)[A-Z][a-z’'-]+\s+(?:[a-z]+ed|said|told|says)\b")
 
 
