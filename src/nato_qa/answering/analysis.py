@@ -45,10 +45,16 @@ _SUM_UP = (
     r"run\s+me\s+through"
 )
 
-# The sources told apart by who tells it: "the numbers seem to be different depending on who
-# you ask", "it varies depending on the source" (round 41: blind t63 +1, development level).
-_DEPENDS_WHO = re.compile(
-    r"\b(?:differ\w*|vary|varies|different)\s+depending\s+on\b|\bdepending\s+on\s+who\b", re.I
+# The texts told apart, so the answer is what each says: "the numbers seem to differ between
+# reports", "the figures vary from one article to another" (round 40), "the numbers seem to
+# be different depending on who you ask", "it varies depending on the source" (round 41:
+# blind t63 +1, development level).
+_TOLD_APART = re.compile(
+    r"\b(?:differ|disagree|vary|varies|conflict|contradict|don[’']?t\s+match)\w*\s+"
+    r"(?:between|across|among|from|in)\s+(?:the\s+)?(?:\w+\s+)?(?:articles?|sources?|"
+    r"reports?|pieces?|stories|texts?|papers?|outlets?)\b"
+    r"|\b(?:differ\w*|vary|varies|different)\s+depending\s+on\b|\bdepending\s+on\s+who\b",
+    re.I,
 )
 
 _BROAD = re.compile(
@@ -95,11 +101,8 @@ _BROAD = re.compile(
     r"coverage|papers?)\s+(?:\w+\s+)?(?:say|says|said|tell|told|report(?:ed|s)?|describ\w*|"
     r"connect\w*|writ\w*|wrote|mention\w*|cover\w*|explain\w*|discuss\w*|portray\w*|"
     r"present\w*|suggest\w*|agree|disagree|differ|vary|conflict|contradict)\b"
-    # the texts told apart: "the numbers seem to differ between reports", "the figures vary
-    # from one article to another"
-    r"|\b(?:differ|disagree|vary|varies|conflict|contradict|don[’']?t\s+match)\w*\s+"
-    r"(?:between|across|among|from|in)\s+(?:the\s+)?(?:\w+\s+)?(?:articles?|sources?|"
-    r"reports?|pieces?|stories|texts?|papers?|outlets?)\b" + "|" + _DEPENDS_WHO.pattern +
+    # the texts told apart
+    rf"|{_TOLD_APART.pattern}"
     # what has been said or reported, by no one in particular (round 37: blind r58's "what has
     # been said about NATO opening a liaison office?" was refused as a factoid)
     r"|\bwhat(?:[’']s|\s+(?:has|have|is|was))\s+(?:been\s+)?(?:said|reported|written)\s+"
@@ -283,7 +286,7 @@ def question_kind(question: str) -> str:
     one_quantity = (
         _QUANTITY.match(question)
         and not _OF_THE_TEXTS.search(question)
-        and not _DEPENDS_WHO.search(question)
+        and not _TOLD_APART.search(question)
     )
     if _BROAD.search(question) and not (ASKS_WHAT_CALLED.search(question) or one_quantity):
         return "broad"
