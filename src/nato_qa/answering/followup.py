@@ -333,7 +333,6 @@ def elliptical(question: str, previous: str) -> str | None:
 # Round 41: development +2 ("What exactly did the spokesman say?" had been refused), the
 # round's read sets level.
 _THE_POST = re.compile(rf"\bthe\s+(?:[\w-]+\s+)?({TITLES})s?\b", re.I)
-_FULL_NAME = r"[A-Z][\w’'-]+(?:\s+[A-Z][\w’'-]+)+"
 _ASKS_WHO = re.compile(r"^\s*(?:and\s+)?(?:who|whom|whose)\b", re.I)
 
 
@@ -349,9 +348,11 @@ def _post_holder_named(question: str, messages: list[tuple[str, str]]) -> str:
     for post in TITLE.finditer(answer):
         if post.group(1).lower()[:6] != stem:
             continue
-        after = re.match(rf"s?\s+({_FULL_NAME})", answer[post.end() :])
+        # a full name as the answers' names are read (``_NAME_RUN``), after the post or
+        # before it and its comma
+        after = re.match(rf"s?\s+{_NAME_RUN.pattern}", answer[post.end() :])
         before = re.search(
-            rf"({_FULL_NAME}),\s+(?:the\s+)?(?:[\w-]+\s+){{0,3}}$", answer[: post.start()]
+            rf"{_NAME_RUN.pattern},\s+(?:the\s+)?(?:[\w-]+\s+){{0,3}}$", answer[: post.start()]
         )
         holder = after or before
         if holder and holder.group(1).lower() not in question.lower():
