@@ -1253,3 +1253,20 @@ def test_answers_by_a_reason_a_one_word_speaker_and_a_measured_fine(
         "How many fish died in the spill? the numbers seem to be different depending on who you ask"
     )
     assert "6,500" in toll.text and "4,000" in toll.text
+
+
+def test_how_big_in_terms_of_something_measures_that_something() -> None:
+    """ "How big is the firm in terms of staff?" is measured by its staff, not by the words
+    before "in terms of"; a how-big question without it is measured as before."""
+    assert measured_phrase("how big is the ferry firm's owner in terms of workforce?") == (
+        "workforce"
+    )
+    assert measured_phrase("How large was Ostrava Mills in terms of its sales?") == "sales"
+    assert measured_phrase("how big is the new ferry?") == "new ferry"
+
+
+def test_the_size_of_a_workforce_is_answered_by_its_head_count(second_service: QAService) -> None:
+    """End to end: "… in terms of workforce" is answered by how many people it employs (it
+    had been refused: no sentence says "parent business in terms")."""
+    answer = second_service.ask("how big is brightwell's parent business in terms of workforce?")
+    assert not answer.refused and "1,900" in answer.text

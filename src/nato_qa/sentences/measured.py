@@ -23,11 +23,14 @@ _MEASURED = (
     re.compile(r"\bwhat (?:concentration|quantity|volume|dose) of (?P<np>.+)", re.I),
     re.compile(r"\bthe (?:[\w-]+ ){0,2}(?:budget|cost|price|salary|population|displacement|area|"
                r"tonnage|volume|amount|number|value|size) (?:of|for(?! \d)) (?P<np>.+)", re.I),
+    # "how big is the firm in terms of staff?": what it is measured by (round 42: blind t65
+    # +1, which had been refused; development level)
+    re.compile(r"^\s*(?:and )?how (?:big|large) .+? in terms of (?P<np>.+)", re.I),
     # "how big was the fine …": the fine's amount, not any number (after "the budget of …",
     # which names the thing; round 41: blind t63 +1, development +1); of two things asked at
     # once, the first ("the staff and budget of …")
     re.compile(r"^\s*(?:and )?how (?:big|large) (?:is|was|are|were|will be) "
-               r"(?P<np>(?:(?!\s+and\b).)+)", re.I),
+               r"(?P<np>(?:(?!\s+and\b|\s+in\s+terms\b).)+)", re.I),
     # who holds a post: "Who is the managing director of …" must be answered by the holder
     # of that post, not by any sentence with a name (only when the phrase names a post)
     re.compile(r"^\s*(?:and )?who(?:[’']s| is| was| are| were| will be| has been) (?P<np>.+)",
