@@ -1270,3 +1270,32 @@ def test_the_size_of_a_workforce_is_answered_by_its_head_count(second_service: Q
     had been refused: no sentence says "parent business in terms")."""
     answer = second_service.ask("how big is brightwell's parent business in terms of workforce?")
     assert not answer.refused and "1,900" in answer.text
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "where was the summit Ivo Brandt went to in 2023?",
+        "Where did the minister travel after the talks?",
+        "and where did she fly to next?",
+        "where is the firm headquartered?",
+    ],
+)
+def test_where_someone_went_is_a_place_after_a_word_of_place(question: str) -> None:
+    """Where someone went is answered by a name after "in", "at", "to …": "Ivo Brandt made
+    history at the 2022 summit" says no place. Made-up text."""
+    wants = expected_type(question)
+    assert wants is not None and wants.name == "place"
+    assert wants.fits("Ivo Brandt attended the summit in Ostrava, Zembla.", question)
+    assert not wants.fits("Ivo Brandt made history by attending the 2022 NATO summit.", question)
+
+
+def test_where_a_person_went_in_a_follow_up_is_answered_by_the_place(service: QAService) -> None:
+    """End to end: the summit he went to in 2023 was held in a city; the sentence that says he
+    was the first to attend the year before names none."""
+    history = [
+        {"role": "user", "content": "Who was the first Japanese prime minister at a NATO summit?"},
+        {"role": "assistant", "content": "Fumio Kishida, who attended the 2022 NATO summit."},
+    ]
+    answer = service.ask("where was the one he went to in 2023?", history)
+    assert "Vilnius" in answer.text

@@ -430,9 +430,11 @@ _TYPES: tuple[tuple[re.Pattern[str], AnswerType], ...] = (
     (_PERSON_ASKED, AnswerType("person", PERSON_PAIR, person=True)),
     (re.compile(r"^\s*(who|whom|whose)\b|\bnames? of\b", re.I), AnswerType("name", PROPER)),
     (ASKS_WHAT_CALLED, AnswerType("name", PROPER)),
-    # where an event was held or a thing stands: a name after a word of place
+    # where an event was held, a thing stands or someone went ("where was the one he went to
+    # in 2023?": round 42, blind r68 +1, development level): a name after a word of place
     (re.compile(r"^\s*(?:and\s+)?where\b.*\b(?:held|hosted|staged|located|situated|based|"
-                r"take\s+place|took\s+place|taking\s+place)\b", re.I),
+                r"take\s+place|took\s+place|taking\s+place|go|goes|going|gone|went|travel\w*|fl[eoy]\w*|"
+                r"head\w*|sail\w*|move\w*|visit\w*)\b", re.I),
      AnswerType("place", LOCATED)),
     # any other "where" may be a rank or a source ("where will it rank", "where did the water
     # come from"): any name
