@@ -1299,3 +1299,14 @@ def test_where_a_person_went_in_a_follow_up_is_answered_by_the_place(service: QA
     ]
     answer = service.ask("where was the one he went to in 2023?", history)
     assert "Vilnius" in answer.text
+
+
+def test_who_owns_them_after_a_company_is_named(second_service: QAService) -> None:
+    """End to end: "them" is the company the last answer named, whose owner one article
+    gives; it had been searched as the previous question's words."""
+    history = [
+        {"role": "user", "content": "which company got blamed for the fish kill?"},
+        {"role": "assistant", "content": "Brightwell Textiles, whose dye works is in Millbrook."},
+    ]
+    answer = second_service.ask("who owns them?", history)
+    assert "Brightwell Group plc" in answer.text

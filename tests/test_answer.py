@@ -973,3 +973,22 @@ def test_a_follow_up_about_the_spokesman_gets_his_words(service: QAService) -> N
     )
     answer = service.ask("What exactly did the spokesman say?", history)
     assert not answer.refused and "bloc confrontation" in answer.text
+
+
+def test_they_are_the_one_thing_the_last_answer_opened_with() -> None:
+    """ "who owns them?" after "Which company was blamed?" asks who owns the company the
+    answer named; not after a question about many things, nor when the firm was the
+    question's own subject ("which court did the firm appear at?"), nor about a person.
+    Made-up names."""
+    blamed = turn("Which company was blamed for the spill?", "Zembla Freight, whose depot leaked.")
+    assert standalone_question("who owns them?", blamed) == "who owns Zembla Freight?"
+    runs = turn("which body runs the harbour?", "The Ostrava Port Trust, since 2019.")
+    assert standalone_question("when were they set up?", runs) == (
+        "when were Ostrava Port Trust set up?"
+    )
+    court = turn("Which court did Zembla Freight appear at?", "Ostrava Crown Court, in March.")
+    assert "Ostrava Crown Court" not in standalone_question("which charge did they deny?", court)
+    islands = turn("Which islands does Zembla claim?", "The Brun Islands, since 1945.")
+    assert "Brun" not in standalone_question("who controls them?", islands)
+    person = turn("Which minister opened the depot?", "Ann Lee, in March.")
+    assert "Ann Lee" not in standalone_question("what did they say?", person)

