@@ -115,7 +115,9 @@ class AnswerType:
             if self.name in _QUANTITIES and _in_a_name(text, match):
                 continue  # "the Group of Seven", "the Zembla Five": a name, not a count
             if self.attributed:
-                people = _named(question)
+                # the names it gives, or, asked in lower case, the corpus's people it names
+                # (round 42: blind r68 +1 and development +1, posts never held refused)
+                people = _named(question) or (word_set(asked) & names.people)
                 if people and not _holder(text, match, common) & people:
                     continue
             return True
@@ -393,8 +395,8 @@ _TYPES: tuple[tuple[re.Pattern[str], AnswerType], ...] = (
                 r"(did|does|do|has|had|will|was|is)\b"
                 # "what was Ann Lee's job before …", "what is her post on the council" (not a
                 # "position", which may be a stance)
-                r"|\bwhat (?:is|was|are|were) (?:(?:his|her|their) |(?:(?-i:[A-Z])[\w’'-]* ){0,3}?"
-                r"(?-i:[A-Z])[\w-]*[’']s )(?:\w+ )?(?:post|job|rank)s?\b", re.I),
+                r"|\bwhat (?:is|was|are|were) (?:(?:his|her|their) |(?!the\b)(?:[\w’'-]+ ){0,3}?"
+                r"[\w-]+[’']s )(?:\w+ )?(?:post|job|rank)s?\b", re.I),
      AnswerType("post", TITLE, attributed=True)),
     (re.compile(r"\bwhat (percentage|percent|proportion|share|fraction|portion)\b"
                 r"|\bhow many per ?cent\b", re.I),

@@ -76,17 +76,20 @@ class CorpusNames:
     Brandt"), as news names a person once in full and then by surname; ``lower``: the words
     it writes in lower case somewhere, words of the language, which neither begin nor end a
     person's name ("the Harbour Security Assistance programme": "assistance" is written so
-    too).
+    too); ``people``: the words (lower case) of the two-word names it writes ("Ivo Brandt"),
+    which a chat question may write in lower case ("what was ivo brandt's job?").
     """
 
     surnames: frozenset[str] = frozenset()
     lower: frozenset[str] = frozenset()
+    people: frozenset[str] = frozenset()
 
     @classmethod
     def read(cls, texts: Iterable[str], common: frozenset[str]) -> CorpusNames:
         """The statistics of ``texts``; ``common``: the corpus's common names
         (``KeywordIndex.common_names``), which are nobody's surname."""
         last: set[str] = set()
+        named: set[str] = set()
         alone: set[str] = set()
         lower: set[str] = set()
         for text in texts:
@@ -94,6 +97,7 @@ class CorpusNames:
                 first, second = without_possessive(first), without_possessive(second)
                 if could_be_named(first, second):
                     last.add(second.lower())
+                    named.update((first.lower(), second.lower()))
             words = list(_WORD.finditer(text))
             for i, word in enumerate(words):
                 token = word.group(0)
@@ -116,7 +120,11 @@ class CorpusNames:
                 )
                 if not joined_before and not joined_after:
                     alone.add(without_possessive(token).lower())
-        return cls(frozenset((last & alone) - lower - common), frozenset(lower))
+        return cls(
+            frozenset((last & alone) - lower - common),
+            frozenset(lower),
+            frozenset(named - lower - common),
+        )
 
     def is_person(self, first: str, second: str) -> bool:
         """Whether two capitalised words in a row can be a person's name: neither a general
