@@ -1341,3 +1341,21 @@ def test_a_post_never_given_for_a_person_asked_in_lower_case_is_refused(
     assert answer.refused
     before = service.ask("what was masahiro mikami's job?")
     assert not before.refused and "ambassador" in before.text
+
+
+@pytest.mark.parametrize(
+    ("sentence", "reason"),
+    [
+        ("The office opened early since the old one had closed.", True),
+        ("Ostrava cut its budget since it is short of money.", True),
+        ("The treaty has limited Zembla's army since World War II.", False),
+        ("Ties have grown since 2022.", False),
+        ("Trade has fallen since the invasion of Ostrava in 2022 and the sanctions.", False),
+    ],
+)
+def test_since_gives_a_reason_only_when_it_opens_a_clause(sentence: str, reason: bool) -> None:
+    """ "since the old one had closed" says why; "since World War II" says from when, and a
+    why-question is not answered by it. Made-up text."""
+    cue = answer_cue("Why did Zembla do it?")
+    assert cue is not None
+    assert bool(cue.search(sentence)) is reason
