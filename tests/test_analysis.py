@@ -1359,3 +1359,29 @@ def test_since_gives_a_reason_only_when_it_opens_a_clause(sentence: str, reason:
     cue = answer_cue("Why did Zembla do it?")
     assert cue is not None
     assert bool(cue.search(sentence)) is reason
+
+
+def test_how_many_of_a_whole_is_answered_by_a_part_of_it() -> None:
+    """ "how many of the staff live in the town?" asks for a part: "About 60 of the works'
+    140 staff" gives one; "the plant's 140 staff lived in the town" and "thousands of fish"
+    give the whole. Made-up text."""
+    question = "how many of the ferry staff live in Ostrava?"
+    wants = expected_type(question)
+    assert wants is not None and wants.name == "count"
+    assert wants.fits("About 60 of the line's 140 staff live in Ostrava.", question)
+    assert wants.fits("Some 40 members of the crew live in Ostrava.", question)
+    assert not wants.fits("Many of the line's 140 staff live in Ostrava.", question)
+    assert not wants.fits("The spill killed thousands of fish near Ostrava.", question)
+    # a whole's count still answers "how many"
+    assert expected_type("how many staff does the line have?").fits(  # type: ignore[union-attr]
+        "The line's 140 staff work in shifts.", "how many staff does the line have?"
+    )
+
+
+def test_a_part_the_articles_never_count_is_refused(second_service: QAService) -> None:
+    """End to end: the articles give the works' 140 staff and that many live in the town,
+    never how many."""
+    answer = second_service.ask("how many of the dye works staff actually live in Millbrook")
+    assert answer.refused
+    sent_home = second_service.ask("how many of the works' staff were sent home while it was shut?")
+    assert not sent_home.refused and "60" in sent_home.text

@@ -60,6 +60,15 @@ COUNT = re.compile(
     re.I,
 )
 
+# A part of a whole counted, for "how many of the staff …": a count and "of" ("About 60 of
+# the works' 140 staff", "40 members of the club"), not the whole's own count ("140 staff",
+# "thousands of fish")
+PART_COUNT = re.compile(
+    rf"(?!(?:hundreds|thousands|millions|billions|dozens)\b)(?:{COUNT.pattern})"
+    r"(?=(?:\s+[\w’'-]+){0,2}\s+of\b)",
+    re.I,
+)
+
 # A point in time, for "when": a date (read whole: "January 16" tells more than a question's
 # "in January 2025"), a day, a month, a year, a time of day, or a time told relative to
 # another ("two days later", "since 2021", "last month", "by the end of the month"). Not a
