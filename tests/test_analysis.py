@@ -1385,3 +1385,32 @@ def test_a_part_the_articles_never_count_is_refused(second_service: QAService) -
     assert answer.refused
     sent_home = second_service.ask("how many of the works' staff were sent home while it was shut?")
     assert not sent_home.refused and "60" in sent_home.text
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "What did Ostrava Mills have to do before it was allowed to reopen?",
+        "how did the firm get the go-ahead to restart the plant?",
+        "What did the firm need to change so that it could reopen?",
+    ],
+)
+def test_what_had_to_be_done_first_is_cued_by_a_condition(question: str) -> None:
+    """A question after what someone had to do before being let do something is a manner
+    question, cued by the conditions met ("only after it met a series of conditions"), not by
+    any sentence about the restart. Made-up text."""
+    assert question_kind(question) == "manner"
+    cue = answer_cue(question)
+    assert cue is not None
+    assert cue.search("The ban was lifted only after the firm met a series of conditions.")
+    assert not cue.search("Ostrava Mills halted production on 16 February.")
+    assert answer_cue("What did Ostrava Mills do after the spill?") is None
+
+
+def test_what_the_firm_had_to_change_before_reopening(second_service: QAService) -> None:
+    """End to end: the conditions met, and what they were, answer it."""
+    answer = second_service.ask(
+        "what did the company have to change at the site before the TCA let it start "
+        "production again?"
+    )
+    assert "series of conditions" in answer.text and "double-skinned" in answer.text

@@ -32,7 +32,7 @@ import numpy as np
 
 from nato_qa.keyword import KeywordIndex, vocabulary
 from nato_qa.sentences.answer_types import ASKS_PURPOSE, ASKS_WHAT_CALLED, expected_type
-from nato_qa.sentences.cues import ASKS_REASON
+from nato_qa.sentences.cues import ASKS_CONDITION, ASKS_REASON
 from nato_qa.sentences.entities import core_question
 from nato_qa.words import without_possessive
 
@@ -294,7 +294,7 @@ def question_kind(question: str) -> str:
         return "reason"
     if _COMPARISON.search(question):
         return "comparison"
-    if _MANNER.search(question):
+    if _MANNER.search(question) or ASKS_CONDITION.search(question):
         return "manner"
     if _YESNO.search(question) and not re.search(
         r"\b(who|what|when|where|which)\b", question, re.I

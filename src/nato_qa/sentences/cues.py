@@ -57,6 +57,24 @@ _REASON = re.compile(
 )
 
 
+# What someone had to do before they were let do something ("what did the firm have to do
+# before it could reopen?", "how did it get the go-ahead?"): the conditions set, met or
+# required (round 42: development +2, none lost; the read sets have no such question).
+ASKS_CONDITION = re.compile(
+    r"\b(?:have|has|had|need|needs|needed)\s+to\s+(?:do|change|fix|meet)\b"
+    r".*?\b(?:before|to\s+(?:be|get)|so\s+that)\b"
+    r"|^\s*(?:and\s+)?how\s+did\s+.+?\s+(?:get|win|obtain|secure)\s+(?:the\s+)?"
+    r"(?:go-ahead|permission|approval|green\s+light|clearance)\b"
+    r"|\bwhat\s+(?:conditions|requirements)\b",
+    re.I,
+)
+_CONDITION = re.compile(
+    r"\b(?:only\s+(?:after|once|if|when)|conditions?|on\s+condition|requirements?|required|"
+    r"provided\s+that)\b",
+    re.I,
+)
+
+
 # Whether someone can do something ("could France block it?"): a sentence that says who has
 # the power, the right or the means to, or that they are able to.
 _ASKS_ABILITY = re.compile(r"^\s*(?:and\s+|so\s+|but\s+)?(?:can|could)\s+(?!(?:you|i|we)\b)", re.I)
@@ -256,12 +274,15 @@ def answer_cue(
     for "why", a route ("flowed into …", "via …") for "how did X get into Y", what money goes
     on ("plans to invest in …") for "what will it buy", a lawyer named with their side ("Ann
     Lee, for the firm, said") for "who represented the firm in court", a person's name for
-    "who", a quotation for "what did X say", a before and an after ("previously …", "an
+    "who", a quotation for "what did X say", a condition ("only after it met …") for "what
+    did X have to do before …", a before and an after ("previously …", "an
     updated statement") for "how has X changed"; None for other questions."""
     setting = question
     question = core_question(question)
     if ASKS_REASON.match(question) or ASKS_PURPOSE.search(question):
         return _REASON
+    if ASKS_CONDITION.search(question):
+        return _CONDITION
     if _ASKS_ABILITY.match(question):
         return _ABILITY
     if _ASKS_ROUTE.match(question):
