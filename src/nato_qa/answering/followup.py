@@ -7,11 +7,12 @@ with "He" is about the person its question names; "his country" keeps the pronou
 person joins the topic), "it" the thing the last answer named (never the person a
 which-question asked for, nor a name the question gave in another form) or the previous
 question measured, "they" or "them" the one thing the last answer opens with when its
-question asked for it as its subject ("Which firm was fined?"), "that stream" (a kind of thing with a name) the name the last answer
-gave, and an elliptical "and the year before that?" the previous question with its year
-moved, and "the spokesman" the name the last answer gave its spokesman; the topic of the
-previous question is added in brackets, with the sum the last answer gave when the question
-asks about "that money". Questions that stand alone are returned unchanged.
+question asked for it as its subject ("Which firm was fined?"), "that stream" (a kind of
+thing with a name) the name the last answer gave, and an elliptical "and the year before
+that?" the previous question with its year moved, and "the spokesman" the name the last
+answer gave its spokesman; the topic of the previous question is added in brackets, with the
+sum the last answer gave when the question asks about "that money". Questions that stand
+alone are returned unchanged.
 """
 
 from __future__ import annotations
