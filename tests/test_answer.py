@@ -503,9 +503,11 @@ def test_how_something_got_somewhere_is_cued_by_its_route() -> None:
         ),
         ("Tests showed the oil contained benzene.",),
     )
-    # "get X to do Y" and "get the go-ahead" ask for no route
+    # "get X to do Y" asks for no route, and "get the go-ahead" for the conditions met
     assert answer_cue("How could the port get the council to agree?") is None
-    assert answer_cue("How did the firm get the go-ahead to reopen?") is None
+    go_ahead = answer_cue("How did the firm get the go-ahead to reopen?")
+    assert go_ahead is not None
+    assert not go_ahead.search("The oil flowed into a storm drain that empties into the bay.")
 
 
 def test_what_money_buys_is_cued_by_any_way_of_saying_it() -> None:
