@@ -132,6 +132,11 @@ GENERAL = [
 # r24's accuracy (its "who pointed out …" paraphrase, said by a one-word subject), r10's and
 # r51's every kind's accuracy and r51's false refusals (their "what did the spokesman say"
 # follow-ups).
+# Round 42 ("in terms of X" measures X, where someone went is a place, a follow-up's "they" is
+# the one thing named, a post asked in lower case, "since" of time, a part of a whole,
+# conditions met) met 9 targets of older sets and lost none: r29's hit@5; the second corpus's
+# accuracy of r5, r58 and r60, every kind's accuracy of r7, r8 and r60, r27's hit@5 and
+# r58's refusals.
 NOT_MET_PROJECT = {"hit@1", "mrr@5", "refusal_accuracy"}
 NOT_MET_HELDOUT = {"refusal_accuracy"}
 NOT_MET_BLIND_R1 = {"hit@1", "mrr@5", "peer-gap/hit@1", "accuracy", "*/accuracy",
@@ -146,14 +151,14 @@ NOT_MET_TESSEL_R4 = {"hit@1", "hit@5", "mrr@5", "paraphrase/hit@5", "accuracy", 
 # Key points: met until round 28, when a summary's reach down to 0.8 of the refusal
 # threshold gave "what has Save the Tessel been doing" the restoration-fund sentence in place
 # of the petition's (0.6 -> 0.4 on that line; the development sets' key points rose overall).
-NOT_MET_TESSEL_R5 = {"hit@1", "hit@5", "mrr@5", "accuracy", "*/accuracy", "refusal_accuracy"}
+NOT_MET_TESSEL_R5 = {"hit@1", "hit@5", "mrr@5", "*/accuracy", "refusal_accuracy"}
 NOT_MET_BLIND_R9: set[str] = set()
 NOT_MET_TESSEL_R6 = {"hit@1", "hit@5", "mrr@5", "paraphrase/hit@5", "*/accuracy",
                      "refusal_accuracy"}  # fmt: skip
 NOT_MET_BLIND_R10 = {"hit@1", "mrr@5"}
-NOT_MET_TESSEL_R7 = {"hit@1", "mrr@5", "*/accuracy", "refusal_accuracy"}
+NOT_MET_TESSEL_R7 = {"hit@1", "mrr@5", "refusal_accuracy"}
 NOT_MET_BLIND_R11 = {"hit@1", "mrr@5", "refusal_accuracy"}
-NOT_MET_TESSEL_R8 = {"hit@1", "mrr@5", "*/accuracy", "refusal_accuracy"}
+NOT_MET_TESSEL_R8 = {"hit@1", "mrr@5", "refusal_accuracy"}
 NOT_MET_BLIND_R12 = {"hit@1", "mrr@5", "*/accuracy", "refusal_accuracy"}
 NOT_MET_TESSEL_R9 = {"hit@1", "mrr@5", "refusal_accuracy", "false_refusal_rate"}
 NOT_MET_BLIND_R13 = {"hit@1", "mrr@5"}
@@ -204,13 +209,12 @@ NOT_MET_BLIND_R28 = {"hit@1", "hit@5", "mrr@5", "peer-gap/hit@1", "paraphrase/hi
                      "refusal_accuracy"}  # fmt: skip
 NOT_MET_TESSEL_R25 = {"hit@1", "mrr@5", "peer-gap/hit@1", "accuracy", "*/accuracy",
                       "refusal_accuracy"}  # fmt: skip
-NOT_MET_BLIND_R29 = {"hit@1", "hit@5", "mrr@5", "peer-gap/hit@1", "*/accuracy",
-                     "key_point_coverage"}  # fmt: skip
+NOT_MET_BLIND_R29 = {"hit@1", "mrr@5", "peer-gap/hit@1", "*/accuracy", "key_point_coverage"}
 NOT_MET_TESSEL_R26 = {"hit@1", "mrr@5", "accuracy", "*/accuracy", "refusal_accuracy",
                       "false_refusal_rate"}  # fmt: skip
 NOT_MET_BLIND_R30 = {"hit@1", "hit@5", "mrr@5", "paraphrase/hit@5", "accuracy", "*/accuracy",
                      "key_point_coverage"}  # fmt: skip
-NOT_MET_TESSEL_R27 = {"hit@1", "hit@5", "mrr@5", "peer-gap/hit@1", "accuracy", "*/accuracy",
+NOT_MET_TESSEL_R27 = {"hit@1", "mrr@5", "peer-gap/hit@1", "accuracy", "*/accuracy",
                       "key_point_coverage", "refusal_accuracy"}  # fmt: skip
 NOT_MET_BLIND_R31 = {"hit@1", "hit@5", "mrr@5", "peer-gap/hit@1", "accuracy", "*/accuracy"}
 NOT_MET_TESSEL_R28 = {"hit@1", "peer-gap/hit@1", "*/accuracy", "refusal_accuracy"}
@@ -279,15 +283,14 @@ NOT_MET_BLIND_R60 = {"hit@1", "hit@5", "mrr@5", "paraphrase/hit@5", "accuracy", 
 NOT_MET_BLIND_R61 = {"hit@1", "hit@5", "mrr@5", "paraphrase/hit@5"}
 NOT_MET_TESSEL_R57 = {"hit@1", "hit@5", "mrr@5", "paraphrase/hit@5", "accuracy", "*/accuracy",
                       "key_point_coverage"}  # fmt: skip
-NOT_MET_TESSEL_R58 = {"hit@1", "hit@5", "mrr@5", "peer-gap/hit@1", "accuracy", "*/accuracy",
-                      "refusal_accuracy"}  # fmt: skip
+NOT_MET_TESSEL_R58 = {"hit@1", "hit@5", "mrr@5", "peer-gap/hit@1", "*/accuracy"}
 NOT_MET_BLIND_R62 = {"hit@1", "hit@5", "mrr@5", "peer-gap/hit@1", "paraphrase/hit@5", "accuracy",
                      "*/accuracy", "refusal_accuracy"}  # fmt: skip
 NOT_MET_BLIND_R63 = {"hit@1", "mrr@5", "key_point_coverage"}
 NOT_MET_TESSEL_R59 = {"hit@1", "hit@5", "mrr@5", "peer-gap/hit@1", "paraphrase/hit@5", "accuracy",
                       "*/accuracy", "refusal_accuracy", "false_refusal_rate"}  # fmt: skip
-NOT_MET_TESSEL_R60 = {"hit@1", "mrr@5", "peer-gap/hit@1", "accuracy", "*/accuracy",
-                      "key_point_coverage", "refusal_accuracy"}  # fmt: skip
+NOT_MET_TESSEL_R60 = {"hit@1", "mrr@5", "peer-gap/hit@1", "key_point_coverage",
+                      "refusal_accuracy"}  # fmt: skip
 NOT_MET_BLIND_R64 = {"hit@1", "hit@5", "mrr@5", "peer-gap/hit@1", "paraphrase/hit@5", "accuracy",
                      "*/accuracy", "refusal_accuracy", "false_refusal_rate"}  # fmt: skip
 NOT_MET_BLIND_R65 = {"hit@1", "hit@5", "mrr@5", "paraphrase/hit@5", "accuracy", "*/accuracy",
@@ -301,6 +304,12 @@ NOT_MET_BLIND_R67: set[str] = set()
 NOT_MET_TESSEL_R63 = {"hit@1", "hit@5", "mrr@5", "peer-gap/hit@1", "*/accuracy"}
 NOT_MET_TESSEL_R64 = {"hit@5", "mrr@5", "paraphrase/hit@5", "accuracy", "*/accuracy",
                       "key_point_coverage", "refusal_accuracy"}  # fmt: skip
+NOT_MET_BLIND_R68 = {"hit@1", "hit@5", "mrr@5", "paraphrase/hit@5", "peer-gap/hit@1", "accuracy",
+                     "*/accuracy"}  # fmt: skip
+NOT_MET_BLIND_R69 = {"hit@1", "mrr@5", "accuracy", "*/accuracy", "refusal_accuracy",
+                     "false_refusal_rate"}  # fmt: skip
+NOT_MET_TESSEL_R65 = {"peer-gap/hit@1", "refusal_accuracy"}
+NOT_MET_TESSEL_R66 = {"hit@1", "mrr@5", "peer-gap/hit@1"}
 NOT_MET_TESSEL_R49 = {"hit@1", "hit@5", "mrr@5", "peer-gap/hit@1"}
 NOT_MET_TESSEL_R50 = {"hit@1", "mrr@5", "*/accuracy"}
 NOT_MET_TESSEL_R44 = {"accuracy", "*/accuracy", "key_point_coverage", "refusal_accuracy"}
@@ -591,6 +600,14 @@ SETS = [
     GoldenSet(
         "blind-r67", GOLDEN.with_name("blind-r67.jsonl"), GENERAL, frozenset(NOT_MET_BLIND_R67)
     ),
+    # Round 42's: r68 written at its start and read during it; r69 written at its start, never
+    # read, measured on its first and last commits.
+    GoldenSet(
+        "blind-r68", GOLDEN.with_name("blind-r68.jsonl"), GENERAL, frozenset(NOT_MET_BLIND_R68)
+    ),
+    GoldenSet(
+        "blind-r69", GOLDEN.with_name("blind-r69.jsonl"), GENERAL, frozenset(NOT_MET_BLIND_R69)
+    ),
     # The second corpus: five scraped-style pages on an unrelated story, and its questions.
     GoldenSet(
         "tessel-spill",
@@ -698,6 +715,8 @@ SETS = [
             (62, NOT_MET_TESSEL_R62),
             (63, NOT_MET_TESSEL_R63),  # round 41's, like r66 and r67
             (64, NOT_MET_TESSEL_R64),
+            (65, NOT_MET_TESSEL_R65),  # round 42's, like r68 and r69
+            (66, NOT_MET_TESSEL_R66),
         )
     ),
 ]
