@@ -228,7 +228,8 @@ _ASKS_ONE_SUBJECT = re.compile(
     r"(?!.*\b(?:is|was|are|were|has|have|had)\s+(?:the\s+|an?\s+)?(?-i:[A-Z]))",
     re.I,
 )
-# The name an answer opens with, its subject ("Zembla Freight, which …", "The Ostrava Trust is …")
+# The name an answer opens with, its subject ("Zembla Freight, which …", "The Ostrava Trust
+# is …")
 _OPENING_NAME = re.compile(rf"^\s*(?:The\s+)?({_ANSWER_NAME.pattern})")
 
 
