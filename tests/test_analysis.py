@@ -1414,3 +1414,22 @@ def test_what_the_firm_had_to_change_before_reopening(second_service: QAService)
         "production again?"
     )
     assert "series of conditions" in answer.text and "double-skinned" in answer.text
+
+
+@pytest.mark.parametrize(
+    ("question", "kind", "wanted"),
+    [
+        ("ok and who took over from Ann Lee?", "factoid", "person"),
+        ("so, how many ferries does the port run?", "factoid", "count"),
+        ("Okay. And why did the mayor resign?", "reason", None),
+        ("so is the bridge open again?", "yesno", None),
+    ],
+)
+def test_a_chat_word_that_opens_a_question_is_not_its_form(
+    question: str, kind: str, wanted: str | None
+) -> None:
+    """ "ok and who …", "so, how many …": the opening word is not read as part of what is
+    asked ("ok and who" is not two questions in one)."""
+    assert question_kind(question) == kind
+    answer_type = expected_type(question)
+    assert (answer_type.name if answer_type else None) == wanted

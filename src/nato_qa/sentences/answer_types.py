@@ -320,7 +320,7 @@ _PERSON_ASKED = re.compile(
     r"[\w’'-]+(?: [\w’'-]+){0,3}? "
     rf"(?P<role2>{_PERSON_NOUNS})s?\b"
     r"|^\s*(?:and )?(?:who|whom)\b.*\b(?:succeed(?:ed|s)?|replac(?:e|ed|es)|preced(?:e|ed|es)|"
-    r"t(?:a|oo)ken? over from)\b"
+    r"(?:take[sn]?|took|taking) over from)\b"
     # "who held the post before him", "who took over after Ann Lee": a person's predecessor
     # or successor
     r"|^\s*(?:and )?(?:who|whom)\b.*\b(?:before|after)\s+(?:him|her|(?-i:[A-Z]))"

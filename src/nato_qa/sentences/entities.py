@@ -23,9 +23,20 @@ _CONTEXT_NOTE = re.compile(r"\s*\(context:.*\)\s*$")
 _QUALIFIERS = {"north", "south", "east", "west", "new", "united"}
 
 
+# A chat word that opens a question before what it asks ("ok and who took over?", "so, what
+# did it cost?"): not part of the question's form
+_OPENING_WORD = re.compile(
+    r"^\s*(?:ok(?:ay)?|so|right|alright|well|oh|hmm+|cool|thanks|great|yeah|yes|sure|i see)"
+    r"[\s,.!]+(?=(?:and|what|who|whom|whose|which|when|where|why|how|is|are|was|were|do|does|"
+    r"did|can|could|will|would|has|have|had)\b)",
+    re.I,
+)
+
+
 def core_question(question: str) -> str:
-    """The question without the context note that follow-up rewriting appends."""
-    return _CONTEXT_NOTE.sub("", question)
+    """The question without the context note that follow-up rewriting appends, nor a chat
+    word that opens it ("ok and who …")."""
+    return _OPENING_WORD.sub("", _CONTEXT_NOTE.sub("", question))
 
 
 def required_entities(question: str) -> list[list[str]]:
