@@ -1433,3 +1433,21 @@ def test_a_chat_word_that_opens_a_question_is_not_its_form(
     assert question_kind(question) == kind
     answer_type = expected_type(question)
     assert (answer_type.name if answer_type else None) == wanted
+
+
+def test_a_count_of_things_is_not_an_amount_in_a_unit_of_measure() -> None:
+    """ "How many fish …" is not told by "18,000 litres of effluent"; "how many litres …"
+    is."""
+    things = "How many of the dead fish were carp?"
+    wants = expected_type(things)
+    assert wants is not None and wants.name == "count"
+    assert not wants.fits("About 18,000 litres of untreated effluent escaped.", things)
+    assert wants.fits("About 300 of the dead fish were carp.", things)
+    fish = "How many fish died?"
+    wants = expected_type(fish)
+    assert wants is not None
+    assert not wants.fits("The spill covered a five-kilometre stretch, 12 miles long.", fish)
+    assert wants.fits("At least 4,000 fish died.", fish)
+    litres = "How many litres escaped?"
+    wants = expected_type(litres)
+    assert wants is not None and wants.fits("About 18,000 litres escaped.", litres)

@@ -25,9 +25,11 @@ from nato_qa.sentences.patterns import (
     A_YEAR,
     AN_AGE,
     COUNT,
+    COUNT_OF_THINGS,
     DURATION,
     FREQUENCY,
     LOCATED,
+    MEASURE_UNITS,
     MONEY,
     NUMBER,
     PART_COUNT,
@@ -415,7 +417,10 @@ _TYPES: tuple[tuple[re.Pattern[str], AnswerType], ...] = (
     # a part of a whole: "how many of the staff live in the town?" is not told by "its 140
     # staff" (round 42: development +4, none lost; the read sets have no such question)
     (re.compile(r"^\s*(?:and )?how many of\b", re.I), AnswerType("count", PART_COUNT)),
-    (re.compile(r"^\s*(?:and )?how many\b", re.I), AnswerType("count", COUNT)),
+    # a count in a unit of measure ("how many litres …"), else of things: "how many fish were
+    # chub?" is not told by "18,000 litres of effluent"
+    (re.compile(rf"^\s*(?:and )?how many {MEASURE_UNITS}\b", re.I), AnswerType("count", COUNT)),
+    (re.compile(r"^\s*(?:and )?how many\b", re.I), AnswerType("count", COUNT_OF_THINGS)),
     (re.compile(r"^\s*(?:and )?how often\b", re.I), AnswerType("frequency", FREQUENCY)),
     (re.compile(r"^\s*how (many|much|large|big|long|old)\b"
                 r"|\bwhat (amount|sum|concentration|quantity|volume|dose)\b"

@@ -60,11 +60,20 @@ COUNT = re.compile(
     re.I,
 )
 
+# A unit of measure: "18,000 litres" measures an amount, it does not count things
+MEASURE_UNITS = (
+    r"(?:(?:kilo|centi|milli)?(?:litre|liter|metre|meter|gram)|tonne|ton|kg|km|mile|hectare|"
+    r"acre|gallon|barrel|degree|foot|feet)s?"
+)
+
+# A count of things, for "how many fish …": a count that is not an amount in a unit of measure
+COUNT_OF_THINGS = re.compile(rf"(?:{COUNT.pattern})(?![\s-]+{MEASURE_UNITS}\b)", re.I)
+
 # A part of a whole counted, for "how many of the staff …": a count and "of" ("About 60 of
 # the works' 140 staff", "40 members of the club"), not the whole's own count ("140 staff",
 # "thousands of fish")
 PART_COUNT = re.compile(
-    rf"(?!(?:hundreds|thousands|millions|billions|dozens)\b)(?:{COUNT.pattern})"
+    rf"(?!(?:hundreds|thousands|millions|billions|dozens)\b)(?:{COUNT_OF_THINGS.pattern})"
     r"(?=(?:\s+[\w’'-]+){0,2}\s+of\b)",
     re.I,
 )
