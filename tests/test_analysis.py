@@ -1451,3 +1451,10 @@ def test_a_count_of_things_is_not_an_amount_in_a_unit_of_measure() -> None:
     litres = "How many litres escaped?"
     wants = expected_type(litres)
     assert wants is not None and wants.fits("About 18,000 litres escaped.", litres)
+
+
+def test_money_committed_to_a_thing_asks_a_sum_of_that_thing() -> None:
+    question = "how much money has Zembla committed to the Ostrava mission?"
+    wants = expected_type(question)
+    assert wants is not None and wants.name == "money"
+    assert measured_phrase(question) == "Ostrava mission"

@@ -268,6 +268,7 @@ def _holder(text: str, title: re.Match[str], common: frozenset[str] = frozenset(
 # Verbs of handing over money: "how much did Japan give/spend/pledge …".
 GIVING = (
     r"spen[dt]\w*|giv\w*|gave|put|pa(?:y|id)|contribut\w*|invest\w*|pledg\w*|donat\w*|fined?|"
+    r"commit\w*|earmark\w*|"
     r"earn\w*|charg\w*|rais\w*|award\w*|owe[sd]?|"
     # money sunk or ploughed into something, shelled or forked out
     r"sunk|sank|sink\w*|plough\w*|plow\w*|(?:shell|fork|splash)\w*\s+out"
