@@ -1458,3 +1458,15 @@ def test_money_committed_to_a_thing_asks_a_sum_of_that_thing() -> None:
     wants = expected_type(question)
     assert wants is not None and wants.name == "money"
     assert measured_phrase(question) == "Ostrava mission"
+
+
+def test_what_someone_said_of_a_plan_is_answered_by_what_they_said(service: QAService) -> None:
+    """Asked what someone said about joining, a sentence where they said there are no plans
+    to join answers; it is not refused as a plan asked about as done."""
+    history = [
+        {"role": "user", "content": "Which prime minister was the first to attend a summit?"},
+        {"role": "assistant", "content": "Fumio Kishida, who attended the 2022 summit."},
+    ]
+    answer = service.ask("and what did he say about actually joining the alliance?", history)
+    assert not answer.refused
+    assert "no plans to join" in answer.text
