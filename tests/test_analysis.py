@@ -1470,3 +1470,19 @@ def test_what_someone_said_of_a_plan_is_answered_by_what_they_said(service: QASe
     answer = service.ask("and what did he say about actually joining the alliance?", history)
     assert not answer.refused
     assert "no plans to join" in answer.text
+
+
+@pytest.mark.parametrize(
+    ("question", "person"),
+    [
+        ("which council member spoke out about the closure?", True),
+        ("Which cabinet member responsible for defence met the envoy?", True),
+        ("which local politician holds the transport brief?", True),
+        ("Who took over from Ann Lee?", True),
+        # a member of an alliance is often a country
+        ("Which member opposed the plan?", False),
+    ],
+)
+def test_people_asked_for_by_membership_or_calling(question: str, person: bool) -> None:
+    wants = expected_type(question)
+    assert bool(wants and wants.person) is person

@@ -313,7 +313,11 @@ _PERSON_NOUNS = (
     rf"{TITLES}|{_CALLINGS}|worker|employee|angler|fisherman|resident|boy|girl|child|victim|"
     r"manager|engineer|prosecutor|attach[eé]|predecessor|successor|founder|owner|boss|"
     r"executive|author|reporter|journalist|witness|driver|pilot|captain|doctor|analyst|"
-    r"activist|organi[sz]er|inspector|investigator|councill?or|researcher"
+    r"activist|organi[sz]er|inspector|investigator|councill?or|researcher|politician|lawmaker|"
+    r"legislator|senator|soldier|teacher|farmer|student|"
+    # a member of a body of people ("which council member …"; not "which member", often a
+    # country of an alliance)
+    r"(?:council|board|staff|cabinet|committee|crew|team|club|society|family)[\s-]+member"
 )
 
 _PERSON_ASKED = re.compile(
