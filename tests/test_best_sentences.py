@@ -36,15 +36,17 @@ def test_every_passage_is_ranked_by_its_closest_sentence(service: QAService) -> 
 def test_a_passage_found_only_by_its_best_sentence_joins_the_results(
     second_service: QAService,
 ) -> None:
-    """ "Who's the former science teacher leading the campaign …?" is answered in a passage
+    """ "Who is the retired teacher who chairs the campaign group?" is answered in a passage
     whose one sentence that says so ("…, said Martin Hollis, the retired chemistry teacher who
     chairs Save the Tessel") closes a quotation about the leak: its best sentence ranks it
     higher than passage vectors and BM25 alone do. (Until round 35 the question was "how did
-    the effluent get … into the river?", which the route cue now ranks first either way.)"""
+    the effluent get … into the river?", which the route cue now ranks first either way; until
+    round 43 "Who's the former science teacher leading the campaign against the company?",
+    whose passage ranks as high without it since a teacher asked for is a person.)"""
     retriever = second_service.retriever
     ranking = retriever.best_sentences
     assert ranking is not None
-    question = "Who's the former science teacher leading the campaign against the company?"
+    question = "Who is the retired teacher who chairs the campaign group?"
     best = ranking.rank(question, 1)[0]
     found = second_service.keyword.get(best)
     assert found is not None and "retired chemistry teacher" in found.chunk.text
