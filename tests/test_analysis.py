@@ -21,7 +21,12 @@ from nato_qa.answering.summary import informative
 from nato_qa.evaluation import normalise
 from nato_qa.sentences.answer_types import expected_type
 from nato_qa.sentences.cues import answer_cue
-from nato_qa.sentences.entities import mentions, required_entities, split_entities
+from nato_qa.sentences.entities import (
+    has_context_note,
+    mentions,
+    required_entities,
+    split_entities,
+)
 from nato_qa.sentences.measured import measured_phrase
 from nato_qa.sentences.names import CorpusNames
 from nato_qa.sentences.speech import speaker_before
@@ -1433,6 +1438,9 @@ def test_a_chat_word_that_opens_a_question_is_not_its_form(
     assert question_kind(question) == kind
     answer_type = expected_type(question)
     assert (answer_type.name if answer_type else None) == wanted
+    # no follow-up's note: the retriever reads it as a question of its own
+    assert not has_context_note(question)
+    assert has_context_note(f"{question} (context: the ferry strike)")
 
 
 def test_a_count_of_things_is_not_an_amount_in_a_unit_of_measure() -> None:

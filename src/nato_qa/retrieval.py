@@ -21,7 +21,7 @@ from nato_qa.expansion import QueryExpander
 from nato_qa.keyword import KeywordIndex
 from nato_qa.second_reader import SecondReader
 from nato_qa.sentences.answer_types import expected_type
-from nato_qa.sentences.entities import core_question
+from nato_qa.sentences.entities import core_question, has_context_note
 from nato_qa.sentences.scorer import SentenceScorer
 from nato_qa.store import VectorStore
 from nato_qa.types import Article, Chunk, Hit, Source
@@ -149,12 +149,11 @@ class Retriever:
             (c for c in candidates.values() if c.keyword_rank), key=lambda c: c.keyword_rank or 0
         )
         rankings = [[c.chunk.chunk_id for c in dense], [c.chunk.chunk_id for c in sparse]]
-        core = core_question(query)
-        if core != query:
+        if has_context_note(query):
             # a follow-up: the note's topic words would outweigh the question's own ("which
             # judge dealt with it? (context: …)"), so the passages with its own words rank too
             # (round 38: blind t57 +1, development +3 and hit@1 +11, none lost)
-            own = [kc.chunk for kc, _ in self.keyword.search(core, n)]
+            own = [kc.chunk for kc, _ in self.keyword.search(core_question(query), n)]
             for chunk in own:
                 candidates.setdefault(chunk.chunk_id, _Candidate(chunk))
             rankings.append([chunk.chunk_id for chunk in own])

@@ -33,6 +33,11 @@ _OPENING_WORD = re.compile(
 )
 
 
+def has_context_note(question: str) -> bool:
+    """Whether follow-up rewriting appended a context note to the question."""
+    return bool(_CONTEXT_NOTE.search(question))
+
+
 def core_question(question: str) -> str:
     """The question without the context note that follow-up rewriting appends, nor a chat
     word that opens it ("ok and who …")."""
