@@ -137,6 +137,12 @@ GENERAL = [
 # conditions met) met 9 targets of older sets and lost none: r29's hit@5; the second corpus's
 # accuracy of r5, r58 and r60, every kind's accuracy of r7, r8 and r60, r27's hit@5 and
 # r58's refusals.
+# Round 43 (a chat word that opens a question is not its form, a count of things is no amount
+# in a unit of measure, money committed is given, what someone said of a plan, members of a
+# body are people) met r19's accuracy (its "which japanese cabinet member …" paraphrase) and
+# lost r7's MRR@5 (0.90 → 0.89): "ok and what are its goals for japan expected to be" had been
+# read as two questions in one, by its "ok and"; read as the one question it is, its passage
+# ranks second.
 NOT_MET_PROJECT = {"hit@1", "mrr@5", "refusal_accuracy"}
 NOT_MET_HELDOUT = {"refusal_accuracy"}
 NOT_MET_BLIND_R1 = {"hit@1", "mrr@5", "peer-gap/hit@1", "accuracy", "*/accuracy",
@@ -144,7 +150,7 @@ NOT_MET_BLIND_R1 = {"hit@1", "mrr@5", "peer-gap/hit@1", "accuracy", "*/accuracy"
 NOT_MET_BLIND_R4 = {"hit@1", "mrr@5", "peer-gap/hit@1", "*/accuracy", "refusal_accuracy"}
 NOT_MET_BLIND_R5 = {"hit@1", "mrr@5", "peer-gap/hit@1", "*/accuracy"}
 NOT_MET_BLIND_R6: set[str] = set()
-NOT_MET_BLIND_R7 = {"hit@5", "refusal_accuracy"}
+NOT_MET_BLIND_R7 = {"hit@5", "mrr@5", "refusal_accuracy"}
 NOT_MET_BLIND_R8: set[str] = set()
 NOT_MET_TESSEL_R4 = {"hit@1", "hit@5", "mrr@5", "paraphrase/hit@5", "accuracy", "*/accuracy",
                      "refusal_accuracy"}  # fmt: skip
@@ -179,7 +185,7 @@ NOT_MET_BLIND_R18 = {"hit@1", "hit@5", "mrr@5", "paraphrase/hit@5", "accuracy", 
                      "refusal_accuracy"}  # fmt: skip
 NOT_MET_TESSEL_R15 = {"accuracy", "*/accuracy", "key_point_coverage", "refusal_accuracy",
                       "false_refusal_rate"}  # fmt: skip
-NOT_MET_BLIND_R19 = {"hit@1", "hit@5", "mrr@5", "paraphrase/hit@5", "accuracy", "*/accuracy"}
+NOT_MET_BLIND_R19 = {"hit@1", "hit@5", "mrr@5", "paraphrase/hit@5", "*/accuracy"}
 NOT_MET_TESSEL_R16 = {"hit@1", "hit@5", "mrr@5", "peer-gap/hit@1", "accuracy", "*/accuracy",
                       "key_point_coverage", "refusal_accuracy", "false_refusal_rate"}  # fmt: skip
 NOT_MET_BLIND_R20 = {"hit@1", "hit@5", "mrr@5", "paraphrase/hit@5", "accuracy", "*/accuracy"}
@@ -310,6 +316,11 @@ NOT_MET_BLIND_R69 = {"hit@1", "mrr@5", "accuracy", "*/accuracy", "refusal_accura
                      "false_refusal_rate"}  # fmt: skip
 NOT_MET_TESSEL_R65 = {"peer-gap/hit@1", "refusal_accuracy"}
 NOT_MET_TESSEL_R66 = {"hit@1", "mrr@5", "peer-gap/hit@1"}
+NOT_MET_BLIND_R70 = {"hit@1", "mrr@5"}
+NOT_MET_BLIND_R71 = {"hit@1", "hit@5", "mrr@5", "accuracy", "*/accuracy", "refusal_accuracy"}
+NOT_MET_TESSEL_R67 = {"hit@1", "hit@5", "mrr@5", "paraphrase/hit@5", "peer-gap/hit@1", "accuracy",
+                      "*/accuracy"}  # fmt: skip
+NOT_MET_TESSEL_R68: set[str] = set()
 NOT_MET_TESSEL_R49 = {"hit@1", "hit@5", "mrr@5", "peer-gap/hit@1"}
 NOT_MET_TESSEL_R50 = {"hit@1", "mrr@5", "*/accuracy"}
 NOT_MET_TESSEL_R44 = {"accuracy", "*/accuracy", "key_point_coverage", "refusal_accuracy"}
@@ -608,6 +619,14 @@ SETS = [
     GoldenSet(
         "blind-r69", GOLDEN.with_name("blind-r69.jsonl"), GENERAL, frozenset(NOT_MET_BLIND_R69)
     ),
+    # Round 43's: r70 written at its start and read during it; r71 written at its start, never
+    # read, measured on its first and last commits.
+    GoldenSet(
+        "blind-r70", GOLDEN.with_name("blind-r70.jsonl"), GENERAL, frozenset(NOT_MET_BLIND_R70)
+    ),
+    GoldenSet(
+        "blind-r71", GOLDEN.with_name("blind-r71.jsonl"), GENERAL, frozenset(NOT_MET_BLIND_R71)
+    ),
     # The second corpus: five scraped-style pages on an unrelated story, and its questions.
     GoldenSet(
         "tessel-spill",
@@ -717,6 +736,8 @@ SETS = [
             (64, NOT_MET_TESSEL_R64),
             (65, NOT_MET_TESSEL_R65),  # round 42's, like r68 and r69
             (66, NOT_MET_TESSEL_R66),
+            (67, NOT_MET_TESSEL_R67),  # round 43's, like r70 and r71
+            (68, NOT_MET_TESSEL_R68),
         )
     ),
 ]
