@@ -141,8 +141,8 @@ GENERAL = [
 # in a unit of measure, money committed is given, what someone said of a plan, members of a
 # body are people) met r19's accuracy (its "which japanese cabinet member …" paraphrase) and
 # lost r7's MRR@5 (0.90 → 0.89): "ok and what are its goals for japan expected to be" had been
-# read as two questions in one, by its "ok and"; read as the one question it is, its passage
-# ranks second.
+# read as two questions in one, by its "ok and"; read as the purpose question it is, it gets
+# the reason cue, which ranks another passage first.
 NOT_MET_PROJECT = {"hit@1", "mrr@5", "refusal_accuracy"}
 NOT_MET_HELDOUT = {"refusal_accuracy"}
 NOT_MET_BLIND_R1 = {"hit@1", "mrr@5", "peer-gap/hit@1", "accuracy", "*/accuracy",
