@@ -634,6 +634,9 @@ def test_a_post_asked_about_must_be_named_by_the_answer() -> None:
         # a follow-up's context note is not the question
         ("why was the president against it? (context: opposed opening office Tokyo)",
          "The plan to open an office in Tokyo has faced the president's opposition.", False),
+        # what someone said of it is asked for, not whether it happened
+        ("What did the mayor say about actually opening the casino?",
+         "The mayor said in May that there were no plans to open a casino.", False),
     ],
 )  # fmt: skip
 def test_a_plan_is_no_answer_to_whether_it_happened(

@@ -19,6 +19,7 @@ import re
 from functools import lru_cache
 
 from nato_qa.keyword import terms
+from nato_qa.sentences.answer_types import expected_type
 from nato_qa.sentences.entities import core_question
 from nato_qa.sentences.patterns import WORD
 
@@ -78,9 +79,14 @@ def _terms(word: str) -> list[str]:
 
 
 def asks_what_happened(question: str) -> bool:
-    """The question asks whether, when or how something took place, not about a plan."""
+    """The question asks whether, when or how something took place, not about a plan, nor
+    what someone said of it ("what did she say about joining?" is told by "said it had no
+    plans to join")."""
     core = core_question(question)  # without a follow-up's context note
-    return bool(_PAST.search(core)) and not _ASKS_PLAN.search(core)
+    if not _PAST.search(core) or _ASKS_PLAN.search(core):
+        return False
+    wants = expected_type(core)
+    return wants is None or wants.name != "statement"
 
 
 @lru_cache(maxsize=20_000)

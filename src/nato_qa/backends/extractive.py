@@ -157,9 +157,6 @@ class ExtractiveBackend:
             scored = [s for s in scored if unit.search(s.text)]
         if (
             scored
-            # what someone said of a plan is asked for, not whether it came about ("what did
-            # she say about joining?" is told by "said it had no plans to join")
-            and analysis.answer_type != "statement"
             and asks_what_happened(evidence.question)
             and only_planned(evidence.question, scored[0].text)
         ):
