@@ -994,3 +994,13 @@ def test_they_are_the_one_thing_the_last_answer_opened_with() -> None:
     assert "Brun" not in standalone_question("who controls them?", islands)
     person = turn("Which minister opened the depot?", "Ann Lee, in March.")
     assert "Ann Lee" not in standalone_question("what did they say?", person)
+
+
+def test_a_chat_word_that_opens_a_question_is_not_searched(service: QAService) -> None:
+    """ "ok and who heads …" is searched as "and who heads …": the chat word moves no passage
+    (the retriever drops it as question analysis does)."""
+    asked = [h.chunk_id for h in service.search("ok and who heads japan's mission to nato?", 5)]
+    plain = [h.chunk_id for h in service.search("and who heads japan's mission to nato?", 5)]
+    assert asked == plain
+    answer = service.ask("ok and who heads japan's mission to nato?")
+    assert answer.text.split("[1]")[0].count("Izawa") == 1

@@ -21,7 +21,7 @@ from nato_qa.expansion import QueryExpander
 from nato_qa.keyword import KeywordIndex
 from nato_qa.second_reader import SecondReader
 from nato_qa.sentences.answer_types import expected_type
-from nato_qa.sentences.entities import core_question, has_context_note
+from nato_qa.sentences.entities import core_question, has_context_note, without_opening_word
 from nato_qa.sentences.scorer import SentenceScorer
 from nato_qa.store import VectorStore
 from nato_qa.types import Article, Chunk, Hit, Source
@@ -126,6 +126,7 @@ class Retriever:
         """The ``k`` best passages for ``query``, best first."""
         k = k or self.settings.k
         n = max(self.settings.candidates, k * 3)
+        query = without_opening_word(query)  # "ok and who …" is searched as "and who …"
         # The question and its words the corpus lacks (for the expansion), in one model run.
         vector = self.scorer.vectors([query, *self.expander.new_words(query)], packed=True)[0]
         if self._search is not None:

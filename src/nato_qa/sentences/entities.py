@@ -38,10 +38,15 @@ def has_context_note(question: str) -> bool:
     return bool(_CONTEXT_NOTE.search(question))
 
 
+def without_opening_word(question: str) -> str:
+    """The question without a chat word that opens it ("ok and who …" -> "and who …")."""
+    return _OPENING_WORD.sub("", question)
+
+
 def core_question(question: str) -> str:
     """The question without the context note that follow-up rewriting appends, nor a chat
     word that opens it ("ok and who …")."""
-    return _OPENING_WORD.sub("", _CONTEXT_NOTE.sub("", question))
+    return without_opening_word(_CONTEXT_NOTE.sub("", question))
 
 
 def required_entities(question: str) -> list[list[str]]:
