@@ -572,6 +572,16 @@ def test_a_small_number_matches_written_either_way() -> None:
     assert not mentions(entities, "This massive four-year plan is worth USD 320 billion.")
 
 
+def test_a_large_number_matches_written_in_words() -> None:
+    """News writes a number in words at the start of a sentence or in a quotation: "18,000"
+    in the question is "Eighteen thousand" in the answer."""
+    assert mentions([["18,000"]], '"Eighteen thousand litres is a tanker load," she said.')
+    assert mentions([["6,500"]], "Six thousand five hundred fish died.")
+    assert mentions([["21"]], "The twenty-one ships sailed.")
+    assert not mentions([["18,000"]], "Eighteen litres escaped, and a thousand fish died.")
+    assert not mentions([["7"]], "Seventy ships sailed.")
+
+
 def test_a_post_asked_about_must_be_named_by_the_answer() -> None:
     # "who is the managing director" is answered by the holder of that post, so the answer
     # must name the post (the extractive backend checks it like a quantity's measured thing)

@@ -1004,3 +1004,16 @@ def test_a_chat_word_that_opens_a_question_is_not_searched(service: QAService) -
     assert asked == plain
     answer = service.ask("ok and who heads japan's mission to nato?")
     assert answer.text.split("[1]")[0].count("Izawa") == 1
+
+
+def test_a_number_the_question_gives_in_figures_may_be_written_in_words(
+    second_service: QAService,
+) -> None:
+    """ "18,000 litres" in the question, "Eighteen thousand litres" in the quotation that
+    answers it: the answer is not refused for want of the figure."""
+    history = turn(
+        "Who chairs Save the Tessel?",
+        "Martin Hollis, a retired chemistry teacher, chairs the Save the Tessel campaign group.",
+    )
+    answer = second_service.ask("What did he compare the 18,000 litres to?", history)
+    assert not answer.refused and "tanker load" in answer.text

@@ -19,6 +19,7 @@ from collections import Counter
 from collections.abc import Iterable
 
 from nato_qa.sentences.patterns import WORD
+from nato_qa.words import figure_of
 
 _DEFINED = re.compile(r"\(([A-Z][A-Z0-9]{1,7})\)")
 _MOST_SMALL_WORDS = 2  # lower-case words in a row inside a long form
@@ -27,12 +28,6 @@ _MOST_SMALL_WORDS = 2  # lower-case words in a row inside a long form
 _WRITTEN = re.compile(r"\b(?:[A-Z][A-Z0-9]{1,6}|[a-z][a-z]?\d{1,2})\b")
 _RUN = re.compile(r"[^\n.,;:!?()\[\]\"“”]+")  # a stretch of words without punctuation
 _MOST_CAPITALS = 7
-# a number word is spelt by its figure ("Group of Twenty" is the "G20")
-_NUMBER_WORDS = (
-    "zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
-    "eleven", "twelve",
-)  # fmt: skip
-_FIGURES = {word: str(i) for i, word in enumerate(_NUMBER_WORDS)} | {"twenty": "20"}
 
 
 def long_form(before: str, abbreviation: str) -> str | None:
@@ -104,7 +99,7 @@ def written_abbreviations(question: str) -> list[str]:
 
 def _capital(word: str) -> str:
     """The letter (or figure) a capitalised word gives an abbreviation."""
-    return _FIGURES.get(word.lower(), word[0].lower())
+    return figure_of(word) or word[0].lower()  # "Group of Twenty" is the "G20"
 
 
 def spelled_out(texts: Iterable[str]) -> dict[str, str]:

@@ -3,7 +3,7 @@
 ``split_entities`` tells those of the thing asked about, which the answering sentence must
 mention, from those of its setting (a year, a place after "in" or "at"), which its passage
 may; ``mentions`` reads a sentence for them, with a country's adjective for its name and a
-small number written either way. ``core_question`` drops the context note that follow-up
+number written either way. ``core_question`` drops the context note that follow-up
 rewriting appends."""
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ import re
 from functools import lru_cache
 
 from nato_qa.sentences.patterns import TITLE, YEAR_DIGITS
-from nato_qa.words import without_possessive
+from nato_qa.words import figure_of, spoken_number, without_possessive
 
 _ENTITY_RUN = re.compile(r"\b[A-Z][\w-]*(?:[’']s)?(?:\s+[A-Z][\w-]*(?:[’']s)?)+")
 
@@ -98,47 +98,28 @@ def _entities(question: str) -> list[tuple[list[str], bool]]:
     return found
 
 
-_NUMBER_WORDS = [
-    "zero",
-    "one",
-    "two",
-    "three",
-    "four",
-    "five",
-    "six",
-    "seven",
-    "eight",
-    "nine",
-    "ten",
-    "eleven",
-    "twelve",
-    "thirteen",
-    "fourteen",
-    "fifteen",
-    "sixteen",
-    "seventeen",
-    "eighteen",
-    "nineteen",
-    "twenty",
-]
-
-# A small number written either way: "5" in the question, "five-year" in the article.
-_SAME_NUMBER = {str(i): w for i, w in enumerate(_NUMBER_WORDS)} | {
-    w: str(i) for i, w in enumerate(_NUMBER_WORDS)
-}
-
-
 def mentions(entities: list[list[str]], text: str) -> bool:
-    """Whether every entity's words all occur in ``text`` (a small number as digits or as a
-    word; a place as the adjective made from it: "Ruritania" as "Ruritanian")."""
-    words = set(re.findall(r"[\w]+(?:[.,]\d+)*", text.lower().replace("’", "'")))
+    """Whether every entity's words all occur in ``text`` (a number as figures or as words:
+    "5" as "five", "18,000" as "Eighteen thousand"; a place as the adjective made from it:
+    "Ruritania" as "Ruritanian")."""
+    lowered = text.lower().replace("’", "'")
+    words = set(re.findall(r"[\w]+(?:[.,]\d+)*", lowered))
     return all(
         all(
-            w in words or _SAME_NUMBER.get(w) in words or not words.isdisjoint(_adjectives(w))
+            w in words
+            or figure_of(w) in words
+            or not words.isdisjoint(_adjectives(w))
+            or _says_in_words(w, lowered)
             for w in entity
         )
         for entity in entities
     )
+
+
+def _says_in_words(figure: str, lowered: str) -> bool:
+    """Whether the lower-cased text writes the number in words."""
+    spoken = spoken_number(figure)
+    return spoken is not None and re.search(rf"\b{spoken}\b", lowered.replace("-", " ")) is not None
 
 
 @lru_cache(maxsize=4096)
