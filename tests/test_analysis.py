@@ -1507,3 +1507,14 @@ def test_what_someone_said_of_a_plan_is_answered_by_what_they_said(service: QASe
 def test_people_asked_for_by_membership_or_calling(question: str, person: bool) -> None:
     wants = expected_type(question)
     assert bool(wants and wants.person) is person
+
+
+def test_a_question_of_nothing_but_unknown_words_is_about_something_unknown(analysed) -> None:  # type: ignore[no-untyped-def]
+    """No name, and no term an article has or has a word close to: refused outright, as a
+    question about an unknown name is."""
+    assert analysed("who is the ceo of toyota").unknown_subject
+    assert not analysed("who is the head of the alliance").unknown_subject
+    # one term the articles know is enough to be answered if a sentence clears the bar
+    assert not analysed("who is the ceo of the alliance").unknown_subject
+    # a follow-up's subject is in its context note, whatever its own words
+    assert not analysed("where's it headquartered? (context: the new mission)").unknown_subject

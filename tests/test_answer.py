@@ -1017,3 +1017,8 @@ def test_a_number_the_question_gives_in_figures_may_be_written_in_words(
     )
     answer = second_service.ask("What did he compare the 18,000 litres to?", history)
     assert not answer.refused and "tanker load" in answer.text
+
+
+def test_a_question_of_nothing_the_articles_know_is_refused(service: QAService) -> None:
+    answer = service.ask("who is the ceo of toyota")
+    assert answer.refused and not answer.citations

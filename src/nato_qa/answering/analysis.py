@@ -33,7 +33,7 @@ import numpy as np
 from nato_qa.keyword import KeywordIndex, vocabulary
 from nato_qa.sentences.answer_types import ASKS_PURPOSE, ASKS_WHAT_CALLED, expected_type
 from nato_qa.sentences.cues import ASKS_CONDITION, ASKS_REASON
-from nato_qa.sentences.entities import core_question
+from nato_qa.sentences.entities import core_question, has_context_note
 from nato_qa.words import without_possessive
 
 # What the texts are called, and the verbs that ask for them to be summed up: one vocabulary
@@ -255,8 +255,13 @@ class QuestionAnalysis:
 
     @property
     def unknown_subject(self) -> bool:
-        """Every name the question gives is one no article writes."""
-        return bool(self.names) and len(self.unknown_names) == len(self.names)
+        """Every name the question gives is one no article writes; or it gives none, stands
+        alone, and every term is unknown ("who is the ceo of zembla air")."""
+        if self.names:
+            return len(self.unknown_names) == len(self.names)
+        # a follow-up's own words may all be new: its subject is in the context note
+        alone = not has_context_note(self.question)
+        return alone and bool(self.key_terms) and len(self.unknown_terms) == len(self.key_terms)
 
     @property
     def unfamiliar(self) -> bool:
