@@ -1518,3 +1518,13 @@ def test_a_question_of_nothing_but_unknown_words_is_about_something_unknown(anal
     assert not analysed("who is the ceo of the alliance").unknown_subject
     # a follow-up's subject is in its context note, whatever its own words
     assert not analysed("where's it headquartered? (context: the new mission)").unknown_subject
+
+
+def test_a_preposition_tells_no_event(analysed) -> None:  # type: ignore[no-untyped-def]
+    """ "after", "without": where or when the event was, not the event; a sentence need not
+    have them to tell of it."""
+    assert "after" not in analysed("where was the summit he went to after that?").event_terms
+    # "before" asks what was so previously: a sentence must tell that
+    assert "before" in analysed("where was it run from before he took over?").event_terms
+    drop_in = analysed("how often will inspectors drop in without warning?")
+    assert "without" not in drop_in.event_terms and "warning" in drop_in.event_terms

@@ -171,6 +171,10 @@ _FORM_WORDS = frozenset({
     # where or when a thing was held is its place or time ("where was the summit held?"); "one"
     # stands for a thing named before ("the 2023 one"); "again" tells no event by itself
     "held", "one", "ones", "again",
+    # a preposition places an event or follows it, it tells none ("where did he go after
+    # that?", "drop in without warning"); "else" asks for another of it. "before" and
+    # "since" stay: they ask what was so previously ("where was it run from before?")
+    "after", "without", "within", "during", "about", "through", "else", "having",
 })  # fmt: skip
 
 
