@@ -20,7 +20,7 @@ from nato_qa.answering.modality import asks_what_happened, only_planned
 from nato_qa.answering.summary import informative
 from nato_qa.evaluation import normalise
 from nato_qa.sentences.answer_types import expected_type
-from nato_qa.sentences.cues import answer_cue
+from nato_qa.sentences.cues import PersonCue, answer_cue
 from nato_qa.sentences.entities import (
     has_context_note,
     mentions,
@@ -1528,3 +1528,11 @@ def test_a_preposition_tells_no_event(analysed) -> None:  # type: ignore[no-unty
     assert "before" in analysed("where was it run from before he took over?").event_terms
     drop_in = analysed("how often will inspectors drop in without warning?")
     assert "without" not in drop_in.event_terms and "warning" in drop_in.event_terms
+
+
+def test_who_spoke_up_for_a_side_in_court_asks_for_its_lawyer() -> None:
+    cue = answer_cue("Who spoke up for the firm in front of the magistrates?")
+    assert isinstance(cue, PersonCue) and cue.advocate
+    assert cue.search("Ann Lee, for Zembla Freight, said the firm accepted the charge.")
+    # not in a legal setting
+    assert not answer_cue("Who spoke up for the plan at the summit?").advocate

@@ -246,7 +246,7 @@ _SPENDING = (
 _ASKS_ADVOCATE = re.compile(
     rf"^\s*(?:and\s+|so\s+)?(?:who|whom|which\s+(?:{LAWYER}))\b.*\b(?:{LAWYER_OR_LAWYERS}|"
     r"represent\w*|on\s+(?:[\w’']+\s+)?behalf|(?:argu|put|ma[dk]|present)\w*\s+(?:the\s+)?"
-    r"(?:[\w’']+\s+)?(?:case|side)|st[oa]{2}d\s+up\s+for|speak\w*\s+for|spoke\s+for|"
+    r"(?:[\w’']+\s+)?(?:case|side)|st[oa]{2}d\s+up\s+for|(?:speak\w*|spoke)\s+(?:up\s+)?for|"
     r"defend\w*|prosecut\w*)\b",
     re.I,
 )
