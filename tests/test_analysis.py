@@ -1536,3 +1536,17 @@ def test_who_spoke_up_for_a_side_in_court_asks_for_its_lawyer() -> None:
     assert cue.search("Ann Lee, for Zembla Freight, said the firm accepted the charge.")
     # not in a legal setting
     assert not answer_cue("Who spoke up for the plan at the summit?").advocate
+
+
+def test_what_stands_in_the_way_is_told_by_an_obstacle() -> None:
+    for question in ("ok and what else makes membership hard for them?",
+                     "what's standing in the way of Zembla joining the pact?",
+                     "What obstacles does the depot face?"):  # fmt: skip
+        cue = answer_cue(question)
+        assert cue is not None and not isinstance(cue, PersonCue), question
+        assert cue.search("Its location is also a major obstacle to entry."), question
+        assert not cue.search("Zembla wants to join the pact."), question
+    # who made it hard asks for a person; why it is an obstacle, for a reason
+    assert isinstance(answer_cue("who made it hard for them?"), PersonCue)
+    reason = answer_cue("why is its location an obstacle?")
+    assert reason is not None and reason.search("because it is far away")

@@ -82,6 +82,22 @@ _ABILITY = re.compile(
     r"\b(?:power|ability|authority|right|means|capacity)\s+to\b|\b(?:able|unable)\s+to\b|\bveto",
     re.I,
 )
+# "what stands in the way of …?", "what else makes it hard for them to join?", "what
+# obstacles …": what hinders, which a sentence says with a word for an obstacle ("a major
+# obstacle to entry"); who made it hard asks for a person
+_ASKS_OBSTACLE = re.compile(
+    r"^(?!\s*(?:and\s+)?(?:who|whom)\b).*?\b(?:obstacles?|barriers?|hurdles?|"
+    r"stand(?:s|ing)?\s+in\s+(?:the|its|their)\s+way|(?:makes?|making|made)\s+"
+    r"(?:it\s+|that\s+|this\s+|\w+\s+){0,3}?(?:hard|harder|difficult|tough|tricky|unlikely)|"
+    r"(?:stopping|preventing|holding\s+back|hinder\w*)\b)",
+    re.I,
+)
+_OBSTACLE = re.compile(
+    r"\b(?:obstacles?|barriers?|hurdles?|stumbling\s+block|in\s+the\s+way|hinder\w*|imped\w*|"
+    r"prevent\w*|obstruct\w*|difficult\w*|unlikely|complicat\w*|challenges?|oppos\w*|"
+    r"reject\w*|block\w*|forbid\w*|prohibit\w*)\b",
+    re.I,
+)
 
 
 # A question after a reason: "why …", "on what grounds …", "what was his reasoning?", "what's
@@ -275,8 +291,9 @@ def answer_cue(
     on ("plans to invest in …") for "what will it buy", a lawyer named with their side ("Ann
     Lee, for the firm, said") for "who represented the firm in court", a person's name for
     "who", a quotation for "what did X say", a condition ("only after it met …") for "what
-    did X have to do before …", a before and an after ("previously …", "an
-    updated statement") for "how has X changed"; None for other questions."""
+    did X have to do before …", an obstacle ("a major obstacle to entry") for "what stands
+    in the way of …", a before and an after ("previously …", "an updated statement") for
+    "how has X changed"; None for other questions."""
     setting = question
     question = core_question(question)
     if ASKS_REASON.match(question) or ASKS_PURPOSE.search(question):
@@ -285,6 +302,8 @@ def answer_cue(
         return _CONDITION
     if _ASKS_ABILITY.match(question):
         return _ABILITY
+    if _ASKS_OBSTACLE.search(question):
+        return _OBSTACLE
     if _ASKS_ROUTE.match(question):
         return _ROUTE
     if _ASKS_SPENDING.search(question):
