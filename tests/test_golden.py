@@ -143,6 +143,10 @@ GENERAL = [
 # lost r7's MRR@5 (0.90 → 0.89): "ok and what are its goals for japan expected to be" had been
 # read as two questions in one, by its "ok and"; read as the purpose question it is, it gets
 # the reason cue, which ranks another passage first.
+# Round 44 (the retriever searches without the opening chat word, numbers in words, questions
+# of nothing known, prepositions, "spoke up for", obstacles) met r7's MRR@5 again and r59's
+# accuracy (its "what else makes it hard for them to join?", by the obstacle cue), and lost
+# none.
 NOT_MET_PROJECT = {"hit@1", "mrr@5", "refusal_accuracy"}
 NOT_MET_HELDOUT = {"refusal_accuracy"}
 NOT_MET_BLIND_R1 = {"hit@1", "mrr@5", "peer-gap/hit@1", "accuracy", "*/accuracy",
@@ -150,7 +154,7 @@ NOT_MET_BLIND_R1 = {"hit@1", "mrr@5", "peer-gap/hit@1", "accuracy", "*/accuracy"
 NOT_MET_BLIND_R4 = {"hit@1", "mrr@5", "peer-gap/hit@1", "*/accuracy", "refusal_accuracy"}
 NOT_MET_BLIND_R5 = {"hit@1", "mrr@5", "peer-gap/hit@1", "*/accuracy"}
 NOT_MET_BLIND_R6: set[str] = set()
-NOT_MET_BLIND_R7 = {"hit@5", "mrr@5", "refusal_accuracy"}
+NOT_MET_BLIND_R7 = {"hit@5", "refusal_accuracy"}
 NOT_MET_BLIND_R8: set[str] = set()
 NOT_MET_TESSEL_R4 = {"hit@1", "hit@5", "mrr@5", "paraphrase/hit@5", "accuracy", "*/accuracy",
                      "refusal_accuracy"}  # fmt: skip
@@ -281,7 +285,7 @@ NOT_MET_BLIND_R57 = {"hit@1", "mrr@5", "*/accuracy"}
 NOT_MET_TESSEL_R53 = {"hit@1", "mrr@5", "*/accuracy", "key_point_coverage"}
 NOT_MET_TESSEL_R54 = {"accuracy", "*/accuracy", "refusal_accuracy", "false_refusal_rate"}
 NOT_MET_BLIND_R58 = {"hit@1", "mrr@5"}
-NOT_MET_BLIND_R59 = {"accuracy", "*/accuracy", "refusal_accuracy", "false_refusal_rate"}
+NOT_MET_BLIND_R59 = {"*/accuracy", "refusal_accuracy", "false_refusal_rate"}
 NOT_MET_TESSEL_R55 = {"*/accuracy", "refusal_accuracy"}
 NOT_MET_TESSEL_R56: set[str] = set()
 NOT_MET_BLIND_R60 = {"hit@1", "hit@5", "mrr@5", "paraphrase/hit@5", "accuracy", "*/accuracy",
@@ -321,6 +325,11 @@ NOT_MET_BLIND_R71 = {"hit@1", "hit@5", "mrr@5", "accuracy", "*/accuracy", "refus
 NOT_MET_TESSEL_R67 = {"hit@1", "hit@5", "mrr@5", "paraphrase/hit@5", "peer-gap/hit@1", "accuracy",
                       "*/accuracy"}  # fmt: skip
 NOT_MET_TESSEL_R68: set[str] = set()
+NOT_MET_BLIND_R72: set[str] = set()
+NOT_MET_BLIND_R73 = {"hit@1", "hit@5", "mrr@5", "peer-gap/hit@1", "paraphrase/hit@5", "accuracy",
+                     "*/accuracy", "key_point_coverage", "refusal_accuracy"}  # fmt: skip
+NOT_MET_TESSEL_R69 = {"hit@1", "mrr@5"}
+NOT_MET_TESSEL_R70 = {"accuracy", "*/accuracy", "false_refusal_rate"}
 NOT_MET_TESSEL_R49 = {"hit@1", "hit@5", "mrr@5", "peer-gap/hit@1"}
 NOT_MET_TESSEL_R50 = {"hit@1", "mrr@5", "*/accuracy"}
 NOT_MET_TESSEL_R44 = {"accuracy", "*/accuracy", "key_point_coverage", "refusal_accuracy"}
@@ -627,6 +636,14 @@ SETS = [
     GoldenSet(
         "blind-r71", GOLDEN.with_name("blind-r71.jsonl"), GENERAL, frozenset(NOT_MET_BLIND_R71)
     ),
+    # Round 44's: r72 written at its start and read during it; r73 written at its start, never
+    # read, measured on its first and last commits.
+    GoldenSet(
+        "blind-r72", GOLDEN.with_name("blind-r72.jsonl"), GENERAL, frozenset(NOT_MET_BLIND_R72)
+    ),
+    GoldenSet(
+        "blind-r73", GOLDEN.with_name("blind-r73.jsonl"), GENERAL, frozenset(NOT_MET_BLIND_R73)
+    ),
     # The second corpus: five scraped-style pages on an unrelated story, and its questions.
     GoldenSet(
         "tessel-spill",
@@ -738,6 +755,8 @@ SETS = [
             (66, NOT_MET_TESSEL_R66),
             (67, NOT_MET_TESSEL_R67),  # round 43's, like r70 and r71
             (68, NOT_MET_TESSEL_R68),
+            (69, NOT_MET_TESSEL_R69),  # round 44's, like r72 and r73
+            (70, NOT_MET_TESSEL_R70),
         )
     ),
 ]
