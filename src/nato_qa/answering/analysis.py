@@ -12,8 +12,9 @@
 * what the corpus does not know, from the corpus's own statistics: a name is **unknown**
   when no article writes it; a term is unknown when no article has it and none of the
   articles' words is close to it (the query expansion's vectors, at its similarity). A
-  question whose every name is unknown (``unknown_subject``) is about something the articles
-  never mention: it is refused outright. One most of whose terms are unknown
+  question whose every name is unknown, or that gives no name and whose every term is
+  unknown (``unknown_subject``; not a follow-up, whose subject is in its context note), is
+  about something the articles never mention: it is refused outright. One most of whose terms are unknown
   (``unfamiliar``) is still answered when a sentence clears the bar (a paraphrase uses words
   the articles don't); refused, it offers only close passages as reading. A short
   abbreviation the articles never write ("PM", "NZ") counts as neither: they most likely

@@ -1,8 +1,8 @@
 """Cues that a sentence carries the kind of answer asked for (``answer_cue``): a reason for
 "why" or "on what grounds" (an aim for "what is it meant to achieve"), the power to for "could
 X block it", a person's name for "who" (beside the deed when the question says
-what the person did: ``PersonCue``), a quotation for "what did X say", a before and an after
-for "how has X changed over time"."""
+what the person did: ``PersonCue``), a quotation for "what did X say", an obstacle for "what
+stands in the way of …", a before and an after for "how has X changed over time"."""
 
 from __future__ import annotations
 

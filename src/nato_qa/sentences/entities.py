@@ -4,7 +4,8 @@
 mention, from those of its setting (a year, a place after "in" or "at"), which its passage
 may; ``mentions`` reads a sentence for them, with a country's adjective for its name and a
 number written either way. ``core_question`` drops the context note that follow-up
-rewriting appends."""
+rewriting appends and a chat word that opens the question ("ok and …"), which
+``without_opening_word`` drops alone (for the retriever, which needs the note)."""
 
 from __future__ import annotations
 
