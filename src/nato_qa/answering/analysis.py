@@ -14,11 +14,11 @@
   articles' words is close to it (the query expansion's vectors, at its similarity). A
   question whose every name is unknown, or that gives no name and whose every term is
   unknown (``unknown_subject``; not a follow-up, whose subject is in its context note), is
-  about something the articles never mention: it is refused outright. One most of whose terms are unknown
-  (``unfamiliar``) is still answered when a sentence clears the bar (a paraphrase uses words
-  the articles don't); refused, it offers only close passages as reading. A short
-  abbreviation the articles never write ("PM", "NZ") counts as neither: they most likely
-  spell it out.
+  about something the articles never mention: it is refused outright. One most of whose
+  terms are unknown (``unfamiliar``) is still answered when a sentence clears the bar (a
+  paraphrase uses words the articles don't); refused, it offers only close passages as
+  reading. A short abbreviation the articles never write ("PM", "NZ") counts as neither:
+  they most likely spell it out.
 
 Nothing here lists words of one corpus: the same rules read any articles.
 """
