@@ -1550,3 +1550,14 @@ def test_what_stands_in_the_way_is_told_by_an_obstacle() -> None:
     assert isinstance(answer_cue("who made it hard for them?"), PersonCue)
     reason = answer_cue("why is its location an obstacle?")
     assert reason is not None and reason.search("because it is far away")
+
+
+def test_what_has_come_about_so_far_asks_for_a_summary() -> None:
+    """ "What has Zembla given so far?": what has come about by now, several things; a
+    quantity so far is still one number, and "up to now" sets a state, it asks for none."""
+    assert question_kind("what has zembla given or offered the port so far?") == "broad"
+    assert question_kind("What has the council done to date about the depot?") == "broad"
+    assert question_kind("thus far, what have the inspectors found?") == "broad"
+    assert question_kind("How much of the grant has been spent so far?") == "factoid"
+    assert question_kind("up to now, what has its role been limited to?") != "broad"
+    assert question_kind("What has Zembla given the port?") != "broad"

@@ -3,8 +3,9 @@
 * ``kind``: ``broad`` ("what do the articles say about…", "how has … developed", "what has X
   done to…", "give me an overview…"; summary requests such as "sum up", "walk me through",
   "a timeline"; several things asked for by a plural, "what roles…", "in what areas…"; a
-  manner in the perfect, "how has X affected…"; two questions in one; texts told apart, "the
-  numbers differ between reports"), ``reason`` (why),
+  manner in the perfect, "how has X affected…"; what has come about by now, "what has X
+  given so far?"; two questions in one; texts told apart, "the numbers differ between
+  reports"), ``reason`` (why),
   ``manner`` (how), ``yesno``, ``comparison``, or ``factoid``; the factoid's ``answer_type``
   comes from its wh-phrase (``sentences.expected_type``).
 * ``names``: runs of capitalised words the question writes mid-sentence (or in capitals),
@@ -93,6 +94,9 @@ _BROAD = re.compile(
     r"feel\s+about)\b"
     # anywhere: "give me an overview of…", "a timeline of…", "everything the reports say"
     r")|\b(?:overview|summary|timeline|everything|all\s+in\s+all|overall|rundown)\b"
+    # what has come about by now: "what has the firm given so far?", "… to date" (not "up to
+    # now", which sets a state: "up to now, what has its role been restricted to?")
+    r"|\b(?:so|thus)\s+far\b|\bto\s+date\b"
     # what the texts do, anywhere: "how do the articles describe…", "what have the reports
     # said…", "… what do the pieces say about it?", "do the reports agree?"
     # ("what do the different reports say about the death toll")
