@@ -1561,3 +1561,15 @@ def test_what_has_come_about_so_far_asks_for_a_summary() -> None:
     assert question_kind("How much of the grant has been spent so far?") == "factoid"
     assert question_kind("up to now, what has its role been limited to?") != "broad"
     assert question_kind("What has Zembla given the port?") != "broad"
+
+
+def test_a_condition_is_told_before_what_only_restates_it(second_service: QAService) -> None:
+    """On the second corpus, "what did Brightwell have to do before it was allowed to restart
+    production?" is answered by the sentence that gives the conditions ("only after the
+    company met a series of conditions") and the one that lists them, not only by sentences
+    that say the plant halted or restarted."""
+    answer = second_service.ask(
+        "What did Brightwell have to do before it was allowed to restart production?"
+    )
+    assert not answer.refused
+    assert "series of conditions" in answer.text and "double-skinned tank" in answer.text
