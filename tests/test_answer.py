@@ -1022,3 +1022,15 @@ def test_a_number_the_question_gives_in_figures_may_be_written_in_words(
 def test_a_question_of_nothing_the_articles_know_is_refused(service: QAService) -> None:
     answer = service.ask("who is the ceo of toyota")
     assert answer.refused and not answer.citations
+
+
+def test_a_when_that_opens_a_clause_asks_no_time() -> None:
+    """ "When the depot reopened, how hard was it running?": the clause's "when" is no
+    question word; the wh-word after the comma asks (here for no type of value)."""
+    assert expected_type("When the depot reopened, how hard was it running?") is None
+    share = expected_type("When the depot reopened, what share of its output did it reach?")
+    assert share is not None and share.name == "percentage"
+    asked = expected_type("In 2023, when did Ivo Brandt arrive?")
+    assert asked is not None and asked.name == "time"
+    when = expected_type("When did the depot reopen?")
+    assert when is not None and when.name == "time"

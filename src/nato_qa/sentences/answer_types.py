@@ -495,7 +495,10 @@ def expected_type(question: str) -> AnswerType | None:
         return None
     after_clause = _CLAUSE_BEFORE_WH.sub("", question, count=1)
     after_words = _WORDS_BEFORE_WH.sub("", question, count=1)
-    for text in dict.fromkeys((after_clause, question, after_words)):
+    # after a clause, only the wh-word that follows it asks: "When the plant reopened, how
+    # hard was it running?" asks no time (its "when" opens the clause)
+    readings = (after_clause,) if after_clause != question else (question, after_words)
+    for text in readings:
         for asks, wants in _TYPES:
             if asks.search(text):
                 return wants
