@@ -9,6 +9,7 @@ from nato_qa import QAService
 from nato_qa.answering import summary
 from nato_qa.answering.analysis import (
     analyse,
+    asked_rate,
     asked_unit,
     question_kind,
     question_names,
@@ -1573,3 +1574,30 @@ def test_a_condition_is_told_before_what_only_restates_it(second_service: QAServ
     )
     assert not answer.refused
     assert "series of conditions" in answer.text and "double-skinned tank" in answer.text
+
+
+def test_a_quantity_asked_per_span_of_time_wants_a_rate() -> None:
+    """ "How much does Zembla pay each year?" is not answered by a total: the answer gives a
+    figure per year ("a year", "annual", "per annum"); a question that asks no rate, or asks
+    no quantity, wants none."""
+    yearly = asked_rate("How much does Zembla pay the port each year?")
+    assert yearly is not None
+    assert yearly.search("Zembla pays £2m a year for the berth.")
+    assert yearly.search("Its annual fee is £2m.")
+    assert not yearly.search("Zembla has paid £10m for the berth since 2019.")
+    daily = asked_rate("What maximum daily volume of water may the plant take?")
+    assert daily is not None and daily.search("It may take 5,000 litres per day.")
+    assert not daily.search("It may take 5,000 litres per year.")
+    assert asked_rate("How much did the berth cost?") is None
+    assert asked_rate("Who visited the port a day later?") is None
+    assert asked_rate("How often do inspectors visit each week?") is None
+
+
+def test_a_total_is_no_answer_to_a_yearly_figure(second_service: QAService) -> None:
+    """On the second corpus no article gives the works' daily discharge or a yearly payment:
+    both are refused, not answered by the spill's 18,000 litres or a one-off sum."""
+    for question in (
+        "How much effluent is the dye works permitted to release into the brook each day?",
+        "How much does the firm pay the council every year?",
+    ):
+        assert second_service.ask(question).refused, question

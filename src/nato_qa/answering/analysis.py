@@ -452,3 +452,27 @@ def asked_unit(question: str) -> re.Pattern[str] | None:
         if re.search(rf"\bin\s+(?:{asked})\w*\b", core, re.I):
             return re.compile(written, re.I)
     return None
+
+
+# A quantity asked for per span of time ("how much does it pay each year?", "what is the
+# annual budget …", "how many litres a day …"): the span, as a question and an answer write it
+_PERIODS = {"day": "daily", "week": "weekly", "month": "monthly", "year": "yearly|annual(?:ly)?"}
+_QUANTITY_ASKED = re.compile(
+    r"^\s*(?:and\s+)?(?:how\s+(?:much|many)|what\s+(?:is|was|are|were)\s+the)\b|\bwhat\s+"
+    r"(?:\w+\s+){0,2}(?:amount|sum|volume|quantity|budget|number)\b",
+    re.I,
+)
+
+
+def asked_rate(question: str) -> re.Pattern[str] | None:
+    """How an answer would write the span a quantity is asked per ("each year" -> "a year",
+    "per year", "annual", "annually"), or None when the question asks no rate: a total is no
+    answer to "how much does it pay each year?"."""
+    core = core_question(question)
+    if not _QUANTITY_ASKED.search(core):
+        return None
+    for period, adjective in _PERIODS.items():
+        rate = rf"\b(?:(?:a|an|per|each|every)\s+{period}\b|{adjective}\b)"
+        if re.search(rate, core, re.I):
+            return re.compile(rf"{rate}|\bper\s+annum\b" if period == "year" else rate, re.I)
+    return None

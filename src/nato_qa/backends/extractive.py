@@ -26,7 +26,13 @@ from typing import ClassVar
 import numpy as np
 
 from nato_qa.answering import summary
-from nato_qa.answering.analysis import QuestionAnalysis, analyse, asked_unit, summary_topic
+from nato_qa.answering.analysis import (
+    QuestionAnalysis,
+    analyse,
+    asked_rate,
+    asked_unit,
+    summary_topic,
+)
 from nato_qa.answering.compose import (
     announced_told,
     compose,
@@ -155,6 +161,11 @@ class ExtractiveBackend:
         unit = asked_unit(evidence.question)  # "…, in pence?": the answer is written in pence
         if unit is not None:
             scored = [s for s in scored if unit.search(s.text)]
+        # "… each year?": a yearly figure, not a total (round 45: development +4 unanswerables
+        # refused, none lost; blind t71 +1)
+        rate = asked_rate(evidence.question)
+        if rate is not None and analysis.answer_type in VALUE_TYPES:
+            scored = [s for s in scored if rate.search(s.text)]
         if (
             scored
             and asks_what_happened(evidence.question)
