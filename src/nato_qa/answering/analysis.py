@@ -20,6 +20,9 @@
   paraphrase uses words the articles don't); refused, it offers only close passages as
   reading. A short abbreviation the articles never write ("PM", "NZ") counts as neither:
   they most likely spell it out.
+* how the answer must be written: in the unit the question names ("…, in pence?",
+  ``asked_unit``), or per the span of time a quantity is asked per ("… each year?",
+  ``asked_rate``).
 
 Nothing here lists words of one corpus: the same rules read any articles.
 """
@@ -472,7 +475,7 @@ def asked_rate(question: str) -> re.Pattern[str] | None:
     if not _QUANTITY_ASKED.search(core):
         return None
     for period, adjective in _PERIODS.items():
-        rate = rf"\b(?:(?:a|an|per|each|every)\s+{period}\b|{adjective}\b)"
+        rate = rf"\b(?:(?:a|an|per|each|every)\s+{period}|{adjective})\b"
         if re.search(rate, core, re.I):
             return re.compile(rf"{rate}|\bper\s+annum\b" if period == "year" else rate, re.I)
     return None
