@@ -147,11 +147,18 @@ GENERAL = [
 # of nothing known, prepositions, "spoke up for", obstacles) met r7's MRR@5 again and r59's
 # accuracy (its "what else makes it hard for them to join?", by the obstacle cue), and lost
 # none.
+# Round 45 (what has come about so far is broad, a reason or manner told before what only
+# restates it, a quantity per span of time answered by a rate, a clause's "when" asks no time)
+# met nine older targets and lost none: by the rate, r4's */accuracy, r15's */accuracy and
+# refusals, the second corpus's r45 accuracy, */accuracy and refusals and r64's accuracy and
+# refusals ("how much … each year", "how many litres … per day" refused); by "so far", the
+# second corpus's r44 key points ("What action has the TCA taken against Brightwell so far?"
+# gets a summary, 0.2 → 0.6).
 NOT_MET_PROJECT = {"hit@1", "mrr@5", "refusal_accuracy"}
 NOT_MET_HELDOUT = {"refusal_accuracy"}
 NOT_MET_BLIND_R1 = {"hit@1", "mrr@5", "peer-gap/hit@1", "accuracy", "*/accuracy",
                     "refusal_accuracy"}  # fmt: skip
-NOT_MET_BLIND_R4 = {"hit@1", "mrr@5", "peer-gap/hit@1", "*/accuracy", "refusal_accuracy"}
+NOT_MET_BLIND_R4 = {"hit@1", "mrr@5", "peer-gap/hit@1", "refusal_accuracy"}
 NOT_MET_BLIND_R5 = {"hit@1", "mrr@5", "peer-gap/hit@1", "*/accuracy"}
 NOT_MET_BLIND_R6: set[str] = set()
 NOT_MET_BLIND_R7 = {"hit@5", "refusal_accuracy"}
@@ -175,7 +182,7 @@ NOT_MET_BLIND_R13 = {"hit@1", "mrr@5"}
 NOT_MET_TESSEL_R10 = {"hit@1", "*/accuracy", "refusal_accuracy"}
 NOT_MET_BLIND_R14 = {"hit@1", "mrr@5"}
 NOT_MET_TESSEL_R11 = {"hit@1", "*/accuracy", "key_point_coverage", "refusal_accuracy"}
-NOT_MET_BLIND_R15 = {"hit@1", "hit@5", "mrr@5", "*/accuracy", "refusal_accuracy"}
+NOT_MET_BLIND_R15 = {"hit@1", "hit@5", "mrr@5"}
 NOT_MET_TESSEL_R12 = {"hit@1", "hit@5", "mrr@5", "peer-gap/hit@1", "accuracy", "*/accuracy",
                       "refusal_accuracy"}  # fmt: skip
 NOT_MET_BLIND_R16 = {"hit@1", "hit@5", "mrr@5", "peer-gap/hit@1", "*/accuracy",
@@ -312,8 +319,8 @@ NOT_MET_BLIND_R66 = {"hit@1", "hit@5", "mrr@5", "paraphrase/hit@5", "accuracy", 
                      "key_point_coverage", "refusal_accuracy"}  # fmt: skip
 NOT_MET_BLIND_R67: set[str] = set()
 NOT_MET_TESSEL_R63 = {"hit@1", "hit@5", "mrr@5", "peer-gap/hit@1", "*/accuracy"}
-NOT_MET_TESSEL_R64 = {"hit@5", "mrr@5", "paraphrase/hit@5", "accuracy", "*/accuracy",
-                      "key_point_coverage", "refusal_accuracy"}  # fmt: skip
+NOT_MET_TESSEL_R64 = {"hit@5", "mrr@5", "paraphrase/hit@5", "*/accuracy",
+                      "key_point_coverage"}  # fmt: skip
 NOT_MET_BLIND_R68 = {"hit@1", "hit@5", "mrr@5", "paraphrase/hit@5", "peer-gap/hit@1", "accuracy",
                      "*/accuracy"}  # fmt: skip
 NOT_MET_BLIND_R69 = {"hit@1", "mrr@5", "accuracy", "*/accuracy", "refusal_accuracy",
@@ -330,11 +337,15 @@ NOT_MET_BLIND_R73 = {"hit@1", "hit@5", "mrr@5", "peer-gap/hit@1", "paraphrase/hi
                      "*/accuracy", "key_point_coverage", "refusal_accuracy"}  # fmt: skip
 NOT_MET_TESSEL_R69 = {"hit@1", "mrr@5"}
 NOT_MET_TESSEL_R70 = {"accuracy", "*/accuracy", "false_refusal_rate"}
+NOT_MET_BLIND_R74 = {"hit@1", "mrr@5", "peer-gap/hit@1"}
+NOT_MET_BLIND_R75 = {"hit@1", "mrr@5", "accuracy", "*/accuracy"}
+NOT_MET_TESSEL_R71 = {"hit@1", "mrr@5", "peer-gap/hit@1"}
+NOT_MET_TESSEL_R72 = {"hit@1", "mrr@5", "peer-gap/hit@1", "accuracy", "*/accuracy",
+                      "refusal_accuracy"}  # fmt: skip
 NOT_MET_TESSEL_R49 = {"hit@1", "hit@5", "mrr@5", "peer-gap/hit@1"}
 NOT_MET_TESSEL_R50 = {"hit@1", "mrr@5", "*/accuracy"}
-NOT_MET_TESSEL_R44 = {"accuracy", "*/accuracy", "key_point_coverage", "refusal_accuracy"}
-NOT_MET_TESSEL_R45 = {"hit@5", "mrr@5", "paraphrase/hit@5", "accuracy", "*/accuracy",
-                      "refusal_accuracy"}  # fmt: skip
+NOT_MET_TESSEL_R44 = {"accuracy", "*/accuracy", "refusal_accuracy"}
+NOT_MET_TESSEL_R45 = {"hit@5", "mrr@5", "paraphrase/hit@5"}
 NOT_MET_TESSEL_R46 = {"hit@1", "peer-gap/hit@1"}
 NOT_MET_TESSEL_R40 = {"hit@1", "mrr@5", "peer-gap/hit@1", "accuracy", "*/accuracy"}
 NOT_MET_TESSEL_R41: set[str] = set()
@@ -644,6 +655,14 @@ SETS = [
     GoldenSet(
         "blind-r73", GOLDEN.with_name("blind-r73.jsonl"), GENERAL, frozenset(NOT_MET_BLIND_R73)
     ),
+    # Round 45's: r74 written at its start and read during it; r75 written at its start, never
+    # read, measured on its first and last commits.
+    GoldenSet(
+        "blind-r74", GOLDEN.with_name("blind-r74.jsonl"), GENERAL, frozenset(NOT_MET_BLIND_R74)
+    ),
+    GoldenSet(
+        "blind-r75", GOLDEN.with_name("blind-r75.jsonl"), GENERAL, frozenset(NOT_MET_BLIND_R75)
+    ),
     # The second corpus: five scraped-style pages on an unrelated story, and its questions.
     GoldenSet(
         "tessel-spill",
@@ -757,6 +776,8 @@ SETS = [
             (68, NOT_MET_TESSEL_R68),
             (69, NOT_MET_TESSEL_R69),  # round 44's, like r72 and r73
             (70, NOT_MET_TESSEL_R70),
+            (71, NOT_MET_TESSEL_R71),  # round 45's, like r74 and r75
+            (72, NOT_MET_TESSEL_R72),
         )
     ),
 ]
