@@ -498,7 +498,7 @@ def expected_type(question: str) -> AnswerType | None:
     # after a clause, only the wh-word that follows it asks: "When the plant reopened, how
     # hard was it running?" asks no time (its "when" opens the clause)
     readings = (after_clause,) if after_clause != question else (question, after_words)
-    for text in readings:
+    for text in dict.fromkeys(readings):
         for asks, wants in _TYPES:
             if asks.search(text):
                 return wants
