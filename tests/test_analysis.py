@@ -1591,6 +1591,12 @@ def test_a_quantity_asked_per_span_of_time_wants_a_rate() -> None:
     assert asked_rate("How much did the berth cost?") is None
     assert asked_rate("Who visited the port a day later?") is None
     assert asked_rate("How often do inspectors visit each week?") is None
+    # a rate is of a quantity: the name of a thing held each year is no figure per year
+    assert asked_rate("What is the name of the fair held in Ostrava each year?") is None
+    assert asked_rate("Which town hosts the fair each year?") is None
+    # however the quantity is asked: "what are …'s annual profits?" asks a sum a year
+    profits = asked_rate("What are Zembla Air's annual profits?")
+    assert profits is not None and profits.search("It makes £4m a year.")
 
 
 def test_a_total_is_no_answer_to_a_yearly_figure(second_service: QAService) -> None:

@@ -460,11 +460,12 @@ def asked_unit(question: str) -> re.Pattern[str] | None:
 # A quantity asked for per span of time ("how much does it pay each year?", "what is the
 # annual budget …", "how many litres a day …"): the span, as a question and an answer write it
 _PERIODS = {"day": "daily", "week": "weekly", "month": "monthly", "year": "yearly|annual(?:ly)?"}
-_QUANTITY_ASKED = re.compile(
-    r"^\s*(?:and\s+)?(?:how\s+(?:much|many)|what\s+(?:is|was|are|were)\s+the)\b|\bwhat\s+"
-    r"(?:\w+\s+){0,2}(?:amount|sum|volume|quantity|budget|number)\b",
-    re.I,
+# a quantity named by its noun ("what maximum daily volume …", "what annual budget …") where
+# the wh-word alone types no answer
+_QUANTITY_NOUN = re.compile(
+    r"\bwhat\s+(?:\w+\s+){0,2}(?:amount|sum|volume|quantity|budget|number)\b", re.I
 )
+_QUANTITY_TYPES = frozenset({"money", "number", "count", "percentage"})
 
 
 def asked_rate(question: str) -> re.Pattern[str] | None:
@@ -472,8 +473,9 @@ def asked_rate(question: str) -> re.Pattern[str] | None:
     "per year", "annual", "annually"), or None when the question asks no rate: a total is no
     answer to "how much does it pay each year?"."""
     core = core_question(question)
-    if not _QUANTITY_ASKED.search(core):
-        return None
+    wants = expected_type(question)
+    if not (wants and wants.name in _QUANTITY_TYPES) and not _QUANTITY_NOUN.search(core):
+        return None  # "what is the name of the fair held each year?" asks a name, not a rate
     for period, adjective in _PERIODS.items():
         rate = rf"\b(?:(?:a|an|per|each|every)\s+{period}|{adjective})\b"
         if re.search(rate, core, re.I):
