@@ -123,6 +123,9 @@ def exchange(question: str, answer: str) -> list[dict[str, str]]:
         ("and why was that?", "reason"),
         ("On what grounds is the club appealing the ban?", "reason"),
         ("on what basis did the court refuse bail?", "reason"),
+        # "how come" is "why", not a manner
+        ("how come the port let the ferry dock?", "reason"),
+        ("And how come nobody was told?", "reason"),
         # a reason asked for by name
         ("what was his reasoning?", "reason"),
         ("What was Mayor Ida Rask’s rationale for the ban?", "reason"),
@@ -1562,6 +1565,14 @@ def test_what_has_come_about_so_far_asks_for_a_summary() -> None:
     assert question_kind("How much of the grant has been spent so far?") == "factoid"
     assert question_kind("up to now, what has its role been limited to?") != "broad"
     assert question_kind("What has Zembla given the port?") != "broad"
+
+
+def test_how_come_asks_a_reason(second_service: QAService) -> None:
+    """ "How come …" asks why: on the second corpus the answer gives the conditions the works
+    had to meet, not sentences that only say it was shut or is open again."""
+    answer = second_service.ask("How come the authority allowed the works to start up again?")
+    assert not answer.refused
+    assert "series of conditions" in answer.text
 
 
 def test_a_condition_is_told_before_what_only_restates_it(second_service: QAService) -> None:

@@ -100,10 +100,10 @@ _OBSTACLE = re.compile(
 )
 
 
-# A question after a reason: "why …", "on what grounds …", "what was his reasoning?", "what's
-# the rationale behind the office?"
+# A question after a reason: "why …", "how come …", "on what grounds …", "what was his
+# reasoning?", "what's the rationale behind the office?"
 ASKS_REASON = re.compile(
-    r"^\s*(?:and\s+)?(?:why|what\s+(?:is|was)\s+the\s+reason|for\s+what\s+reason"
+    r"^\s*(?:and\s+)?(?:why|how\s+come|what\s+(?:is|was)\s+the\s+reason|for\s+what\s+reason"
     r"|on\s+what\s+(?:grounds|basis))\b"
     r"|^\s*(?:and\s+)?what(?:[’']s|\s+(?:is|was|are|were))\s+(?:[^?]{0,60}?\s)?"
     r"(?:reasons?|reasoning|rationale|motives?|motivation|justification|grounds|"
