@@ -1517,6 +1517,9 @@ def test_a_question_of_nothing_but_unknown_words_is_about_something_unknown(anal
     """No name, and no term an article has or has a word close to: refused outright, as a
     question about an unknown name is."""
     assert analysed("who is the ceo of toyota").unknown_subject
+    # words of the question's form or of when it is asked tell no subject of their own
+    assert analysed("who is the current ceo of toyota").unknown_subject
+    assert analysed("who is the ceo of toyota today?").unknown_subject
     assert not analysed("who is the head of the alliance").unknown_subject
     # one term the articles know is enough to be answered if a sentence clears the bar
     assert not analysed("who is the ceo of the alliance").unknown_subject

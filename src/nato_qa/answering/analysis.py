@@ -184,6 +184,11 @@ _FORM_WORDS = frozenset({
     # "since" stay: they ask what was so previously ("where was it run from before?")
     "after", "without", "within", "during", "about", "through", "else", "having",
 })  # fmt: skip
+# When the asker asks, not what about: "who is the current ceo of …", "the latest figure"
+_NOW_WORDS = frozenset({
+    "current", "currently", "present", "presently", "now", "today", "latest", "recent",
+    "recently",
+})  # fmt: skip
 
 
 # How a broad question asks for its summary, not what it is about: "can you walk me through",
@@ -268,12 +273,15 @@ class QuestionAnalysis:
     @property
     def unknown_subject(self) -> bool:
         """Every name the question gives is one no article writes; or it gives none, stands
-        alone, and every term is unknown ("who is the ceo of zembla air")."""
+        alone, and every term of its subject is unknown ("who is the ceo of zembla air")."""
         if self.names:
             return len(self.unknown_names) == len(self.names)
         # a follow-up's own words may all be new: its subject is in the context note
         alone = not has_context_note(self.question)
-        return alone and bool(self.key_terms) and len(self.unknown_terms) == len(self.key_terms)
+        # the words of its form, and of when it is asked, tell no subject ("who is the current
+        # ceo of zembla air")
+        subject = [t for t in self.key_terms if t not in _FORM_WORDS and t not in _NOW_WORDS]
+        return alone and bool(subject) and all(t in self.unknown_terms for t in subject)
 
     @property
     def unfamiliar(self) -> bool:
