@@ -110,6 +110,9 @@ def exchange(question: str, answer: str) -> list[dict[str, str]]:
         ("What charge was the firm fined for?", "factoid"),
         ("Which village was cut off by the snow?", "factoid"),
         ("How has the mayor's office responded?", "broad"),
+        # a role asked for: "how does X fit into …" as "what role does X play in …"
+        ("how does the ferry company fit into the whole harbour plan?", "broad"),
+        ("How do the port's owners fit in?", "broad"),
         ("Why did the council delay the tram line?", "reason"),
         ("How does the authority test the water?", "manner"),
         ("How many fish died?", "factoid"),

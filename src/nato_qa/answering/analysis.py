@@ -92,9 +92,10 @@ _BROAD = re.compile(
     # and key points 0.26 → 0.36, development +1
     r"|(?:what|which)\s+(?:\w+\s+)?\w+[^s\W]s\s+(?:from|of|in|on|at|by|for|to|with|between|"
     r"against|among)\s+(?:[\w’'-]+\s+){1,4}?(?:do|did|have|had|are|were)\b"
-    # a view: "how does the firm see the fine?", "how do they regard it"
+    # a view: "how does the firm see the fine?", "how do they regard it"; a role: "how does
+    # the port fit into the plan?" (as "what role does the port play …")
     r"|how\s+(?:do|does|did)\s+.+?\b(?:see|view|regard|perceive|think\s+(?:of|about)|"
-    r"feel\s+about)\b"
+    r"feel\s+about|fits?\s+(?:in|into))\b"
     # anywhere: "give me an overview of…", "a timeline of…", "everything the reports say"
     r")|\b(?:overview|summary|timeline|everything|all\s+in\s+all|overall|rundown)\b"
     # what has come about by now: "what has the firm given so far?", "… to date" (not "up to
