@@ -154,6 +154,9 @@ GENERAL = [
 # refusals ("how much … each year", "how many litres … per day" refused); by "so far", the
 # second corpus's r44 key points ("What action has the TCA taken against Brightwell so far?"
 # gets a summary, 0.2 → 0.6).
+# Round 46 ("how come" asks a reason, a question's form and when it is asked tell no subject,
+# "how does X fit into …" asks a role, a rate is asked of a quantity) met no older target and
+# lost none.
 NOT_MET_PROJECT = {"hit@1", "mrr@5", "refusal_accuracy"}
 NOT_MET_HELDOUT = {"refusal_accuracy"}
 NOT_MET_BLIND_R1 = {"hit@1", "mrr@5", "peer-gap/hit@1", "accuracy", "*/accuracy",
@@ -342,6 +345,11 @@ NOT_MET_BLIND_R75 = {"hit@1", "mrr@5", "accuracy", "*/accuracy"}
 NOT_MET_TESSEL_R71 = {"hit@1", "mrr@5", "peer-gap/hit@1"}
 NOT_MET_TESSEL_R72 = {"hit@1", "mrr@5", "peer-gap/hit@1", "accuracy", "*/accuracy",
                       "refusal_accuracy"}  # fmt: skip
+NOT_MET_BLIND_R76 = {"hit@1", "hit@5", "mrr@5", "paraphrase/hit@5", "accuracy", "*/accuracy",
+                     "key_point_coverage"}  # fmt: skip
+NOT_MET_BLIND_R77 = {"hit@1", "mrr@5", "refusal_accuracy"}
+NOT_MET_TESSEL_R73 = {"hit@1", "mrr@5", "accuracy", "*/accuracy", "refusal_accuracy"}
+NOT_MET_TESSEL_R74 = {"hit@1", "mrr@5", "peer-gap/hit@1", "refusal_accuracy"}
 NOT_MET_TESSEL_R49 = {"hit@1", "hit@5", "mrr@5", "peer-gap/hit@1"}
 NOT_MET_TESSEL_R50 = {"hit@1", "mrr@5", "*/accuracy"}
 NOT_MET_TESSEL_R44 = {"accuracy", "*/accuracy", "refusal_accuracy"}
@@ -663,6 +671,14 @@ SETS = [
     GoldenSet(
         "blind-r75", GOLDEN.with_name("blind-r75.jsonl"), GENERAL, frozenset(NOT_MET_BLIND_R75)
     ),
+    # Round 46's: r76 written at its start and read during it; r77 written at its start, never
+    # read, measured on its first and last commits.
+    GoldenSet(
+        "blind-r76", GOLDEN.with_name("blind-r76.jsonl"), GENERAL, frozenset(NOT_MET_BLIND_R76)
+    ),
+    GoldenSet(
+        "blind-r77", GOLDEN.with_name("blind-r77.jsonl"), GENERAL, frozenset(NOT_MET_BLIND_R77)
+    ),
     # The second corpus: five scraped-style pages on an unrelated story, and its questions.
     GoldenSet(
         "tessel-spill",
@@ -778,6 +794,8 @@ SETS = [
             (70, NOT_MET_TESSEL_R70),
             (71, NOT_MET_TESSEL_R71),  # round 45's, like r74 and r75
             (72, NOT_MET_TESSEL_R72),
+            (73, NOT_MET_TESSEL_R73),  # round 46's, like r76 and r77
+            (74, NOT_MET_TESSEL_R74),
         )
     ),
 ]
