@@ -92,6 +92,21 @@ def test_follow_ups_skip_what_names_nobody() -> None:
     assert standalone_question("What did he admit?", hall) == "What did Tobias Wren admit?"
 
 
+def test_it_is_the_body_a_what_is_the_kind_question_asked_for() -> None:
+    """ "who's in charge of it?" after "What's the campaign group that organised the vigil?"
+    asks who runs the group the answer named, whose name may hold "the"; a question after a
+    reason names nothing. Made-up turns."""
+    group = turn("What's the campaign group that organised the vigil?", "Friends of the Weir.")
+    assert (
+        standalone_question("who's in charge of it?", group)
+        == "who's in charge of Friends of the Weir?"
+    )
+    trust = turn("what is the charity that manages the fund?", "The Ostrava Trust manages it.")
+    assert standalone_question("who runs it?", trust) == "who runs Ostrava Trust?"
+    reason = turn("what is the reason the fund was set up?", "To restore the Weir.")
+    assert standalone_question("who runs it?", reason).startswith("who runs it? (context:")
+
+
 def test_a_body_named_by_a_possessive_is_not_the_person() -> None:
     """ "his group's petition" is the group's, which its answer names without naming him: he
     joins the topic, and is not required in the answer as "Piet Claes's group" would be."""

@@ -155,8 +155,10 @@ GENERAL = [
 # second corpus's r44 key points ("What action has the TCA taken against Brightwell so far?"
 # gets a summary, 0.2 → 0.6).
 # Round 46 ("how come" asks a reason, a question's form and when it is asked tell no subject,
-# "how does X fit into …" asks a role, a rate is asked of a quantity) met no older target and
-# lost none.
+# "how does X fit into …" asks a role, a rate is asked of a quantity, "it" after "what's the
+# campaign group that …" is the body the answer named) met the second corpus's r58 hit@5 and
+# accuracy in every kind ("who's in charge of it?" after "Save the Tessel." now asks who
+# chairs Save the Tessel) and lost none.
 NOT_MET_PROJECT = {"hit@1", "mrr@5", "refusal_accuracy"}
 NOT_MET_HELDOUT = {"refusal_accuracy"}
 NOT_MET_BLIND_R1 = {"hit@1", "mrr@5", "peer-gap/hit@1", "accuracy", "*/accuracy",
@@ -303,7 +305,7 @@ NOT_MET_BLIND_R60 = {"hit@1", "hit@5", "mrr@5", "paraphrase/hit@5", "accuracy", 
 NOT_MET_BLIND_R61 = {"hit@1", "hit@5", "mrr@5", "paraphrase/hit@5"}
 NOT_MET_TESSEL_R57 = {"hit@1", "hit@5", "mrr@5", "paraphrase/hit@5", "accuracy", "*/accuracy",
                       "key_point_coverage"}  # fmt: skip
-NOT_MET_TESSEL_R58 = {"hit@1", "hit@5", "mrr@5", "peer-gap/hit@1", "*/accuracy"}
+NOT_MET_TESSEL_R58 = {"hit@1", "mrr@5", "peer-gap/hit@1"}
 NOT_MET_BLIND_R62 = {"hit@1", "hit@5", "mrr@5", "peer-gap/hit@1", "paraphrase/hit@5", "accuracy",
                      "*/accuracy", "refusal_accuracy"}  # fmt: skip
 NOT_MET_BLIND_R63 = {"hit@1", "mrr@5", "key_point_coverage"}

@@ -165,10 +165,14 @@ _THEIR_BODY = re.compile(
 _ENTITY_QUESTION = re.compile(
     r"^\s*(?:and\s+)?(?:whose|which|what\s+(?!(?:is|was|are|were|do|does|did|has|have|had|"
     r"will|would|can|could|should|kind|sort|type)\b)[a-z]+\s+(?:is|was|are|were|do|does|did|has|"
-    r"have|had|will|would)\b)",
+    r"have|had|will|would)\b"
+    # one of a kind of thing that has a name: "what's the campaign group that organised …"
+    rf"|what(?:[’']s|\s+(?:is|was))\s+the\s+(?:[a-z-]+\s+)?(?:{NAMED_KINDS})\b)",
     re.I,
 )
-_ANSWER_NAME = re.compile(r"\b[A-Z][\w’'&-]*(?:\s+(?:of\s+)?[A-Z][\w’'&-]*)*")
+# A name in an answer: capitalised words, with "of" or "the" between them ("Bank of Zembla",
+# "Friends of the Weir", "Keep the Harbour Open")
+_ANSWER_NAME = re.compile(r"\b[A-Z][\w’'&-]*(?:\s+(?:of\s+|(?:of\s+)?the\s+)?[A-Z][\w’'&-]*)*")
 
 
 def _last_exchange(messages: list[tuple[str, str]]) -> tuple[str, str] | None:
