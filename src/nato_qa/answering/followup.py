@@ -172,7 +172,7 @@ _ENTITY_QUESTION = re.compile(
 )
 # A name in an answer: capitalised words, with "of" or "the" between them ("Bank of Zembla",
 # "Friends of the Weir", "Keep the Harbour Open")
-_ANSWER_NAME = re.compile(r"\b[A-Z][\w’'&-]*(?:\s+(?:of\s+|(?:of\s+)?the\s+)?[A-Z][\w’'&-]*)*")
+_ANSWER_NAME = re.compile(r"\b[A-Z][\w’'&-]*(?:\s+(?:of\s+)?(?:the\s+)?[A-Z][\w’'&-]*)*")
 
 
 def _last_exchange(messages: list[tuple[str, str]]) -> tuple[str, str] | None:
