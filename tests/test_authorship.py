@@ -37,6 +37,9 @@ def test_questions_on_who_wrote_an_article(question: str) -> None:
         "Who is the journalist quoted in the piece?",
         "Who runs the dye works?",
         "What did the report say about the river?",
+        # "who wrote" only describes her; the question asks something else of her
+        "the analyst who wrote the op-ed on the floods - what institute is she with?",
+        "The reporter who wrote the piece on the strike, where is she based?",
     ],
 )
 def test_questions_on_what_the_story_says_are_not(question: str) -> None:

@@ -88,9 +88,19 @@ def without_author_bios(
     return kept
 
 
+# A clause after the writer that asks a question of its own: "the analyst who wrote the op-ed
+# on … - what institute is she with?" asks the institute; "who wrote it" only describes her.
+_LATER_QUESTION = re.compile(
+    r"(?:[,;:–—]|\s-\s)\s*(?:and\s+|so\s+|but\s+)?(?:what|which|where|when|how|why|whose)\b",
+    re.I,
+)
+
+
 def asks_author(question: str) -> bool:
-    """Whether the question asks who wrote an article (rather than something the story says)."""
-    return bool(_ASKS_AUTHOR.search(question))
+    """Whether the question asks who wrote an article (rather than something the story says):
+    it says "who wrote …" or the like, and no later clause asks something else."""
+    match = _ASKS_AUTHOR.search(question)
+    return match is not None and not _LATER_QUESTION.search(question, match.end())
 
 
 def answer(question: str, hits: Sequence[Hit], articles: Mapping[str, Article]) -> Draft:
