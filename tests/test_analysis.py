@@ -849,6 +849,19 @@ def test_a_sentence_that_announces_a_list_brings_the_one_that_gives_it(
         assert second_service.articles[cite.doc_id].text[cite.start : cite.end] == cite.quote
 
 
+def test_a_stance_without_words_is_followed_by_the_words_said(
+    second_service: QAService,
+) -> None:
+    """Asked what the councillor said when the prosecution was announced, "… welcomed the
+    prosecution." tells her stance; the next sentence of the article gives her words, "“This
+    sends a message …,” she said.", which the answer now carries, cited where it stands."""
+    answer = second_service.ask("What did the councillor say when the prosecution was announced?")
+    assert not answer.refused and "welcomed the prosecution." in answer.text
+    assert "a convenient drain" in answer.text
+    for cite in answer.citations:
+        assert second_service.articles[cite.doc_id].text[cite.start : cite.end] == cite.quote
+
+
 def test_follow_ups_name_that_stream_and_carry_that_money(second_service: QAService) -> None:
     """ "that stream" is the brook the last answer named; "that money" the sum it gave."""
     stream = second_service.ask(

@@ -9,6 +9,8 @@ Every answer the extractive backend gives is made here, beside question analysis
 * ``quotes_closed``: a quotation a chosen sentence opens, followed to its end, so that a
   quote is never cut after its first sentence; ``announced_told``: a sentence that announces
   a list ("… met a series of conditions.") followed by the one that gives it;
+  ``words_after_stance``: asked what someone said, a sentence that tells only their stance
+  ("… welcomed the ruling.") followed by the one that gives their words;
 * ``refusal``: the honest "the articles don't say", with related reading beside it.
 
 Attributions stay short (publisher, else the headline's first words, and the date): the
@@ -23,7 +25,7 @@ from dataclasses import replace
 
 from nato_qa.sentences.names import CAPITALISED, CorpusNames
 from nato_qa.sentences.scorer import ScoredSentence
-from nato_qa.sentences.speech import named_just_before, opens_quote
+from nato_qa.sentences.speech import QUOTATION, named_just_before, opens_quote
 from nato_qa.types import Citation, Draft, Hit
 from nato_qa.words import without_possessive
 
@@ -207,6 +209,36 @@ def announced_told(
             continue
         nxt = following(sentence, every) or next_sentence(sentence)
         if nxt is not None and not _among(nxt, (*out, *chosen)):
+            out.append(nxt)
+    return out
+
+
+# A quotation whose speaker it names only as "he" or "she": “… a convenient drain,” she said.
+_QUOTED_BY_PRONOUN = re.compile(
+    r"^\s*[“\"][^”\"]*[,?!][”\"]\s*(?:he|she)\s+(?:said|says|added|told)\b", re.I
+)
+
+
+def words_after_stance(
+    chosen: list[ScoredSentence],
+    every: Sequence[ScoredSentence],
+    next_sentence: Callable[[ScoredSentence], ScoredSentence | None],
+) -> list[ScoredSentence]:
+    """The chosen sentences, each that tells what someone thought without their words ("Ann
+    Lee welcomed the ruling.") followed by the next sentence of its article when that gives
+    their words ("“It sends a message,” she said."): asked what they said, their words say
+    it. From ``every``, else ``next_sentence`` (the next chunk's)."""
+    out: list[ScoredSentence] = []
+    for sentence in chosen:
+        out.append(sentence)
+        if QUOTATION.search(sentence.text):
+            continue
+        nxt = following(sentence, every) or next_sentence(sentence)
+        if (
+            nxt is not None
+            and _QUOTED_BY_PRONOUN.search(nxt.text)
+            and not _among(nxt, (*out, *chosen))
+        ):
             out.append(nxt)
     return out
 

@@ -42,6 +42,7 @@ from nato_qa.answering.compose import (
     named_in_full,
     quotes_closed,
     refusal,
+    words_after_stance,
 )
 from nato_qa.answering.modality import asks_what_happened, only_planned
 from nato_qa.backends.base import BackendContext, Draft, Evidence, register
@@ -232,6 +233,11 @@ class ExtractiveBackend:
         # "… met a series of conditions." and the sentence that gives them
         question = evidence.question
         chosen = announced_told(chosen, every, lambda s: self.scorer.next_sentence(question, s))
+        if analysis.answer_type == "statement":
+            # "Ann Lee welcomed the ruling." and the words she said next
+            chosen = words_after_stance(
+                chosen, every, lambda s: self.scorer.next_sentence(question, s)
+            )
         # one copy of a sentence that two articles print alike
         once: dict[str, ScoredSentence] = {}
         for sentence in chosen:
