@@ -113,6 +113,10 @@ def exchange(question: str, answer: str) -> list[dict[str, str]]:
         # a role asked for: "how does X fit into …" as "what role does X play in …"
         ("how does the ferry company fit into the whole harbour plan?", "broad"),
         ("How do the port's owners fit in?", "broad"),
+        # a part played is a role
+        ("what part has the strike played in the port's decline?", "broad"),
+        ("What parts do the two unions play in the talks?", "broad"),
+        ("What part of the harbour was closed?", "factoid"),
         ("Why did the council delay the tram line?", "reason"),
         ("How does the authority test the water?", "manner"),
         ("How many fish died?", "factoid"),

@@ -87,6 +87,8 @@ _BROAD = re.compile(
     r"|(?:what|which)\s+(?:\w+\s+)?\w+[^s\W]s\s+(?:do|does|did|have|has|had|are|were|is|was|"
     r"can|could|will|would|may|might)\b"
     r"|what\s+roles?\b"
+    # a part played is a role: "what part has the war played in …"
+    r"|what\s+parts?\s+.+?\bplay(?:s|ed|ing)?\b"
     # a plural head with its phrase before the verb: "what threats from its neighbours are
     # pushing …" (the verb agrees with the head); a view asked for. Round 38: blind r60 +1
     # and key points 0.26 → 0.36, development +1
