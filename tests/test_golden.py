@@ -159,6 +159,8 @@ GENERAL = [
 # campaign group that …" is the body the answer named) met the second corpus's r58 hit@5 and
 # accuracy in every kind ("who's in charge of it?" after "Save the Tessel." now asks who
 # chairs Save the Tessel) and lost none.
+# Round 47 (a question a later clause asks is no byline question, the words said after a
+# stance, a part played is a role) met no older target and lost none.
 NOT_MET_PROJECT = {"hit@1", "mrr@5", "refusal_accuracy"}
 NOT_MET_HELDOUT = {"refusal_accuracy"}
 NOT_MET_BLIND_R1 = {"hit@1", "mrr@5", "peer-gap/hit@1", "accuracy", "*/accuracy",
@@ -352,6 +354,11 @@ NOT_MET_BLIND_R76 = {"hit@1", "hit@5", "mrr@5", "paraphrase/hit@5", "accuracy", 
 NOT_MET_BLIND_R77 = {"hit@1", "mrr@5", "refusal_accuracy"}
 NOT_MET_TESSEL_R73 = {"hit@1", "mrr@5", "accuracy", "*/accuracy", "refusal_accuracy"}
 NOT_MET_TESSEL_R74 = {"hit@1", "mrr@5", "peer-gap/hit@1", "refusal_accuracy"}
+NOT_MET_BLIND_R78 = {"accuracy", "*/accuracy", "refusal_accuracy"}
+NOT_MET_BLIND_R79 = {"hit@1", "hit@5", "mrr@5", "accuracy", "*/accuracy", "key_point_coverage"}
+NOT_MET_TESSEL_R75 = {"hit@1", "hit@5", "mrr@5", "peer-gap/hit@1", "accuracy", "*/accuracy",
+                      "refusal_accuracy", "false_refusal_rate"}  # fmt: skip
+NOT_MET_TESSEL_R76 = {"hit@1", "hit@5", "mrr@5", "accuracy", "*/accuracy"}
 NOT_MET_TESSEL_R49 = {"hit@1", "hit@5", "mrr@5", "peer-gap/hit@1"}
 NOT_MET_TESSEL_R50 = {"hit@1", "mrr@5", "*/accuracy"}
 NOT_MET_TESSEL_R44 = {"accuracy", "*/accuracy", "refusal_accuracy"}
@@ -681,6 +688,14 @@ SETS = [
     GoldenSet(
         "blind-r77", GOLDEN.with_name("blind-r77.jsonl"), GENERAL, frozenset(NOT_MET_BLIND_R77)
     ),
+    # Round 47's: r78 written at its start and read during it; r79 written at its start, never
+    # read, measured on its first and last commits.
+    GoldenSet(
+        "blind-r78", GOLDEN.with_name("blind-r78.jsonl"), GENERAL, frozenset(NOT_MET_BLIND_R78)
+    ),
+    GoldenSet(
+        "blind-r79", GOLDEN.with_name("blind-r79.jsonl"), GENERAL, frozenset(NOT_MET_BLIND_R79)
+    ),
     # The second corpus: five scraped-style pages on an unrelated story, and its questions.
     GoldenSet(
         "tessel-spill",
@@ -798,6 +813,8 @@ SETS = [
             (72, NOT_MET_TESSEL_R72),
             (73, NOT_MET_TESSEL_R73),  # round 46's, like r76 and r77
             (74, NOT_MET_TESSEL_R74),
+            (75, NOT_MET_TESSEL_R75),  # round 47's, like r78 and r79
+            (76, NOT_MET_TESSEL_R76),
         )
     ),
 ]
