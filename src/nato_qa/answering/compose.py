@@ -202,15 +202,7 @@ def announced_told(
     """The chosen sentences, each that announces what follows ("… met a series of
     conditions.") followed by the next sentence of its article, which tells it: from
     ``every`` (the retrieved passages' sentences), else ``next_sentence`` (the next chunk's)."""
-    out: list[ScoredSentence] = []
-    for sentence in chosen:
-        out.append(sentence)
-        if not _ANNOUNCES.search(sentence.text):
-            continue
-        nxt = following(sentence, every) or next_sentence(sentence)
-        if nxt is not None and not _among(nxt, (*out, *chosen)):
-            out.append(nxt)
-    return out
+    return _with_next(chosen, every, next_sentence, lambda text: bool(_ANNOUNCES.search(text)))
 
 
 # A quotation whose speaker it names only as "he" or "she": “… a convenient drain,” she said.
@@ -228,17 +220,32 @@ def words_after_stance(
     Lee welcomed the ruling.") followed by the next sentence of its article when that gives
     their words ("“It sends a message,” she said."): asked what they said, their words say
     it. From ``every``, else ``next_sentence`` (the next chunk's)."""
+    return _with_next(
+        chosen,
+        every,
+        next_sentence,
+        lambda text: not QUOTATION.search(text),
+        lambda text: bool(_QUOTED_BY_PRONOUN.search(text)),
+    )
+
+
+def _with_next(
+    chosen: list[ScoredSentence],
+    every: Sequence[ScoredSentence],
+    next_sentence: Callable[[ScoredSentence], ScoredSentence | None],
+    leads: Callable[[str], bool],
+    gives: Callable[[str], bool] = lambda text: True,
+) -> list[ScoredSentence]:
+    """The chosen sentences, each that ``leads`` holds of followed by the next sentence of its
+    article, when ``gives`` holds of that one and it is not chosen already: from ``every``,
+    else ``next_sentence``."""
     out: list[ScoredSentence] = []
     for sentence in chosen:
         out.append(sentence)
-        if QUOTATION.search(sentence.text):
+        if not leads(sentence.text):
             continue
         nxt = following(sentence, every) or next_sentence(sentence)
-        if (
-            nxt is not None
-            and _QUOTED_BY_PRONOUN.search(nxt.text)
-            and not _among(nxt, (*out, *chosen))
-        ):
+        if nxt is not None and gives(nxt.text) and not _among(nxt, (*out, *chosen)):
             out.append(nxt)
     return out
 
