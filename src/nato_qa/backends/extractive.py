@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Sequence
+from functools import partial
 from typing import ClassVar
 
 import numpy as np
@@ -230,14 +231,13 @@ class ExtractiveBackend:
             given = word_set(evidence.question)
             chosen = named_before(chosen, every, given)  # "He succeeds …" after who he is
             chosen = named_in_full(chosen, every, self.scorer.names, given)
+        # the sentence after one in its article, read from the next chunk when not retrieved
+        next_in_article = partial(self.scorer.next_sentence, evidence.question)
         # "… met a series of conditions." and the sentence that gives them
-        question = evidence.question
-        chosen = announced_told(chosen, every, lambda s: self.scorer.next_sentence(question, s))
+        chosen = announced_told(chosen, every, next_in_article)
         if analysis.answer_type == "statement":
             # "Ann Lee welcomed the ruling." and the words she said next
-            chosen = words_after_stance(
-                chosen, every, lambda s: self.scorer.next_sentence(question, s)
-            )
+            chosen = words_after_stance(chosen, every, next_in_article)
         # one copy of a sentence that two articles print alike
         once: dict[str, ScoredSentence] = {}
         for sentence in chosen:
