@@ -1641,3 +1641,22 @@ def test_a_total_is_no_answer_to_a_yearly_figure(second_service: QAService) -> N
         "How much does the firm pay the council every year?",
     ):
         assert second_service.ask(question).refused, question
+
+
+def test_several_kinds_asked_for_are_cued_by_a_list() -> None:
+    """ "What kinds of fish …" asks for several kinds: a list of them ("roach, chub and dace")
+    is the cue, a clause's comma is not; one kind ("what kind of office") asks for no list."""
+    cue = answer_cue("what kinds of fish died in the river?")
+    assert cue is not None
+    assert cue.search("Anglers spotted dead roach, chub and dace floating near the weir.")
+    assert cue.search("It took part in cyber, air, and naval exercises.")
+    assert not cue.search("After the spill, the firm and the regulator met.")
+    assert answer_cue("what kind of office was planned?") is None
+
+
+def test_what_kinds_of_fish_died_names_them(second_service: QAService) -> None:
+    """The summary for "what kinds of fish died" carries the sentence that lists them."""
+    answer = second_service.ask("what kinds of fish died in the tessel")
+    assert not answer.refused and "roach, chub and dace" in answer.text
+    for cite in answer.citations:
+        assert second_service.articles[cite.doc_id].text[cite.start : cite.end] == cite.quote

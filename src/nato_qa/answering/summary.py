@@ -14,7 +14,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from nato_qa.sentences.patterns import MID_CAPITAL
+from nato_qa.sentences.patterns import LIST, MID_CAPITAL
 from nato_qa.sentences.scorer import ScoredSentence
 from nato_qa.words import without_possessive
 
@@ -41,16 +41,13 @@ FLOOR_SHARE = 0.8
 # questions were answered with "Japan's response … has been thorough" before "$30 million".
 FACT_BONUS = 0.1
 _DIGIT = re.compile(r"\d")
-# A list of three or more things: "crisis management, cybersecurity, maritime surveillance,
-# and joint defense ventures"
-_LIST = re.compile(r"(?:\b[\w’'-]+(?:\s+[\w’'-]+){0,3},\s+){2,}(?:and|or)\s+\w")
 
 
 def informative(text: str, question: str, common: frozenset[str] = frozenset()) -> bool:
     """Whether ``text`` holds a number, a list of three or more things, or a name (a word
     capitalised mid-sentence) that the question does not give and that is not one of the
     corpus's ``common`` names."""
-    if _DIGIT.search(text) or _LIST.search(text):
+    if _DIGIT.search(text) or LIST.search(text):
         return True
     asked = question.lower()
     return any(

@@ -2,7 +2,8 @@
 "why" or "on what grounds" (an aim for "what is it meant to achieve"), the power to for "could
 X block it", a person's name for "who" (beside the deed when the question says
 what the person did: ``PersonCue``), a quotation for "what did X say", an obstacle for "what
-stands in the way of …", a before and an after for "how has X changed over time"."""
+stands in the way of …", a before and an after for "how has X changed over time", a list of
+things for "what kinds of … ?"."""
 
 from __future__ import annotations
 
@@ -25,7 +26,7 @@ from nato_qa.sentences.names import (
     CorpusNames,
     person_pairs,
 )
-from nato_qa.sentences.patterns import WORD
+from nato_qa.sentences.patterns import LIST, WORD
 from nato_qa.sentences.speech import QUOTATION
 
 # Cues that a sentence carries the kind of answer asked for: a reason for "why", a person's
@@ -274,6 +275,18 @@ _LEGAL_SETTING = re.compile(
 )
 
 
+# "what kinds of fish died?", "which types of support …": several kinds asked for, told by a
+# list of them ("roach, chub and dace", "cyber, air, and naval exercises")
+_ASKS_KINDS = re.compile(
+    r"\b(?:what|which)\s+(?:(?:are|were)\s+the\s+)?(?:\w+\s+)?"
+    r"(?:kinds|types|sorts|varieties)\s+of\b",
+    re.I,
+)
+# a list (``LIST``), or three single words: "roach, chub and dace" (not a clause's comma:
+# "After the spill, the firm and …")
+_LISTED = re.compile(rf"{LIST.pattern}|\b[\w’'-]+,\s+[\w’'-]+,?\s+(?:and|or)\s+[\w’'-]+\b")
+
+
 def _ways_not_in(ways: tuple[str, ...], question: str) -> re.Pattern[str]:
     """A cue from the ways of saying a thing, less the question's own ("the firm's story
     changed" is no news to "how did the firm's story change?")."""
@@ -293,7 +306,8 @@ def answer_cue(
     "who", a quotation for "what did X say", a condition ("only after it met …") for "what
     did X have to do before …", an obstacle ("a major obstacle to entry") for "what stands
     in the way of …", a before and an after ("previously …", "an updated statement") for
-    "how has X changed"; None for other questions."""
+    "how has X changed", a list ("roach, chub and dace") for "what kinds of fish …"; None for
+    other questions."""
     setting = question
     question = core_question(question)
     if ASKS_REASON.match(question) or ASKS_PURPOSE.search(question):
@@ -319,4 +333,6 @@ def answer_cue(
         return QUOTATION
     if _ASKS_CHANGE.search(question):
         return _ways_not_in(_CHANGE, question)
+    if _ASKS_KINDS.search(question):
+        return _LISTED
     return None

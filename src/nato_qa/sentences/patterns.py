@@ -38,6 +38,9 @@ WORD = re.compile(r"[\w’'-]+")
 # A word capitalised mid-sentence (after a word or a comma): a name, or a day or a month.
 _AFTER_A_WORD = r"(?<=[\w,;:’'] )"
 
+# A list of three or more things: "crisis management, cybersecurity, maritime surveillance,
+# and joint defense ventures"
+LIST = re.compile(r"(?:\b[\w’'-]+(?:\s+[\w’'-]+){0,3},\s+){2,}(?:and|or)\s+\w")
 MID_CAPITAL = re.compile(rf"{_AFTER_A_WORD}[A-Z][\w’'-]+")
 
 # One that is not a day or a month (those are times, not names).
