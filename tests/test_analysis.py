@@ -327,6 +327,22 @@ def test_a_route_is_answered_by_where_it_went(second_service: QAService) -> None
     assert not answer.refused and "surface-water drain" in answer.text
 
 
+def test_where_a_thing_ended_up_asks_its_route() -> None:
+    """ "How did it end up in the river?" asks a route as "get into" does; "how did it end up
+    so costly?" does not."""
+    cue = answer_cue("how did the waste actually end up in the river?")
+    assert cue is not None and cue.search(
+        "The waste flowed into a drain that empties into a brook."
+    )
+    assert answer_cue("how did the plan end up so costly?") is None
+
+
+def test_how_the_effluent_ended_up_in_the_river(second_service: QAService) -> None:
+    """On the second corpus the sentence that says where the effluent flowed answers it."""
+    answer = second_service.ask("how did the dye works effluent actually end up in the river?")
+    assert not answer.refused and "surface-water drain" in answer.text
+
+
 def test_what_the_money_buys_follows_the_plan(service: QAService) -> None:
     """A follow-up on the home corpus: after the spending plan, "what's it going to buy?"
     is answered by what Japan plans to invest in."""

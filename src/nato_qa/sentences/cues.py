@@ -210,13 +210,14 @@ def _deed(question: str) -> str:
     return stems[0] if stems else ""
 
 
-# "how did the water get from the tank into the river?", "how did it make its way into …":
-# a route, told by something moving on into, through or via somewhere
+# "how did the water get from the tank into the river?", "how did it make its way into …",
+# "how did it end up in the river?": a route, told by something moving on into, through or
+# via somewhere
 _ASKS_ROUTE = re.compile(
     r"^\s*(?:and\s+)?how\s+(?:did|does|do|was|were|could|can|would|had|has|is|are)\s+.+?"
     r"\b(?:get|got|gets|reach(?:ed|es)?|end(?:ed|s)?\s+up"
     r"|(?:make|made|find|found)\s+(?:its|their)\s+way)"
-    r"\s+(?:from\s+.+?\s+)?(?:(?:in)?to|through|via)\b",
+    r"\s+(?:from\s+.+?\s+)?(?:(?:in)?to|through|via|(?<=up\s)in)\b",
     re.I,
 )
 _ROUTE = re.compile(
