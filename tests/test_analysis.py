@@ -354,6 +354,26 @@ def test_what_the_money_buys_follows_the_plan(service: QAService) -> None:
     assert not answer.refused and "F-35 stealth fighters" in answer.text
 
 
+def test_what_the_money_is_buying_asks_its_purpose() -> None:
+    """ "What's it actually buying with all that money?" asks what the money goes on, as "what's
+    it going to buy?" does: told at more length, cued by a way of spending."""
+    question = "what's it actually buying with all that money?"
+    assert question_kind(question) == "reason"
+    cue = answer_cue(question)
+    assert cue is not None and cue.search("Zembla plans to invest in new radar and drones.")
+
+
+def test_what_the_buildup_is_buying_follows_the_spending(service: QAService) -> None:
+    """After "how much is Japan spending …", "what's it actually buying with all that money?"
+    is answered with what Japan plans to invest in."""
+    history = [
+        {"role": "user", "content": "how much is japan spending on its military buildup?"},
+        {"role": "assistant", "content": "About USD 320 billion under a five-year plan."},
+    ]
+    answer = service.ask("what's it actually buying with all that money?", history)
+    assert not answer.refused and "interceptor missiles" in answer.text
+
+
 def test_the_lawyer_for_a_side_is_found(second_service: QAService) -> None:
     """On the second corpus the company's lawyer is "James Okafor, for Brightwell Textiles,
     said …" and the regulator's "Fiona Marsh, prosecuting for the TCA, told the court …":

@@ -137,11 +137,12 @@ _REASON = re.compile(
     + "|"
     + ASKS_PURPOSE.pattern
     # a purpose, asked at the end: "what is it for?", "what will the money be spent on?",
-    # "what's it going to buy?" (a reason of its own kind: told at more length)
+    # "what's it going to buy?", "what's it buying with that money?" (a reason of its own kind:
+    # told at more length)
     + r"|^\s*(?:and\s+)?what(?:[’']s|\s+(?:is|are|was|were|will|would|did|does|do|has|have))\b"
     r"(?!.*\b(?:how|when|where|who)\b)(?!.*\b(?:set|scheduled|due|planned|slated)\s+for\W*$)"
-    r".*?\b(?:for|spent\s+on|used\s+(?:for|on)|(?:go|going|went)\s+(?:to|towards)|buy|purchase|"
-    r"fund|finance|pay\s+for)"
+    r".*?\b(?:for|spent\s+on|used\s+(?:for|on)|(?:go|going|went)\s+(?:to|towards)|buy(?:ing)?|"
+    r"purchas(?:e|ing)|fund|finance|pay\s+for)"
     # "… with that money", "… with the plan" (a follow-up's "it" put back)
     r"(?:\s+with\s+[^?]{1,60})?"
     r"\W*$",

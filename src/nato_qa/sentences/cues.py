@@ -247,7 +247,7 @@ _CHANGE = (
 # what money goes on, told in
 # any of the ways of saying so ("plans to invest in …"); the question's own way is no cue
 _ASKS_SPENDING = re.compile(
-    r"\b(?:buy|purchase|spen[dt](?:\s+[^?]{1,60}?)?\s+on|pay\s+for|"
+    r"\b(?:buy(?:ing)?|purchas(?:e|ing)|spen[dt](?:\s+[^?]{1,60}?)?\s+on|pay\s+for|"
     r"(?:go|going|went)\s+(?:to|towards))"
     r"(?:\s+with\s+[^?]{1,60})?\W*$",
     re.I,
