@@ -1696,3 +1696,25 @@ def test_what_kinds_of_fish_died_names_them(second_service: QAService) -> None:
     assert not answer.refused and "roach, chub and dace" in answer.text
     for cite in answer.citations:
         assert second_service.articles[cite.doc_id].text[cite.start : cite.end] == cite.quote
+
+
+def test_when_something_started_again_is_cued_by_a_restart() -> None:
+    """ "When did it get going again?" asks when something resumed: "resumed", "restarted" or
+    "reopened" is the cue; a question without "again" gets none."""
+    cue = answer_cue("when did the mill get going again after that?")
+    assert cue is not None
+    assert cue.search("The mill resumed operations on Monday.")
+    assert cue.search("It reopened in May.")
+    assert not cue.search("The mill has been closed since May.")
+    assert answer_cue("when did the mill close?") is None
+
+
+def test_when_the_plant_got_going_again(second_service: QAService) -> None:
+    """A follow-up on the second corpus: after what the regulator did to the plant, "when did
+    it get going again?" is answered by the day it resumed, not the day it closed."""
+    history = [
+        {"role": "user", "content": "what did the TCA do to the plant right after the spill?"},
+        {"role": "assistant", "content": "It served a prohibition notice, so the plant shut."},
+    ]
+    answer = second_service.ask("when did it get going again after that?", history)
+    assert not answer.refused and "Monday 10 March" in answer.text

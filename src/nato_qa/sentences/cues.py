@@ -288,6 +288,18 @@ _ASKS_KINDS = re.compile(
 _LISTED = re.compile(rf"{LIST.pattern}|\b[\w’'-]+,\s+[\w’'-]+,?\s+(?:and|or)\s+[\w’'-]+\b")
 
 
+# "when did the plant start up again?", "on what day did it get going again": when something
+# resumed, told by a verb of doing it again ("resumed operations on Monday", "restarted",
+# "reopened"); also a when-clause that opens the question ("when it got going again, how hard
+# was it running?"), whose answer the sentence of the restart gives. Not "again" after a
+# comma ("how often will they inspect, now it is running again?")
+_ASKS_RESUMED = re.compile(
+    r"^\s*(?:and\s+|so\s+)?(?:when|(?:on\s+)?(?:what|which)\s+(?:date|day))\b[^,]*\bagain\b",
+    re.I,
+)
+_RESUMED = re.compile(r"\bre(?:sum|start|open|launch|commenc)\w*", re.I)
+
+
 def _ways_not_in(ways: tuple[str, ...], question: str) -> re.Pattern[str]:
     """A cue from the ways of saying a thing, less the question's own ("the firm's story
     changed" is no news to "how did the firm's story change?")."""
@@ -307,8 +319,9 @@ def answer_cue(
     "who", a quotation for "what did X say", a condition ("only after it met …") for "what
     did X have to do before …", an obstacle ("a major obstacle to entry") for "what stands
     in the way of …", a before and an after ("previously …", "an updated statement") for
-    "how has X changed", a list ("roach, chub and dace") for "what kinds of fish …"; None for
-    other questions."""
+    "how has X changed", a list ("roach, chub and dace") for "what kinds of fish …", a verb of
+    doing it again ("resumed", "restarted") for "when did it start up again?"; None for other
+    questions."""
     setting = question
     question = core_question(question)
     if ASKS_REASON.match(question) or ASKS_PURPOSE.search(question):
@@ -334,6 +347,8 @@ def answer_cue(
         return QUOTATION
     if _ASKS_CHANGE.search(question):
         return _ways_not_in(_CHANGE, question)
+    if _ASKS_RESUMED.search(question):
+        return _RESUMED
     if _ASKS_KINDS.search(question):
         return _LISTED
     return None
