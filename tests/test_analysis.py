@@ -1718,3 +1718,49 @@ def test_when_the_plant_got_going_again(second_service: QAService) -> None:
     ]
     answer = second_service.ask("when did it get going again after that?", history)
     assert not answer.refused and "Monday 10 March" in answer.text
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "who's in charge of the Zembla campaign?",
+        "who heads up the Friends of the Weir?",
+        "Who chairs the Ostrava residents' group?",
+    ],
+)
+def test_who_leads_a_body_asks_for_its_head(question: str) -> None:
+    """Who leads a body asks for a person, told by a post or a verb of leading: "Ann Lee, chair
+    of …", "the plant manager"; the club's secretary or a charge against it is no answer."""
+    wants = expected_type(question)
+    assert wants is not None and wants.person
+    assert wants.fits("Ann Lee, chair of the group, said it would fight on.", question)
+    assert wants.fits("Plant manager Ivo Brandt said sorry.", question)
+    assert not wants.fits("Secretary Ivo Brandt said the fish were old.", question)
+    assert not wants.fits("The board will bring two charges against Ann Lee.", question)
+
+
+def test_who_leads_a_body_tells_no_event(analysed) -> None:  # type: ignore[no-untyped-def]
+    """What is led is named or described ("the … campaign group"): not an event a sentence must
+    tell, so "who chairs it" is answered by the sentence that names its chair."""
+    assert analysed("who's in charge of the Zembla campaign group?").event_terms == ()
+
+
+@pytest.mark.parametrize(
+    ("question", "name"),
+    [
+        ("who's in charge of the Save the Tessel campaign", "Martin Hollis"),
+        ("Who chairs the Save the Tessel campaign group?", "Martin Hollis"),
+        (
+            "Who was in charge of running the factory and said he was shocked and sorry?",
+            "Graham Oakes",
+        ),
+    ],
+)
+def test_the_head_of_a_body_on_the_second_corpus(
+    second_service: QAService, question: str, name: str
+) -> None:
+    """The campaign's chair ("who chairs Save the Tessel") and the plant's manager, asked for
+    by who is in charge: not the regulator's charges against the firm, nor the club's
+    secretary."""
+    answer = second_service.ask(question)
+    assert not answer.refused and name in answer.text.split("[2]")[0]

@@ -36,7 +36,12 @@ from dataclasses import dataclass
 import numpy as np
 
 from nato_qa.keyword import KeywordIndex, vocabulary
-from nato_qa.sentences.answer_types import ASKS_PURPOSE, ASKS_WHAT_CALLED, expected_type
+from nato_qa.sentences.answer_types import (
+    ASKS_LEADER,
+    ASKS_PURPOSE,
+    ASKS_WHAT_CALLED,
+    expected_type,
+)
 from nato_qa.sentences.cues import ASKS_CONDITION, ASKS_REASON
 from nato_qa.sentences.entities import core_question, has_context_note
 from nato_qa.words import without_possessive
@@ -258,7 +263,11 @@ class QuestionAnalysis:
         ("take part", "say", "become"), nor the words of a short closing phrase that sets it
         by another event ("… after the spill?", "… fined for the spill?", ``_SETTING``) when
         two words are left, nor the unit a count is asked in ("how many litres …"), which any
-        such count has."""
+        such count has. Who leads a body asks none: the post is the answer's
+        (``sentences.answer_types.LEADER``), and what is led is named or described ("the
+        Friends of the Weir campaign group"), not an event."""
+        if ASKS_LEADER.search(core_question(self.question)):
+            return ()
         name_words = {w.lower() for n in self.names for w in re.split(r"\W+", n)}
         unit = set(vocabulary(_counted_unit(self.question)))
         event = [

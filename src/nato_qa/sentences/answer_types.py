@@ -320,7 +320,25 @@ _PERSON_NOUNS = (
     r"(?:council|board|staff|cabinet|committee|crew|team|club|society|family)[\s-]+member"
 )
 
+# Who leads a body, in the words that ask it ("who heads the campaign?", "who's in charge of
+# the mission?", "who chairs the group?"): the person at its head, whatever the post is called
+_LEADS = (
+    r"heads?(?:\s+up)?|headed(?:\s+up)?|leads?|led|chairs?|chaired|in\s+charge\s+of|"
+    r"at\s+the\s+helm\s+of"
+)
+_WHO_LEADS = rf"^\s*(?:and\s+)?who(?:[’']s|\s+is|\s+was)?\s+(?:(?:currently|now)\s+)?(?:{_LEADS})\b"
+ASKS_LEADER = re.compile(_WHO_LEADS, re.I)
+# The posts and verbs that say who leads (general English): "chair of …", "who chairs …",
+# "head of …", "plant manager", "chief executive", "Secretary General"; not any post ("club
+# secretary" is no leader of the club)
+LEADER = re.compile(
+    r"\b(?:heads?|headed|chief|chair(?:s|ed|man|woman|person)?|leaders?|leads|led|directors?|"
+    r"managers?|boss|president|secretary[\s-]general|in\s+charge)\b",
+    re.I,
+)
+
 _PERSON_ASKED = re.compile(
+    rf"{_WHO_LEADS}|"
     rf"\bnames? of (?:(?:the|that|this|a|an|his|her|their|its) )?(?:[\w’'-]+ ){{0,3}}?"
     rf"(?P<role>{_PERSON_NOUNS})s?\b"
     r"|^\s*(?:and )?who(?:[’']s| is| was| are| were| will be| has been| would be| became)? "
@@ -353,7 +371,10 @@ def _plays_role(text: str, question: str) -> bool:
     """Whether the sentence names the role the question asks after, or a post: a name in a
     sentence that never says "worker" is not the worker's, but the alliance's "top boss" may
     be written as its "Secretary General"; a lawyer is written by the side they speak for
-    ("Ann Lee, for the board, said", ``ADVOCACY``)."""
+    ("Ann Lee, for the board, said", ``ADVOCACY``); who leads a body by a post or a verb of
+    leading (``LEADER``)."""
+    if ASKS_LEADER.search(question):
+        return bool(LEADER.search(text))  # the head of a body, whatever the post is called
     stems = _role(question)
     if stems & _LEGAL_ROLES and ADVOCACY.search(text):
         return True
