@@ -1764,3 +1764,27 @@ def test_the_head_of_a_body_on_the_second_corpus(
     secretary."""
     answer = second_service.ask(question)
     assert not answer.refused and name in answer.text.split("[2]")[0]
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "How is the firm arguing against the charge?",
+        "how does Zembla justify the move?",
+        "How did the board defend its decision?",
+    ],
+)
+def test_how_a_side_argues_its_case_asks_its_grounds(question: str) -> None:
+    """How a side argues, justifies or defends something asks for its grounds: a reason."""
+    assert question_kind(question) == "reason"
+    cue = answer_cue(question)
+    assert cue is not None and cue.search("It said staff had acted because they were busy.")
+
+
+def test_how_the_firm_argues_against_the_late_notice_charge(second_service: QAService) -> None:
+    """On the second corpus the firm's grounds ("because night-shift staff had been 'entirely
+    occupied' …") answer how it argues against the second charge."""
+    answer = second_service.ask(
+        "How is Brightwell arguing against the charge that it told the regulator too late?"
+    )
+    assert not answer.refused and "entirely occupied" in answer.text

@@ -113,7 +113,11 @@ ASKS_REASON = re.compile(
     r"|^\s*(?:and\s+)?what(?:[’']s|\s+(?:is|was|has|have|had))?\s+(?:been\s+)?"
     r"(?:driving|drove|drives|behind|prompt(?:ed|s|ing)?|caus(?:ed|es|ing)|led|leads|leading|"
     r"push(?:ed|es|ing)|spurr?(?:ed|s|ing)?|trigger(?:ed|s|ing)?|fuel(?:l?ed|s|ling)?|"
-    r"motivat(?:ed|es|ing))\b",
+    r"motivat(?:ed|es|ing))\b"
+    # how a side argues its case: its grounds ("how is the firm arguing against the charge?",
+    # "how does Zembla justify the move?")
+    r"|^\s*(?:and\s+)?how\s+(?:is|are|was|were|did|does|do|has|have|had|will|would)\s+"
+    r"[^?(]+?\s+(?:argu(?:e|es|ed|ing)|justif(?:y|ies|ied|ying)|defend(?:s|ed|ing)?)\b",
     re.I,
 )
 
