@@ -13,6 +13,7 @@ from nato_qa.answering.analysis import (
     asked_unit,
     question_kind,
     question_names,
+    required_wording,
     summary_topic,
 )
 from nato_qa.answering.compose import opens_quote
@@ -1788,3 +1789,59 @@ def test_how_the_firm_argues_against_the_late_notice_charge(second_service: QASe
         "How is Brightwell arguing against the charge that it told the regulator too late?"
     )
     assert not answer.refused and "entirely occupied" in answer.text
+
+
+@pytest.mark.parametrize(
+    ("question", "told", "not_told"),
+    [
+        (
+            "which company made the pump that failed?",
+            "The pump, made by Zembla Engineering, failed at 11pm.",
+            "The pump failed at 11pm, Zembla Engineering said.",
+        ),
+        (
+            "Who manufactured the tank?",
+            "The tank's manufacturer, Ostrava Steel, said it was sound.",
+            "Ostrava Steel said the tank was sound.",
+        ),
+        (
+            "has the firm been prosecuted for pollution before this case?",
+            "The firm was previously fined for a spill in 2019.",
+            "The board said it would prosecute the firm over the spill.",
+        ),
+        (
+            "Had he been to one before that?",
+            "He had been to the 2022 summit once before.",
+            "He will attend the summit in July.",
+        ),
+    ],
+)
+def test_a_question_may_ask_for_wording_its_answer_must_have(
+    question: str, told: str, not_told: str
+) -> None:
+    """Who made a thing is told by a word of making, whether it happened before by a word of
+    an earlier time: a sentence about the same thing without it is no answer."""
+    wording = required_wording(question)
+    assert wording is not None
+    assert wording.search(told) and not wording.search(not_told)
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["which chief made a trip to Tokyo?", "when did the plant reopen?", "who runs the fund?"],
+)
+def test_most_questions_ask_for_no_wording(question: str) -> None:
+    assert required_wording(question) is None
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "which company made the valve that failed on the storage tank?",
+        "Has Brightwell Textiles ever been prosecuted for pollution before this case?",
+    ],
+)
+def test_no_maker_and_no_earlier_case_are_refused(second_service: QAService, question: str) -> None:
+    """The second corpus names no maker of the valve and no earlier prosecution: the sentences
+    about the valve's failure and the present case are refused as answers."""
+    assert second_service.ask(question).refused

@@ -21,8 +21,9 @@
   reading. A short abbreviation the articles never write ("PM", "NZ") counts as neither:
   they most likely spell it out.
 * how the answer must be written: in the unit the question names ("…, in pence?",
-  ``asked_unit``), or per the span of time a quantity is asked per ("… each year?",
-  ``asked_rate``).
+  ``asked_unit``), per the span of time a quantity is asked per ("… each year?",
+  ``asked_rate``), with a word of making for who made a thing, of an earlier time for whether
+  it happened before (``required_wording``).
 
 Nothing here lists words of one corpus: the same rules read any articles.
 """
@@ -502,3 +503,44 @@ def asked_rate(question: str) -> re.Pattern[str] | None:
         if re.search(rate, core, re.I):
             return re.compile(rf"{rate}|\bper\s+annum\b" if period == "year" else rate, re.I)
     return None
+
+
+# Questions whose form says how their answer must be worded, and that wording: a sentence
+# without it is about the thing asked of, not the answer (``required_wording``).
+#
+# Who made a thing ("who made the valve?", "which company manufactured the tank?"): a word of
+# making ("made by …", "the manufacturer", "supplied"); a sentence about the valve that names
+# someone else is no answer. Not a light verb ("which chief made a trip").
+_ASKS_MAKER = re.compile(
+    r"^\s*(?:and\s+)?(?:who|which\s+(?:[\w-]+\s+){0,2}?[\w-]+|what\s+(?:[\w-]+\s+){0,2}?[\w-]+)"
+    r"\s+(?:made|makes|built|manufactur(?:es|ed)|supplied|produced|designed|developed)\s+"
+    r"(?!(?:a|an|up|it|them|him|her|sure)\b)",
+    re.I,
+)
+_MAKING = re.compile(
+    r"\b(?:ma(?:de|kes?|kers?|king)|buil(?:t|ds?|ders?|ding)|manufactur\w*|"
+    r"suppl(?:y|ied|ies|iers?)|produc(?:e|ed|es|ers?|ing)|design\w*|develop\w*)\b",
+    re.I,
+)
+# Whether a thing happened before ("has the firm been prosecuted for pollution before?", "…
+# before this case?", "… in the past?"): a word of an earlier time; the case the question sets
+# it against is no answer.
+_ASKS_BEFORE = re.compile(
+    r"^\s*(?:and\s+)?(?:has|have|had|was|were|did|is|are)\b[^?]*?\b"
+    r"(?:before(?:\s+(?:this|that|now|then)(?:\s+[\w-]+){0,2})?|previously|in\s+the\s+past)\W*$",
+    re.I,
+)
+_EARLIER = re.compile(
+    r"\b(?:before|previous(?:ly)?|earlier|prior|in\s+the\s+past|again|history|record|"
+    r"first\s+time|once)\b",
+    re.I,
+)
+_WORDING = ((_ASKS_MAKER, _MAKING), (_ASKS_BEFORE, _EARLIER))
+
+
+def required_wording(question: str) -> re.Pattern[str] | None:
+    """The wording an answer must have when the question's form asks for it: a word of making
+    for who made a thing ("who made the valve?"), of an earlier time for whether it happened
+    before ("… been prosecuted before?"); None for other questions."""
+    core = core_question(question)
+    return next((wording for asks, wording in _WORDING if asks.search(core)), None)

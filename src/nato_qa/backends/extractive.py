@@ -32,6 +32,7 @@ from nato_qa.answering.analysis import (
     analyse,
     asked_rate,
     asked_unit,
+    required_wording,
     summary_topic,
 )
 from nato_qa.answering.compose import (
@@ -160,6 +161,10 @@ class ExtractiveBackend:
                 )
                 and not _told_only_as_setting(event_stems, s.text, wants)
             ]
+        # "who made the valve?": a word of making; "… prosecuted before?": an earlier time
+        wording = required_wording(evidence.question)
+        if wording is not None:
+            scored = [s for s in scored if wording.search(s.text)]
         unit = asked_unit(evidence.question)  # "…, in pence?": the answer is written in pence
         if unit is not None:
             scored = [s for s in scored if unit.search(s.text)]
