@@ -1845,3 +1845,34 @@ def test_no_maker_and_no_earlier_case_are_refused(second_service: QAService, que
     """The second corpus names no maker of the valve and no earlier prosecution: the sentences
     about the valve's failure and the present case are refused as answers."""
     assert second_service.ask(question).refused
+
+
+@pytest.mark.parametrize(
+    ("question", "deed"),
+    [
+        ("When did the Zembla mill first open?", "open"),
+        ("when was the mill first granted its permit?", "granted"),
+        ("What year did Ann Lee first visit Ostrava?", "visit"),
+        ("what year did Ann Lee first go to a summit", None),
+        ("When was the firm's first appearance in court scheduled?", None),
+        ("when inspectors first tested the stream, how much oxygen was left?", None),
+        ("When did the mill open?", None),
+    ],
+)
+def test_the_deed_a_question_asks_the_first_time_of(
+    analysed,  # type: ignore[no-untyped-def]
+    question: str,
+    deed: str | None,
+) -> None:
+    assert analysed(question).first_deed == deed
+
+
+def test_when_a_thing_was_first_done_is_told_by_that_deed(
+    service: QAService, second_service: QAService
+) -> None:
+    """No article says when the dye works first opened: the sentences about its restart or
+    the charges against its owner name the works but tell no opening. "First go" stands for
+    any deed: Kishida's first summit is "attend the 2022 summit"."""
+    assert second_service.ask("When did the Brightwell dye works first open in Millbrook?").refused
+    answer = service.ask("what year did kishida first go to a nato summit")
+    assert not answer.refused and "2022 summit" in answer.text

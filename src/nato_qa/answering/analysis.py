@@ -240,6 +240,21 @@ _SETTING = re.compile(
 )
 
 
+# When a thing was first done ("when did the works first open?", "what year was the permit
+# first granted?"): the deed after "first" (``QuestionAnalysis.first_deed``); not in a clause
+# before a comma ("when inspectors first tested it, how much …"), nor a noun ("first
+# appearance")
+_FIRST_DEED = re.compile(
+    r"^\s*(?:and\s+)?(?:when|(?:in\s+)?(?:what|which)\s+(?:year|date|month|day))\s+"
+    r"(?:(?:did|does|do)\b[^,?]*?\bfirst\s+(?P<deed>[a-z]+)"
+    r"|(?:was|were|is|are|has|have|had)\b[^,?]*?\bfirst\s+"
+    r"(?P<done>[a-z]+(?:ed|en|wn|ung|ilt|ade)))\b(?![^?]*,)",
+    re.I,
+)
+# deeds any other may stand for: "when did he first go to a summit?" is told by "attend"
+_LIGHT_DEEDS = frozenset({"go", "goes", "went", "gone", "do", "done", "happen", "happened"})
+
+
 @dataclass(frozen=True)
 class QuestionAnalysis:
     """What one question asks for, and what of it the corpus does not know."""
@@ -283,6 +298,17 @@ class QuestionAnalysis:
             # the words left must tell an event by themselves ("look after that money" is one)
             event = own if len(own) >= 2 else event
         return tuple(event)
+
+    @property
+    def first_deed(self) -> str | None:
+        """The deed a when-question asks the first time of ("when did the works first open?"
+        -> "open"): a sentence must tell of it, not only of the thing it was done to (the
+        works' restart names the works); None for other questions and for a light verb."""
+        found = _FIRST_DEED.search(core_question(self.question))
+        if not found:
+            return None
+        deed = (found.group("deed") or found.group("done")).lower()
+        return None if deed in _FORM_WORDS or deed in _LIGHT_DEEDS else deed
 
     @property
     def unknown_subject(self) -> bool:
