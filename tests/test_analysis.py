@@ -1771,12 +1771,12 @@ def test_the_head_of_a_body_on_the_second_corpus(
     "question",
     [
         "How is the firm arguing against the charge?",
-        "how does Zembla justify the move?",
+        "how do they argue the move is lawful?",
         "How did the board defend its decision?",
     ],
 )
 def test_how_a_side_argues_its_case_asks_its_grounds(question: str) -> None:
-    """How a side argues, justifies or defends something asks for its grounds: a reason."""
+    """How a side argues or defends something asks for its grounds: a reason."""
     assert question_kind(question) == "reason"
     cue = answer_cue(question)
     assert cue is not None and cue.search("It said staff had acted because they were busy.")
