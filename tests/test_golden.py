@@ -161,6 +161,16 @@ GENERAL = [
 # chairs Save the Tessel) and lost none.
 # Round 47 (a question a later clause asks is no byline question, the words said after a
 # stance, a part played is a role) met no older target and lost none.
+# Round 48 (several kinds cued by a list, "end up in" a route, "buying" a purpose, "again" a
+# restart, who leads a body, how a side argues its grounds, the wording a maker or an earlier
+# case needs, the first time of a deed told by that deed) met 18 older targets and lost none:
+# by the wording and the first time of a deed, the refusals of the second corpus's r6, r8,
+# r10, r15 and r25, r15's accuracy, r11's */accuracy and blind r33's accuracy ("Had he been
+# to one before that?"); by the list cue, blind r24's hit@1 and mrr@5 ("In what kinds of
+# settings …") and the second corpus's r58 mrr@5 and peer gap; by the restart cue, r23's
+# hit@1 and mrr@5; by who leads a body, r42's and r59's hit@5 and paraphrase/hit@5. "how
+# does X justify …" as a reason question met r63's peer gap but lost blind r59's hit@1 and
+# mrr@5 (its passage second), so it was left out.
 NOT_MET_PROJECT = {"hit@1", "mrr@5", "refusal_accuracy"}
 NOT_MET_HELDOUT = {"refusal_accuracy"}
 NOT_MET_BLIND_R1 = {"hit@1", "mrr@5", "peer-gap/hit@1", "accuracy", "*/accuracy",
@@ -177,18 +187,17 @@ NOT_MET_TESSEL_R4 = {"hit@1", "hit@5", "mrr@5", "paraphrase/hit@5", "accuracy", 
 # of the petition's (0.6 -> 0.4 on that line; the development sets' key points rose overall).
 NOT_MET_TESSEL_R5 = {"hit@1", "hit@5", "mrr@5", "*/accuracy", "refusal_accuracy"}
 NOT_MET_BLIND_R9: set[str] = set()
-NOT_MET_TESSEL_R6 = {"hit@1", "hit@5", "mrr@5", "paraphrase/hit@5", "*/accuracy",
-                     "refusal_accuracy"}  # fmt: skip
+NOT_MET_TESSEL_R6 = {"hit@1", "hit@5", "mrr@5", "paraphrase/hit@5", "*/accuracy"}
 NOT_MET_BLIND_R10 = {"hit@1", "mrr@5"}
 NOT_MET_TESSEL_R7 = {"hit@1", "mrr@5", "refusal_accuracy"}
 NOT_MET_BLIND_R11 = {"hit@1", "mrr@5", "refusal_accuracy"}
-NOT_MET_TESSEL_R8 = {"hit@1", "mrr@5", "refusal_accuracy"}
+NOT_MET_TESSEL_R8 = {"hit@1", "mrr@5"}
 NOT_MET_BLIND_R12 = {"hit@1", "mrr@5", "*/accuracy", "refusal_accuracy"}
 NOT_MET_TESSEL_R9 = {"hit@1", "mrr@5", "refusal_accuracy", "false_refusal_rate"}
 NOT_MET_BLIND_R13 = {"hit@1", "mrr@5"}
-NOT_MET_TESSEL_R10 = {"hit@1", "*/accuracy", "refusal_accuracy"}
+NOT_MET_TESSEL_R10 = {"hit@1", "*/accuracy"}
 NOT_MET_BLIND_R14 = {"hit@1", "mrr@5"}
-NOT_MET_TESSEL_R11 = {"hit@1", "*/accuracy", "key_point_coverage", "refusal_accuracy"}
+NOT_MET_TESSEL_R11 = {"hit@1", "key_point_coverage", "refusal_accuracy"}
 NOT_MET_BLIND_R15 = {"hit@1", "hit@5", "mrr@5"}
 NOT_MET_TESSEL_R12 = {"hit@1", "hit@5", "mrr@5", "peer-gap/hit@1", "accuracy", "*/accuracy",
                       "refusal_accuracy"}  # fmt: skip
@@ -201,8 +210,7 @@ NOT_MET_BLIND_R17 = {"hit@1", "hit@5", "mrr@5", "paraphrase/hit@5", "accuracy", 
 NOT_MET_TESSEL_R14 = {"hit@5", "accuracy", "*/accuracy", "refusal_accuracy"}
 NOT_MET_BLIND_R18 = {"hit@1", "hit@5", "mrr@5", "paraphrase/hit@5", "accuracy", "*/accuracy",
                      "refusal_accuracy"}  # fmt: skip
-NOT_MET_TESSEL_R15 = {"accuracy", "*/accuracy", "key_point_coverage", "refusal_accuracy",
-                      "false_refusal_rate"}  # fmt: skip
+NOT_MET_TESSEL_R15 = {"*/accuracy", "key_point_coverage", "false_refusal_rate"}
 NOT_MET_BLIND_R19 = {"hit@1", "hit@5", "mrr@5", "paraphrase/hit@5", "*/accuracy"}
 NOT_MET_TESSEL_R16 = {"hit@1", "hit@5", "mrr@5", "peer-gap/hit@1", "accuracy", "*/accuracy",
                       "key_point_coverage", "refusal_accuracy", "false_refusal_rate"}  # fmt: skip
@@ -219,20 +227,18 @@ NOT_MET_TESSEL_R19 = {"hit@1", "mrr@5", "peer-gap/hit@1", "accuracy", "*/accurac
 NOT_MET_BLIND_R23 = {"hit@1", "hit@5", "mrr@5", "paraphrase/hit@5", "accuracy", "*/accuracy",
                      "refusal_accuracy", "false_refusal_rate"}  # fmt: skip
 NOT_MET_TESSEL_R20 = {"hit@1", "accuracy", "*/accuracy", "refusal_accuracy"}
-NOT_MET_BLIND_R24 = {"hit@1", "mrr@5", "peer-gap/hit@1", "*/accuracy", "refusal_accuracy"}
+NOT_MET_BLIND_R24 = {"peer-gap/hit@1", "*/accuracy", "refusal_accuracy"}
 NOT_MET_TESSEL_R21 = {"hit@1", "hit@5", "mrr@5", "accuracy", "*/accuracy", "refusal_accuracy"}
 NOT_MET_BLIND_R25 = {"hit@1", "hit@5", "mrr@5", "peer-gap/hit@1", "paraphrase/hit@5", "accuracy",
                      "*/accuracy", "refusal_accuracy"}  # fmt: skip
 NOT_MET_BLIND_R26 = {"hit@1", "hit@5", "mrr@5", "peer-gap/hit@1"}
 NOT_MET_BLIND_R27: set[str] = set()  # all met on its 11 lines
-NOT_MET_TESSEL_R23 = {"hit@1", "mrr@5", "accuracy", "*/accuracy", "refusal_accuracy",
-                      "false_refusal_rate"}  # fmt: skip
+NOT_MET_TESSEL_R23 = {"accuracy", "*/accuracy", "refusal_accuracy", "false_refusal_rate"}
 NOT_MET_TESSEL_R24 = {"hit@1", "hit@5", "mrr@5", "peer-gap/hit@1", "paraphrase/hit@5",
                       "accuracy", "*/accuracy", "refusal_accuracy"}  # fmt: skip
 NOT_MET_BLIND_R28 = {"hit@1", "hit@5", "mrr@5", "peer-gap/hit@1", "paraphrase/hit@5", "*/accuracy",
                      "refusal_accuracy"}  # fmt: skip
-NOT_MET_TESSEL_R25 = {"hit@1", "mrr@5", "peer-gap/hit@1", "accuracy", "*/accuracy",
-                      "refusal_accuracy"}  # fmt: skip
+NOT_MET_TESSEL_R25 = {"hit@1", "mrr@5", "peer-gap/hit@1", "accuracy", "*/accuracy"}
 NOT_MET_BLIND_R29 = {"hit@1", "mrr@5", "peer-gap/hit@1", "*/accuracy", "key_point_coverage"}
 NOT_MET_TESSEL_R26 = {"hit@1", "mrr@5", "accuracy", "*/accuracy", "refusal_accuracy",
                       "false_refusal_rate"}  # fmt: skip
@@ -246,7 +252,7 @@ NOT_MET_BLIND_R32 = {"hit@1", "mrr@5", "peer-gap/hit@1", "accuracy", "*/accuracy
                      "key_point_coverage"}  # fmt: skip
 NOT_MET_TESSEL_R29 = {"hit@1", "hit@5", "mrr@5", "accuracy", "*/accuracy", "key_point_coverage",
                       "refusal_accuracy"}  # fmt: skip
-NOT_MET_BLIND_R33 = {"hit@1", "hit@5", "mrr@5", "paraphrase/hit@5", "accuracy"}
+NOT_MET_BLIND_R33 = {"hit@1", "hit@5", "mrr@5", "paraphrase/hit@5"}
 NOT_MET_TESSEL_R30 = {"hit@5", "mrr@5", "paraphrase/hit@5", "accuracy", "*/accuracy",
                       "false_refusal_rate"}  # fmt: skip
 NOT_MET_BLIND_R34 = {"hit@1", "hit@5", "mrr@5", "*/accuracy"}
@@ -276,8 +282,7 @@ NOT_MET_BLIND_R45 = {"hit@1", "hit@5", "mrr@5", "peer-gap/hit@1", "paraphrase/hi
                      "*/accuracy", "key_point_coverage"}  # fmt: skip
 NOT_MET_BLIND_R46 = {"hit@1", "mrr@5", "paraphrase/hit@5", "accuracy", "*/accuracy",
                      "key_point_coverage", "refusal_accuracy", "false_refusal_rate"}  # fmt: skip
-NOT_MET_TESSEL_R42 = {"hit@1", "hit@5", "mrr@5", "paraphrase/hit@5", "accuracy", "*/accuracy",
-                      "refusal_accuracy"}  # fmt: skip
+NOT_MET_TESSEL_R42 = {"hit@1", "mrr@5", "accuracy", "*/accuracy", "refusal_accuracy"}
 NOT_MET_TESSEL_R43 = {"hit@1", "hit@5", "mrr@5", "paraphrase/hit@5", "false_refusal_rate"}
 NOT_MET_BLIND_R47 = {"hit@1", "mrr@5", "*/accuracy", "false_refusal_rate"}
 NOT_MET_BLIND_R48 = {"hit@1", "hit@5", "mrr@5", "peer-gap/hit@1", "paraphrase/hit@5", "accuracy",
@@ -307,12 +312,19 @@ NOT_MET_BLIND_R60 = {"hit@1", "hit@5", "mrr@5", "paraphrase/hit@5", "accuracy", 
 NOT_MET_BLIND_R61 = {"hit@1", "hit@5", "mrr@5", "paraphrase/hit@5"}
 NOT_MET_TESSEL_R57 = {"hit@1", "hit@5", "mrr@5", "paraphrase/hit@5", "accuracy", "*/accuracy",
                       "key_point_coverage"}  # fmt: skip
-NOT_MET_TESSEL_R58 = {"hit@1", "mrr@5", "peer-gap/hit@1"}
+NOT_MET_TESSEL_R58 = {"hit@1"}
 NOT_MET_BLIND_R62 = {"hit@1", "hit@5", "mrr@5", "peer-gap/hit@1", "paraphrase/hit@5", "accuracy",
                      "*/accuracy", "refusal_accuracy"}  # fmt: skip
 NOT_MET_BLIND_R63 = {"hit@1", "mrr@5", "key_point_coverage"}
-NOT_MET_TESSEL_R59 = {"hit@1", "hit@5", "mrr@5", "peer-gap/hit@1", "paraphrase/hit@5", "accuracy",
-                      "*/accuracy", "refusal_accuracy", "false_refusal_rate"}  # fmt: skip
+NOT_MET_TESSEL_R59 = {
+    "hit@1",
+    "mrr@5",
+    "peer-gap/hit@1",
+    "accuracy",
+    "*/accuracy",
+    "refusal_accuracy",
+    "false_refusal_rate",
+}
 NOT_MET_TESSEL_R60 = {"hit@1", "mrr@5", "peer-gap/hit@1", "key_point_coverage",
                       "refusal_accuracy"}  # fmt: skip
 NOT_MET_BLIND_R64 = {"hit@1", "hit@5", "mrr@5", "peer-gap/hit@1", "paraphrase/hit@5", "accuracy",
@@ -359,6 +371,12 @@ NOT_MET_BLIND_R79 = {"hit@1", "hit@5", "mrr@5", "accuracy", "*/accuracy", "key_p
 NOT_MET_TESSEL_R75 = {"hit@1", "hit@5", "mrr@5", "peer-gap/hit@1", "accuracy", "*/accuracy",
                       "refusal_accuracy", "false_refusal_rate"}  # fmt: skip
 NOT_MET_TESSEL_R76 = {"hit@1", "hit@5", "mrr@5", "accuracy", "*/accuracy"}
+NOT_MET_BLIND_R80 = {"hit@1", "hit@5", "mrr@5", "paraphrase/hit@5", "accuracy", "*/accuracy",
+                     "false_refusal_rate"}  # fmt: skip
+NOT_MET_BLIND_R81 = {"hit@1", "mrr@5", "accuracy", "*/accuracy", "key_point_coverage",
+                     "refusal_accuracy", "false_refusal_rate"}  # fmt: skip
+NOT_MET_TESSEL_R77 = {"hit@1", "hit@5", "mrr@5", "*/accuracy"}
+NOT_MET_TESSEL_R78 = {"hit@1", "hit@5", "mrr@5", "*/accuracy"}
 NOT_MET_TESSEL_R49 = {"hit@1", "hit@5", "mrr@5", "peer-gap/hit@1"}
 NOT_MET_TESSEL_R50 = {"hit@1", "mrr@5", "*/accuracy"}
 NOT_MET_TESSEL_R44 = {"accuracy", "*/accuracy", "refusal_accuracy"}
@@ -696,6 +714,14 @@ SETS = [
     GoldenSet(
         "blind-r79", GOLDEN.with_name("blind-r79.jsonl"), GENERAL, frozenset(NOT_MET_BLIND_R79)
     ),
+    # Round 48's: r80 written at its start and read during it; r81 written at its start, never
+    # read, measured on its first and last commits.
+    GoldenSet(
+        "blind-r80", GOLDEN.with_name("blind-r80.jsonl"), GENERAL, frozenset(NOT_MET_BLIND_R80)
+    ),
+    GoldenSet(
+        "blind-r81", GOLDEN.with_name("blind-r81.jsonl"), GENERAL, frozenset(NOT_MET_BLIND_R81)
+    ),
     # The second corpus: five scraped-style pages on an unrelated story, and its questions.
     GoldenSet(
         "tessel-spill",
@@ -815,6 +841,8 @@ SETS = [
             (74, NOT_MET_TESSEL_R74),
             (75, NOT_MET_TESSEL_R75),  # round 47's, like r78 and r79
             (76, NOT_MET_TESSEL_R76),
+            (77, NOT_MET_TESSEL_R77),  # round 48's, like r80 and r81
+            (78, NOT_MET_TESSEL_R78),
         )
     ),
 ]
