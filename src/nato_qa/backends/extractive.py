@@ -6,7 +6,10 @@ asked for, whose passage mentions the question's names and numbers, which (for a
 names what is measured and which tells of the event asked about (one of the question's event
 words, ``QuestionAnalysis.event_terms``, or a close one, and not only in a clause that sets
 another event by it: "the call came at 9.15am, after anglers had reported dead fish" gives no
-time for the anglers' report), answers when its score clears
+time for the anglers' report), which tells of the deed a question asks the first time of
+("when did the works first open?"), and which has the wording the question's form asks for
+(a word of making for who made a thing, of an earlier time for whether it happened before),
+answers when its score clears
 ``refusal_threshold`` (0.8 of it when the question asks for a type of answer, such as a sum or
 a date, and the sentence holds one the question does not give); a second one joins when it
 scores nearly as well (and a third for a why or how question: a reason or a manner takes more

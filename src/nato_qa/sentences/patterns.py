@@ -35,12 +35,13 @@ YEAR_DIGITS = r"(?:1[89]|20)\d\d"  # a year, as news writes one
 # A word, with its apostrophes and hyphens: "Japan’s", "non-NATO", "double-skinned"
 WORD = re.compile(r"[\w’'-]+")
 
-# A word capitalised mid-sentence (after a word or a comma): a name, or a day or a month.
-_AFTER_A_WORD = r"(?<=[\w,;:’'] )"
-
 # A list of three or more things: "crisis management, cybersecurity, maritime surveillance,
 # and joint defense ventures"
 LIST = re.compile(r"(?:\b[\w’'-]+(?:\s+[\w’'-]+){0,3},\s+){2,}(?:and|or)\s+\w")
+
+# A word capitalised mid-sentence (after a word or a comma): a name, or a day or a month.
+_AFTER_A_WORD = r"(?<=[\w,;:’'] )"
+
 MID_CAPITAL = re.compile(rf"{_AFTER_A_WORD}[A-Z][\w’'-]+")
 
 # One that is not a day or a month (those are times, not names).
