@@ -164,8 +164,9 @@ class ExtractiveBackend:
                 )
                 and not _told_only_as_setting(event_stems, s.text, wants)
             ]
-        if analysis.first_deed is not None:  # "when did it first open?": its opening
-            scored = [s for s in scored if self._tells_of([analysis.first_deed], s.text)]
+        deed = analysis.first_deed  # "when did it first open?": its opening
+        if deed is not None:
+            scored = [s for s in scored if self._tells_of([deed], s.text)]
         # "who made the valve?": a word of making; "… prosecuted before?": an earlier time
         wording = required_wording(evidence.question)
         if wording is not None:
