@@ -533,6 +533,10 @@ def test_factoid_answers_stay_short(service: QAService) -> None:
         # a frequency read whole: "once a week" tells more than the question's "once"
         ("Once the pool reopened, how often was the water tested?", "frequency",
          "The water is tested at least once a week.", "Once the pool reopened, tests began."),
+        # "how frequently" asks the same; "once" that opens a clause tells a time, not how often
+        ("How frequently will the pond be tested?", "frequency",
+         "The pond will be tested twice a month.",
+         "The pond will be tested once water levels recover."),
         # a date read whole: "June 9" tells more than the question's "in June 2024"
         ("What date in June 2024 did the trial start?", "time",
          "The trial started on June 9.", "The trial started in June 2024."),
@@ -1582,6 +1586,21 @@ def test_a_question_of_nothing_but_unknown_words_is_about_something_unknown(anal
     assert not analysed("who is the ceo of the alliance").unknown_subject
     # a follow-up's subject is in its context note, whatever its own words
     assert not analysed("where's it headquartered? (context: the new mission)").unknown_subject
+
+
+def test_how_frequently_asks_how_often_not_a_manner() -> None:
+    assert question_kind("how frequently will inspectors visit the depot?") == "factoid"
+    assert question_kind("how regularly is the water tested?") == "factoid"
+    assert question_kind("how frequent were the patrols?") == "manner"  # not the adverb
+
+
+def test_how_frequently_is_answered_by_how_often(second_service: QAService) -> None:
+    """ "How frequently …" is answered by a frequency ("at least once a week"); a question of
+    how often that the articles do not answer is refused, not answered by a sentence whose
+    "once" opens a clause ("once water quality has recovered")."""
+    answer = second_service.ask("how frequently will the regulator inspect the works now?")
+    assert not answer.refused and "at least once a week" in answer.text
+    assert second_service.ask("how often should i feed my goldfish?").refused
 
 
 def test_a_preposition_tells_no_event(analysed) -> None:  # type: ignore[no-untyped-def]

@@ -154,7 +154,10 @@ _REASON = re.compile(
     r"\W*$",
     re.I,
 )
-_MANNER = re.compile(r"^\s*(?:and\s+)?how\s+(?!many|much|long|often|old|far|big|large)\w+", re.I)
+_MANNER = re.compile(
+    r"^\s*(?:and\s+)?how\s+(?!(?:many|much|long|often|frequently|regularly|old|far|big|large)\b)\w+",
+    re.I,
+)
 _YESNO = re.compile(
     r"^\s*(?:is|are|was|were|do|does|did|has|have|had|can|could|will|would|should)\b", re.I
 )

@@ -447,7 +447,7 @@ _TYPES: tuple[tuple[re.Pattern[str], AnswerType], ...] = (
     # chub?" is not told by "18,000 litres of effluent"
     (re.compile(rf"^\s*(?:and )?how many {MEASURE_UNITS}\b", re.I), AnswerType("count", COUNT)),
     (re.compile(r"^\s*(?:and )?how many\b", re.I), AnswerType("count", COUNT_OF_THINGS)),
-    (re.compile(r"^\s*(?:and )?how often\b", re.I), AnswerType("frequency", FREQUENCY)),
+    (re.compile(r"^\s*(?:and )?how (?:often|frequently|regularly)\b", re.I), AnswerType("frequency", FREQUENCY)),
     (re.compile(r"^\s*how (many|much|large|big|long|old)\b"
                 r"|\bwhat (amount|sum|concentration|quantity|volume|dose)\b"
                 rf"|{_WHAT_IS_THE}(population|displacement|tonnage|length|height|weight|"

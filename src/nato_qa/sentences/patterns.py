@@ -116,7 +116,9 @@ DURATION = re.compile(
 FREQUENCY = re.compile(
     rf"\b(?:once|twice|thrice|(?:\w+\s+)?times)\s+(?:a|an|per|every|each)\s+(?:\w+\s+)?{UNITS}\b"
     rf"|\b(?:every|each)\s+(?:other\s+|\w+\s+)?{UNITS}\b"
-    rf"|\b(?:once|twice|thrice|every|each|daily|weekly|monthly|yearly|annually|hourly|"
+    # "once" alone, not "once the road has reopened" (a time, not how often)
+    r"|\bonce\b(?=\s*(?:[.,;:)]|$|(?:or|more|again|only|before)\b))"
+    rf"|\b(?:twice|thrice|every|each|daily|weekly|monthly|yearly|annually|hourly|"
     rf"fortnightly|nightly)\b|\btimes\s+(?:a|an|per|each)\b|\bper\s+{UNITS}\b",
     re.I,
 )
