@@ -1065,6 +1065,12 @@ def test_a_post_named_in_so_many_words_beats_one_like_it(second_service: QAServi
     assert "Neil Sutcliffe" not in answer.text
 
 
+def test_a_sum_asked_of_an_owner_in_lower_case_needs_one(second_service: QAService) -> None:
+    """ "what was brightwell group's annual profit" asks for a yearly sum: not answered by
+    how many people the group employs."""
+    assert second_service.ask("what was brightwell group's annual profit last year?").refused
+
+
 @pytest.mark.parametrize(
     "question",
     [

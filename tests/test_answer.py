@@ -594,6 +594,8 @@ def test_a_quantity_asked_for_by_name_wants_its_kind_of_number() -> None:
     assert wants("What is Acme Holdings plc's annual revenue?") == "money"
     assert wants("What was its turnover last year?") == "money"
     assert wants("What are the firm's annual profits?") == "money"
+    # an owner written in lower case, as a chat does
+    assert wants("what was zembla freight group's annual profit last year?") == "money"
     # an owner's name after a common noun is no owner of the sum: the purpose is asked
     assert wants("What is the purpose of the town's big flood budget?") is None
     assert wants("What concentration of lead was found in the pond?") == "number"

@@ -283,7 +283,9 @@ _MONEY_NOUNS = (
 # Holdings plc's revenue": the quantity a question asks for by name.
 _WHAT_IS_THE = (
     r"\b(what|how much) (is|was|were|are|will be|would be) "
-    r"(?:(?:the|its|their|his|her) |(?:(?:the|its|their|his|her) )?(?:(?-i:[A-Z])[\w&-]* ){0,2}"
+    r"(?:(?:the|its|their|his|her) |(?:(?:the|its|their|his|her) )?"
+    # its owner, in any case ("brightwell group's"), not what it is of ("the purpose of …'s")
+    r"(?:(?!(?:of|for|in|on|at|about|behind|with|to|from|by)\b)[\w&-]+ ){0,2}"
     r"[\w&-]+[’']s )(?:[\w-]+ ){0,2}"
 )
 
