@@ -1065,6 +1065,20 @@ def test_a_post_named_in_so_many_words_beats_one_like_it(second_service: QAServi
     assert "Neil Sutcliffe" not in answer.text
 
 
+def test_a_post_the_articles_write_is_held_by_one_with_its_title(
+    service: QAService, second_service: QAService
+) -> None:
+    """A post the articles write ("chief executive") that no close sentence writes: one
+    with its title may hold it ("Defense Minister Gen Nakatani"), the "operations director"
+    named beside the body asked about does not."""
+    answer = second_service.ask("who is the chief executive of the tessel catchment authority?")
+    assert answer.refused
+    answer = second_service.ask("who's the chief executive of brightwell group?")
+    assert not answer.refused and "Sandra Kerr" in answer.text
+    answer = service.ask("who is japan's defense minister who wants to join the ukraine command?")
+    assert not answer.refused and "Nakatani" in answer.text
+
+
 def test_a_sum_asked_of_an_owner_in_lower_case_needs_one(second_service: QAService) -> None:
     """ "what was brightwell group's annual profit" asks for a yearly sum: not answered by
     how many people the group employs."""

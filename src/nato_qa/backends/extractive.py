@@ -61,7 +61,7 @@ from nato_qa.sentences.answer_types import (
 from nato_qa.sentences.cues import PersonCue
 from nato_qa.sentences.entities import mentions, split_entities
 from nato_qa.sentences.measured import measured_phrase
-from nato_qa.sentences.patterns import MONTHS, YEAR_DIGITS
+from nato_qa.sentences.patterns import MONTHS, TITLE, YEAR_DIGITS
 from nato_qa.sentences.scorer import ScoredSentence, SentenceScorer
 from nato_qa.types import Hit
 from nato_qa.words import word_set
@@ -321,6 +321,14 @@ class ExtractiveBackend:
         # "operations director" does not
         if any(exact for _, exact in named):
             named = [(s, exact) for s, exact in named if exact]
+        elif TITLE.search(measured) and _says(measured, scorer.keyword.text()[0]):
+            # a post the articles write ("chief executive"), which no sentence here writes:
+            # one with its title ("Minister Lee" for the defence minister) may hold it, the
+            # "operations director" does not
+            titles = {t.lower() for t in TITLE.findall(measured)}
+            named = [
+                (s, x) for s, x in named if titles & {t.lower() for t in TITLE.findall(s.text)}
+            ]
         if not named:
             return []
         floor = max(threshold, named[0][0].score * self.second_sentence_ratio)
