@@ -530,6 +530,10 @@ def test_factoid_answers_stay_short(service: QAService) -> None:
         # "what exact time": a clock time, not any sentence about the morning
         ("What exact time did the inspectors arrive?", "time",
          "They arrived at 9.15am.", "Ammonia was measured at 14 times the limit."),
+        # how much of a thing: an amount, not a time of day, a date's day or a year
+        ("In the end, how much oil did the firm admit had leaked?", "number",
+         "The firm admitted that about 2,000 litres had leaked.",
+         "Night staff found the leak at 5.30am on 13 May 2024."),
         # a frequency read whole: "once a week" tells more than the question's "once"
         ("Once the pool reopened, how often was the water tested?", "frequency",
          "The water is tested at least once a week.", "Once the pool reopened, tests began."),

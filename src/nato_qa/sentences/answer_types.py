@@ -23,6 +23,7 @@ from nato_qa.sentences.names import (
 from nato_qa.sentences.patterns import (
     A_MONTH,
     A_YEAR,
+    AMOUNT,
     AN_AGE,
     COUNT,
     COUNT_OF_THINGS,
@@ -31,7 +32,6 @@ from nato_qa.sentences.patterns import (
     LOCATED,
     MEASURE_UNITS,
     MONEY,
-    NUMBER,
     PART_COUNT,
     PERCENT,
     PROPER,
@@ -458,7 +458,7 @@ _TYPES: tuple[tuple[re.Pattern[str], AnswerType], ...] = (
                 # overall value of the aid …"
                 r"|\b(?:the|its|their) (?:total|overall|combined) (?:number|amount|value|sum|"
                 r"size|volume|quantity|headcount|workforce)\b", re.I),
-     AnswerType("number", NUMBER)),
+     AnswerType("number", AMOUNT)),
     (re.compile(r"\b(?:what|which) year\b", re.I), AnswerType("year", A_YEAR)),
     (re.compile(r"\b(?:what|which) month\b", re.I), AnswerType("month", A_MONTH)),
     (re.compile(r"^\s*when\b|\b(?:what|which) (?:exact |precise )?(date|day|month|time|hour)\b"

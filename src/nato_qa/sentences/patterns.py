@@ -6,13 +6,6 @@ from __future__ import annotations
 
 import re
 
-NUMBER = re.compile(
-    r"\d[\d,.]*|\b(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|"
-    r"thirty|hundred|thousand|million|billion|trillion|dozen|several|many|few|first|second|"
-    r"third|fourth|fifth|single|sole)\b",
-    re.I,
-)
-
 MONEY = re.compile(
     r"[$€£¥]\s?\d|\b(USD|JPY|EUR|GBP)\s?\d|\b\d[\d,.]*\s*(million|billion|trillion|yen|"
     r"dollars?|euros?|pounds?)\b",
@@ -61,6 +54,22 @@ COUNT = re.compile(
     rf"(?!\s*(?:st|nd|rd|th|am|pm|a\.m\.|p\.m\.|%|per ?cent)(?!\w))(?!\s+(?:of\s+)?(?:{MONTHS})\b)"
     r"|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|"
     rf"thirty|forty|fifty|hundreds?|thousands?|millions?|billions?|dozens?)\b)(?![\s-]+{UNITS}\b)",
+    re.I,
+)
+
+# A number in words
+_NUMBER_WORDS = (
+    r"\b(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|"
+    r"thirty|hundred|thousand|million|billion|trillion|dozen|several|many|few|first|second|"
+    r"third|fourth|fifth|single|sole)\b"
+)
+
+# An amount, for "how much liquid …", "how big …": a number (a sum and a share too), not a
+# time of day ("5.30am"), a date's day ("13 May", "May 13") or a year: those tell when.
+AMOUNT = re.compile(
+    rf"{_NOT_AFTER_A_MONTH}(?<![\w.,])(?!{YEAR_DIGITS}s?\b)\d[\d,.]*(?![\d.,]*\d)"
+    r"(?!\s*(?:st|nd|rd|th|am|pm|a\.m\.|p\.m\.)(?!\w))"
+    rf"(?!\s+(?:of\s+)?(?:{MONTHS})\b)|{_NUMBER_WORDS}",
     re.I,
 )
 
