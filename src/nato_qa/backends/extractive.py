@@ -321,7 +321,7 @@ class ExtractiveBackend:
         # "operations director" does not
         if any(exact for _, exact in named):
             named = [(s, exact) for s, exact in named if exact]
-        elif TITLE.search(measured) and _says(measured, scorer.keyword.text()[0]):
+        elif TITLE.search(measured) and _writes(measured, scorer.keyword.text()[0]):
             # a post the articles write ("chief executive"), which no sentence here writes:
             # one with its title ("Minister Lee" for the defence minister) may hold it, the
             # "operations director" does not
@@ -384,6 +384,14 @@ def _told_only_as_setting(asked: set[str], text: str, wants: AnswerType | None) 
     if asked & set(terms(_SET_BY.sub(" ", text))) or not asked & set(terms(clauses)):
         return False
     return not (wants and wants.search(clauses))
+
+
+def _writes(phrase: str, lower: str) -> bool:
+    """Whether ``lower`` (the corpus's text in lower case, ``KeywordIndex.text``) has the
+    phrase's words in a row ("chief executive", "head of enforcement"): one regular
+    expression over the text, not a stemming of all of it per question."""
+    words = re.findall(r"\w+", phrase.lower())
+    return bool(words) and re.search(r"\b" + r"\W+".join(map(re.escape, words)), lower) is not None
 
 
 def _says(phrase: str, text: str) -> bool:
