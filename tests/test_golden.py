@@ -171,6 +171,12 @@ GENERAL = [
 # hit@1 and mrr@5; by who leads a body, r42's and r59's hit@5 and paraphrase/hit@5. "how
 # does X justify …" as a reason question met r63's peer gap but lost blind r59's hit@1 and
 # mrr@5 (its passage second), so it was left out.
+# Round 49 ("how frequently" asks how often, a "once" that opens a clause is no frequency, a
+# sum asked of an owner in lower case, a post the articles write held by its title, "how
+# much" an amount) met three older targets and lost none: by "how frequently", the second
+# corpus's accuracy ("How frequently will officials turn up without warning at the
+# factory?"); by the amount, r62's accuracy and accuracy in every kind ("In the end, how
+# much liquid did the firm concede had actually leaked out?").
 NOT_MET_PROJECT = {"hit@1", "mrr@5", "refusal_accuracy"}
 NOT_MET_HELDOUT = {"refusal_accuracy"}
 NOT_MET_BLIND_R1 = {"hit@1", "mrr@5", "peer-gap/hit@1", "accuracy", "*/accuracy",
@@ -333,7 +339,7 @@ NOT_MET_BLIND_R65 = {"hit@1", "hit@5", "mrr@5", "paraphrase/hit@5", "accuracy", 
                      "key_point_coverage"}  # fmt: skip
 NOT_MET_TESSEL_R61 = {"peer-gap/hit@1", "accuracy", "*/accuracy", "key_point_coverage",
                       "refusal_accuracy"}  # fmt: skip
-NOT_MET_TESSEL_R62 = {"accuracy", "*/accuracy"}
+NOT_MET_TESSEL_R62: set[str] = set()
 NOT_MET_BLIND_R66 = {"hit@1", "hit@5", "mrr@5", "paraphrase/hit@5", "accuracy", "*/accuracy",
                      "key_point_coverage", "refusal_accuracy"}  # fmt: skip
 NOT_MET_BLIND_R67: set[str] = set()
@@ -377,6 +383,11 @@ NOT_MET_BLIND_R81 = {"hit@1", "mrr@5", "accuracy", "*/accuracy", "key_point_cove
                      "refusal_accuracy", "false_refusal_rate"}  # fmt: skip
 NOT_MET_TESSEL_R77 = {"hit@1", "hit@5", "mrr@5", "*/accuracy"}
 NOT_MET_TESSEL_R78 = {"hit@1", "hit@5", "mrr@5", "*/accuracy"}
+NOT_MET_BLIND_R82 = {"accuracy", "*/accuracy", "refusal_accuracy", "false_refusal_rate"}
+NOT_MET_BLIND_R83 = {"hit@1", "hit@5", "mrr@5", "accuracy", "*/accuracy", "refusal_accuracy"}
+NOT_MET_TESSEL_R79: set[str] = set()
+NOT_MET_TESSEL_R80 = {"hit@1", "hit@5", "mrr@5", "peer-gap/hit@1", "accuracy", "*/accuracy",
+                      "refusal_accuracy", "false_refusal_rate"}  # fmt: skip
 NOT_MET_TESSEL_R49 = {"hit@1", "hit@5", "mrr@5", "peer-gap/hit@1"}
 NOT_MET_TESSEL_R50 = {"hit@1", "mrr@5", "*/accuracy"}
 NOT_MET_TESSEL_R44 = {"accuracy", "*/accuracy", "refusal_accuracy"}
@@ -390,7 +401,7 @@ NOT_MET_TESSEL_R22 = {"hit@1", "hit@5", "mrr@5", "accuracy", "*/accuracy", "fals
 NOT_MET_TESSEL_R3 = {"hit@1", "hit@5", "mrr@5", "paraphrase/hit@5"}
 NOT_MET_TESSEL_R2 = {"hit@1", "hit@5", "mrr@5", "paraphrase/hit@5", "accuracy", "*/accuracy",
                      "key_point_coverage", "refusal_accuracy"}  # fmt: skip
-NOT_MET_TESSEL = {"hit@1", "hit@5", "mrr@5", "paraphrase/hit@5", "accuracy", "*/accuracy",
+NOT_MET_TESSEL = {"hit@1", "hit@5", "mrr@5", "paraphrase/hit@5", "*/accuracy",
                   "false_refusal_rate"}  # fmt: skip
 
 
@@ -722,6 +733,14 @@ SETS = [
     GoldenSet(
         "blind-r81", GOLDEN.with_name("blind-r81.jsonl"), GENERAL, frozenset(NOT_MET_BLIND_R81)
     ),
+    # Round 49's: r82 written at its start and read during it; r83 written at its start, never
+    # read, measured on its first and last commits.
+    GoldenSet(
+        "blind-r82", GOLDEN.with_name("blind-r82.jsonl"), GENERAL, frozenset(NOT_MET_BLIND_R82)
+    ),
+    GoldenSet(
+        "blind-r83", GOLDEN.with_name("blind-r83.jsonl"), GENERAL, frozenset(NOT_MET_BLIND_R83)
+    ),
     # The second corpus: five scraped-style pages on an unrelated story, and its questions.
     GoldenSet(
         "tessel-spill",
@@ -843,6 +862,8 @@ SETS = [
             (76, NOT_MET_TESSEL_R76),
             (77, NOT_MET_TESSEL_R77),  # round 48's, like r80 and r81
             (78, NOT_MET_TESSEL_R78),
+            (79, NOT_MET_TESSEL_R79),  # round 49's, like r82 and r83
+            (80, NOT_MET_TESSEL_R80),
         )
     ),
 ]
