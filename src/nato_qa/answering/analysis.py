@@ -41,6 +41,7 @@ from nato_qa.sentences.answer_types import (
     ASKS_LEADER,
     ASKS_PURPOSE,
     ASKS_WHAT_CALLED,
+    HOW_OFTEN,
     expected_type,
 )
 from nato_qa.sentences.cues import ASKS_CONDITION, ASKS_REASON
@@ -155,7 +156,7 @@ _REASON = re.compile(
     re.I,
 )
 _MANNER = re.compile(
-    r"^\s*(?:and\s+)?how\s+(?!(?:many|much|long|often|frequently|regularly|old|far|big|large)\b)\w+",
+    rf"^\s*(?:and\s+)?how\s+(?!(?:many|much|long|{HOW_OFTEN}|old|far|big|large)\b)\w+",
     re.I,
 )
 _YESNO = re.compile(

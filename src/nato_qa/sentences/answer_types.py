@@ -322,6 +322,10 @@ _PERSON_NOUNS = (
     r"(?:council|board|staff|cabinet|committee|crew|team|club|society|family)[\s-]+member"
 )
 
+# The words after "how" that ask how often something is done ("how often", "how frequently"):
+# a frequency, not a manner
+HOW_OFTEN = r"often|frequently|regularly"
+
 # Who leads a body, in the words that ask it ("who heads the campaign?", "who's in charge of
 # the mission?", "who chairs the group?"): the person at its head, whatever the post is called
 _LEADS = (
@@ -449,7 +453,7 @@ _TYPES: tuple[tuple[re.Pattern[str], AnswerType], ...] = (
     # chub?" is not told by "18,000 litres of effluent"
     (re.compile(rf"^\s*(?:and )?how many {MEASURE_UNITS}\b", re.I), AnswerType("count", COUNT)),
     (re.compile(r"^\s*(?:and )?how many\b", re.I), AnswerType("count", COUNT_OF_THINGS)),
-    (re.compile(r"^\s*(?:and )?how (?:often|frequently|regularly)\b", re.I), AnswerType("frequency", FREQUENCY)),
+    (re.compile(rf"^\s*(?:and )?how (?:{HOW_OFTEN})\b", re.I), AnswerType("frequency", FREQUENCY)),
     (re.compile(r"^\s*how (many|much|large|big|long|old)\b"
                 r"|\bwhat (amount|sum|concentration|quantity|volume|dose)\b"
                 rf"|{_WHAT_IS_THE}(population|displacement|tonnage|length|height|weight|"

@@ -47,11 +47,16 @@ UNITS = r"(?:second|minute|hour|day|night|week|fortnight|month|year|decade|centu
 # ("£600,000"), a percentage or a duration ("fifteen years": "how many years" is asked as a
 # duration), nor "many" or "several"; nor the number of a model's designation ("F-35 fighters").
 _NOT_AFTER_A_MONTH = "".join(f"(?<!{m} )" for m in MONTHS.split("|"))
+# Digits that are no year, read whole ("18,000", not its "000")
+_DIGITS = rf"(?!{YEAR_DIGITS}s?\b)\d[\d,.]*(?![\d.,]*\d)"
+# What after digits makes them an ordinal or a time of day ("3rd", "5.30am")
+_ORDINAL_OR_CLOCK = r"st|nd|rd|th|am|pm|a\.m\.|p\.m\."
+# Digits that are no day of a date written before its month ("13 May", "16 of January")
+_NOT_BEFORE_A_MONTH = rf"(?!\s+(?:of\s+)?(?:{MONTHS})\b)"
 
 COUNT = re.compile(
-    rf"(?:{_NOT_AFTER_A_MONTH}(?<![\w.,£$€¥])(?<![A-Za-z]-)"
-    rf"(?!{YEAR_DIGITS}s?\b)\d[\d,.]*(?![\d.,]*\d)"
-    rf"(?!\s*(?:st|nd|rd|th|am|pm|a\.m\.|p\.m\.|%|per ?cent)(?!\w))(?!\s+(?:of\s+)?(?:{MONTHS})\b)"
+    rf"(?:{_NOT_AFTER_A_MONTH}(?<![\w.,£$€¥])(?<![A-Za-z]-){_DIGITS}"
+    rf"(?!\s*(?:{_ORDINAL_OR_CLOCK}|%|per ?cent)(?!\w)){_NOT_BEFORE_A_MONTH}"
     r"|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|"
     rf"thirty|forty|fifty|hundreds?|thousands?|millions?|billions?|dozens?)\b)(?![\s-]+{UNITS}\b)",
     re.I,
@@ -67,9 +72,8 @@ _NUMBER_WORDS = (
 # An amount, for "how much liquid …", "how big …": a number (a sum and a share too), not a
 # time of day ("5.30am"), a date's day ("13 May", "May 13") or a year: those tell when.
 AMOUNT = re.compile(
-    rf"{_NOT_AFTER_A_MONTH}(?<![\w.,])(?!{YEAR_DIGITS}s?\b)\d[\d,.]*(?![\d.,]*\d)"
-    r"(?!\s*(?:st|nd|rd|th|am|pm|a\.m\.|p\.m\.)(?!\w))"
-    rf"(?!\s+(?:of\s+)?(?:{MONTHS})\b)|{_NUMBER_WORDS}",
+    rf"{_NOT_AFTER_A_MONTH}(?<![\w.,]){_DIGITS}(?!\s*(?:{_ORDINAL_OR_CLOCK})(?!\w))"
+    rf"{_NOT_BEFORE_A_MONTH}|{_NUMBER_WORDS}",
     re.I,
 )
 
