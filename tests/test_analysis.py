@@ -1092,6 +1092,17 @@ def test_a_post_the_articles_write_is_held_by_one_with_its_title(
     assert not answer.refused and "Nakatani" in answer.text
 
 
+def test_a_name_typed_in_lower_case_ends_what_is_measured(second_service: QAService) -> None:
+    """ "how big was the fine brightwell got" measures the fine, as "… the fine Brightwell
+    got" does: not answered by what the firm paid into a fund; the owner of a post stays
+    part of it ("the head of Zembla")."""
+    assert measured_phrase("who's the current head of Zembla that flew in?") == (
+        "current head of Zembla"
+    )
+    answer = second_service.ask("how big was the fine brightwell eventually got at crown court?")
+    assert answer.refused
+
+
 def test_a_worker_asked_after_is_no_titled_official(second_service: QAService) -> None:
     """The night-shift worker who spotted the leak is named by no article: not answered by
     what the campaign group's chair said about the leak."""

@@ -129,6 +129,7 @@ class KeywordIndex:
         self._abbreviations: dict[str, str] | None = None
         self._spelled: dict[str, str] | None = None
         self._common: frozenset[str] | None = None
+        self._forms: dict[str, str] | None = None
         self._text: tuple[str, frozenset[str]] | None = None
         self._by_doc: dict[str, list[Chunk]] = {}  # each article's chunks
         for kc in chunks:
@@ -178,6 +179,19 @@ class KeywordIndex:
             floor = max(3, (articles + 1) // 2)
             self._common = frozenset(w for w, docs in seen.items() if len(docs) >= floor)
         return self._common
+
+    def name_forms(self) -> dict[str, str]:
+        """The words the articles write only with a capital, mid-sentence at least once and
+        never in lower case ("Zembla", "NATO"), by their lower case: how a name is written.
+        A statistic of the corpus; made once."""
+        if self._forms is None:
+            capital: dict[str, str] = {}
+            lower: set[str] = set()
+            for kc in self.chunks:
+                capital.update((w.lower(), w) for w in _MID_CAPITAL.findall(kc.chunk.text))
+                lower.update(re.findall(r"\b[a-z]+\b", kc.chunk.text))
+            self._forms = {w: form for w, form in capital.items() if w not in lower}
+        return self._forms
 
     def abbreviations(self) -> dict[str, str]:
         """The abbreviations the articles define, with their long forms; made once."""

@@ -69,7 +69,10 @@ def measured_phrase(question: str) -> str | None:
             if not words and without_possessive(word) != word:
                 continue  # a leading possessive, whoever owns: Norway's …, norway's …
             if word.lower() in _PHRASE_END or (
-                words and word[:1].isupper() and any(w[:1].islower() for w in words)
+                words
+                and word[:1].isupper()
+                and any(w[:1].islower() for w in words)
+                and words[-1].lower() != "of"  # the owner: "the head of Zembla"
             ):
                 break
             words.append(word)
