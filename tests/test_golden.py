@@ -177,6 +177,11 @@ GENERAL = [
 # corpus's accuracy ("How frequently will officials turn up without warning at the
 # factory?"); by the amount, r62's accuracy and accuracy in every kind ("In the end, how
 # much liquid did the firm concede had actually leaked out?").
+# Round 50 (a person asked after by what they are or do is no titled official, "in what
+# venue" asks a place, a name typed in lower case ends what is measured) met three older
+# targets and lost none: by the worker, the second corpus's r35 accuracy, accuracy in every
+# kind and refusals ("What was the name of the night-shift worker who found the leaking
+# tank …?").
 NOT_MET_PROJECT = {"hit@1", "mrr@5", "refusal_accuracy"}
 NOT_MET_HELDOUT = {"refusal_accuracy"}
 NOT_MET_BLIND_R1 = {"hit@1", "mrr@5", "peer-gap/hit@1", "accuracy", "*/accuracy",
@@ -271,7 +276,7 @@ NOT_MET_BLIND_R36 = {"hit@1", "hit@5", "mrr@5", "peer-gap/hit@1", "paraphrase/hi
 NOT_MET_BLIND_R37 = {"hit@1", "mrr@5", "peer-gap/hit@1", "*/accuracy", "false_refusal_rate"}
 NOT_MET_BLIND_R38 = {"hit@1", "mrr@5", "peer-gap/hit@1", "accuracy", "*/accuracy"}
 NOT_MET_TESSEL_R34 = set[str]()  # every target met on its ten lines
-NOT_MET_TESSEL_R35 = {"accuracy", "*/accuracy", "refusal_accuracy", "false_refusal_rate"}
+NOT_MET_TESSEL_R35 = {"false_refusal_rate"}
 NOT_MET_BLIND_R39 = {"hit@1", "mrr@5", "accuracy", "*/accuracy", "false_refusal_rate"}
 NOT_MET_BLIND_R40 = {"hit@1", "mrr@5", "peer-gap/hit@1", "accuracy", "*/accuracy",
                      "false_refusal_rate"}  # fmt: skip
@@ -387,6 +392,13 @@ NOT_MET_BLIND_R82 = {"accuracy", "*/accuracy", "refusal_accuracy", "false_refusa
 NOT_MET_BLIND_R83 = {"hit@1", "hit@5", "mrr@5", "accuracy", "*/accuracy", "refusal_accuracy"}
 NOT_MET_TESSEL_R79: set[str] = set()
 NOT_MET_TESSEL_R80 = {"hit@1", "hit@5", "mrr@5", "peer-gap/hit@1", "accuracy", "*/accuracy",
+                      "refusal_accuracy", "false_refusal_rate"}  # fmt: skip
+NOT_MET_BLIND_R84 = {"hit@1", "mrr@5"}
+NOT_MET_BLIND_R85 = {"hit@1", "hit@5", "mrr@5", "paraphrase/hit@5", "accuracy", "*/accuracy",
+                     "refusal_accuracy"}  # fmt: skip
+NOT_MET_TESSEL_R81 = {"hit@1", "hit@5", "mrr@5", "*/accuracy", "key_point_coverage",
+                      "refusal_accuracy", "false_refusal_rate"}  # fmt: skip
+NOT_MET_TESSEL_R82 = {"hit@1", "hit@5", "mrr@5", "accuracy", "*/accuracy", "key_point_coverage",
                       "refusal_accuracy", "false_refusal_rate"}  # fmt: skip
 NOT_MET_TESSEL_R49 = {"hit@1", "hit@5", "mrr@5", "peer-gap/hit@1"}
 NOT_MET_TESSEL_R50 = {"hit@1", "mrr@5", "*/accuracy"}
@@ -741,6 +753,14 @@ SETS = [
     GoldenSet(
         "blind-r83", GOLDEN.with_name("blind-r83.jsonl"), GENERAL, frozenset(NOT_MET_BLIND_R83)
     ),
+    # Round 50's: r84 written at its start and read during it; r85 written at its start, never
+    # read, measured on its first and last commits.
+    GoldenSet(
+        "blind-r84", GOLDEN.with_name("blind-r84.jsonl"), GENERAL, frozenset(NOT_MET_BLIND_R84)
+    ),
+    GoldenSet(
+        "blind-r85", GOLDEN.with_name("blind-r85.jsonl"), GENERAL, frozenset(NOT_MET_BLIND_R85)
+    ),
     # The second corpus: five scraped-style pages on an unrelated story, and its questions.
     GoldenSet(
         "tessel-spill",
@@ -864,6 +884,8 @@ SETS = [
             (78, NOT_MET_TESSEL_R78),
             (79, NOT_MET_TESSEL_R79),  # round 49's, like r82 and r83
             (80, NOT_MET_TESSEL_R80),
+            (81, NOT_MET_TESSEL_R81),  # round 50's, like r84 and r85
+            (82, NOT_MET_TESSEL_R82),
         )
     ),
 ]
