@@ -212,6 +212,29 @@ def test_a_bare_why_asks_about_what_the_last_answer_said() -> None:
     assert not needs_context("Why did the bench send the case on?")
 
 
+def test_what_he_said_pointed_at_is_what_the_last_answer_told(service: QAService) -> None:
+    """ "… when he said that?" points at what the last answer told: its words join the
+    topic, so the passage where he said it is found; the question's own subject stays."""
+    history = [
+        {"role": "user", "content": "What did Ivo Brandt say about the dam?"},
+        {"role": "assistant", "content": "He said the dam on the Kell is leaking badly."},
+    ]
+    rewritten = standalone_question("where was he when he said that?", history)
+    assert "Ivo Brandt" in rewritten and "dam Kell leaking badly" in rewritten, rewritten
+    own = standalone_question("what did he say about the weir?", history)
+    assert "leaking" not in own  # asks what he said, pointing at nothing said before
+    history = [
+        {"role": "user", "content": "What did Rutte say about China during his Japan visit?"},
+        {
+            "role": "assistant",
+            "content": "He said China is backing Russia and rapidly building up its armed "
+            "forces, including its navy.",
+        },
+    ]
+    answer = service.ask("where was he when he said that?", history)
+    assert not answer.refused and "Yokosuka" in answer.text
+
+
 def test_he_is_the_person_the_last_answer_is_about() -> None:
     # the subject, named first, not the last name in the sentence
     visit = turn(

@@ -117,6 +117,13 @@ def _bare(question: str) -> bool:
     return bool(question.strip()) and all(w in _BARE_WORDS for w in words)
 
 
+# What someone said, pointed at by the question's last words ("when he said that?", "why did
+# they announce it?"): what the last answer told
+_SAID_THAT = re.compile(
+    r"\b(?:said|say|says|announced?|claimed?|stated?)\s+(?:that|this|it)\W*$", re.I
+)
+
+
 def _what_was_said(messages: list[tuple[str, str]]) -> str:
     """The words of the last answer's first full sentence (past a "No." or a "Yes.")."""
     exchange = _last_exchange(messages)
@@ -439,8 +446,9 @@ def standalone_question(question: str, history: Sequence[Any] | None) -> str:
         if thing:
             rewritten = _name_first(_THEY_PRONOUN, thing, rewritten)
     rewritten = _that_thing(rewritten, messages)
-    # "why?" asks about what the last answer said: its first full sentence joins the topic
-    if _bare(question):
+    # "why?" asks about what the last answer said: its first full sentence joins the topic;
+    # so does "… when he said that?", which points at it
+    if _bare(question) or _SAID_THAT.search(question):
         joins_topic = f"{joins_topic} {_what_was_said(messages)}".strip()
     topic = " ".join(
         filter(
