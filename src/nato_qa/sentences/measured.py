@@ -54,7 +54,10 @@ def measured_phrase(question: str) -> str | None:
     mission…", "spend on the drones…"), as a short phrase; None when it names nothing.
 
     Names that lead the phrase ("Ruritania's independent mission") are left out, and it ends
-    where a verb, a pronoun or another name begins.
+    where a verb, a pronoun or another name begins ("the fine Zembla got" measures the
+    fine), except a name right after "of", the thing's owner ("the head of Zembla"). A name
+    typed in lower case is one only once the caller has cased it
+    (``ExtractiveBackend._names_cased``).
     """
     question = core_question(question).rstrip(" ?")
     for pattern in _MEASURED:
