@@ -181,7 +181,8 @@ GENERAL = [
 # venue" asks a place, a name typed in lower case ends what is measured) met three older
 # targets and lost none: by the worker, the second corpus's r35 accuracy, accuracy in every
 # kind and refusals ("What was the name of the night-shift worker who found the leaking
-# tank …?").
+# tank …?"); by what was said, pointed at, blind r84's MRR@5 ("where was he when he said
+# that?").
 NOT_MET_PROJECT = {"hit@1", "mrr@5", "refusal_accuracy"}
 NOT_MET_HELDOUT = {"refusal_accuracy"}
 NOT_MET_BLIND_R1 = {"hit@1", "mrr@5", "peer-gap/hit@1", "accuracy", "*/accuracy",
@@ -393,7 +394,7 @@ NOT_MET_BLIND_R83 = {"hit@1", "hit@5", "mrr@5", "accuracy", "*/accuracy", "refus
 NOT_MET_TESSEL_R79: set[str] = set()
 NOT_MET_TESSEL_R80 = {"hit@1", "hit@5", "mrr@5", "peer-gap/hit@1", "accuracy", "*/accuracy",
                       "refusal_accuracy", "false_refusal_rate"}  # fmt: skip
-NOT_MET_BLIND_R84 = {"hit@1", "mrr@5"}
+NOT_MET_BLIND_R84 = {"hit@1"}
 NOT_MET_BLIND_R85 = {"hit@1", "hit@5", "mrr@5", "paraphrase/hit@5", "accuracy", "*/accuracy",
                      "refusal_accuracy"}  # fmt: skip
 NOT_MET_TESSEL_R81 = {"hit@1", "hit@5", "mrr@5", "*/accuracy", "key_point_coverage",
