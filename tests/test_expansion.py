@@ -168,14 +168,14 @@ def test_the_chunk_after_an_offset_holds_the_next_sentence() -> None:
 
 def test_name_forms_are_the_words_the_articles_write_only_with_a_capital() -> None:
     """A word written capitalised mid-sentence and never in lower case is a name, kept as
-    written ("Zembla", "NATO"); one also written in lower case ("Mill", "mill") is not, nor
+    written ("Zembla", "HSB"); one also written in lower case ("Mill", "mill") is not, nor
     one capitalised only where a sentence opens (made-up article, no model)."""
     article = (
-        "Fish died below the weir at Zembla on Friday. The NATO team met Ann Veld at Kelp Mill. "
+        "Fish died below the weir at Zembla on Friday. The HSB team met Ann Veld at Kelp Mill. "
         "Staff at the mill said the weir had failed."
     )
     chunks = [Chunk("c0", "doc", 0, len(article), article)]
     forms = KeywordIndex.build(chunks, [0], "made-up").name_forms()
-    assert forms["zembla"] == "Zembla" and forms["nato"] == "NATO" and forms["veld"] == "Veld"
+    assert forms["zembla"] == "Zembla" and forms["hsb"] == "HSB" and forms["veld"] == "Veld"
     assert "mill" not in forms  # also written in lower case
     assert "fish" not in forms and "staff" not in forms  # capitalised only opening a sentence

@@ -182,7 +182,7 @@ class KeywordIndex:
 
     def name_forms(self) -> dict[str, str]:
         """The words the articles write only with a capital, mid-sentence at least once and
-        never in lower case ("Zembla", "NATO"), by their lower case: how a name is written.
+        never in lower case ("Zembla", "HSB"), by their lower case: how a name is written.
         A statistic of the corpus; made once."""
         if self._forms is None:
             capital: dict[str, str] = {}

@@ -309,14 +309,21 @@ _NOT_A_MODIFIER = r"(?:is|was|were|are|be|do|did|does|has|have|had|will|would|ca
 # question's kind
 _WHICH_KIND = rf"\b(?:which|what) (?!about\b)(?:(?!{_NOT_A_MODIFIER}\b)[\w-]+ ){{0,2}}?"
 
+# People by what they are or do, not by a post they hold (general English): a titled
+# official ("the chair of the campaign group") is not the worker or the resident asked after
+_NOT_POSTS = (
+    r"worker|employee|angler|fisherman|resident|boy|girl|child|victim|witness|driver|soldier|"
+    r"farmer|student"
+)
+
 # Nouns for a person by role or calling (general English): a question after one asks for a
 # person's name.
 _PERSON_NOUNS = (
-    rf"{TITLES}|{_CALLINGS}|worker|employee|angler|fisherman|resident|boy|girl|child|victim|"
+    rf"{TITLES}|{_CALLINGS}|{_NOT_POSTS}|"
     r"manager|engineer|prosecutor|attach[eé]|predecessor|successor|founder|owner|boss|"
-    r"executive|author|reporter|journalist|witness|driver|pilot|captain|doctor|analyst|"
+    r"executive|author|reporter|journalist|pilot|captain|doctor|analyst|"
     r"activist|organi[sz]er|inspector|investigator|councill?or|researcher|politician|lawmaker|"
-    r"legislator|senator|soldier|teacher|farmer|student|"
+    r"legislator|senator|teacher|"
     # a member of a body of people ("which council member …"; not "which member", often a
     # country of an alliance)
     r"(?:council|board|staff|cabinet|committee|crew|team|club|society|family)[\s-]+member"
@@ -364,13 +371,7 @@ _PERSON_ASKED = re.compile(
 )
 
 
-# People by what they are or do, not by a post they hold (general English): a titled
-# official ("the chair of the campaign group") is not the worker or the resident asked after
-_NO_POST = re.compile(
-    r"(?:worker|employee|angler|fisherman|resident|boy|girl|child|victim|witness|driver|"
-    r"student|farmer|soldier|passenger)s?",
-    re.I,
-)
+_NO_POST = re.compile(rf"(?:{_NOT_POSTS})s?", re.I)  # the role, as ``_role_asked`` gives it
 
 
 @lru_cache(maxsize=1024)
