@@ -690,6 +690,8 @@ def test_a_post_asked_about_must_be_named_by_the_answer() -> None:
         ("Did Japan help Ukraine?", "Japan sent money to help Ukraine.", False),
         ("When is the programme expected to be signed?",
          "The programme is expected to be signed by the end of the year.", False),
+        ("By what year was the new bridge meant to open?",
+         "The council is in negotiations to open the bridge no later than 2026.", False),
         # a cause is not a plan ("due to")
         ("Why have relations with Russia gotten worse?",
          "The deepening of relations is mainly due to Russia's aggression.", False),

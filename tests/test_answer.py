@@ -1074,3 +1074,10 @@ def test_a_when_that_opens_a_clause_asks_no_time() -> None:
     assert asked is not None and asked.name == "time"
     when = expected_type("When did the depot reopen?")
     assert when is not None and when.name == "time"
+
+
+def test_a_place_meant_to_open_by_a_year_is_asked_as_a_plan(service: QAService) -> None:
+    """ "By what year was the office meant to open?" asks about the plan: a sentence that has
+    it still being negotiated answers it (round 51: blind r86 had been refused)."""
+    answer = service.ask("by what year was nato's liaison office in tokyo meant to open?")
+    assert not answer.refused and "no later than 2024" in answer.text

@@ -31,7 +31,7 @@ _PAST = re.compile(
 # A question that asks about the plan itself ("when is it expected to…", "what will…").
 _ASKS_PLAN = re.compile(
     r"\b(?:will|would|shall|going to|plan\w*|expect\w*|intend\w*|aim\w*|hop(?:e|es|ed|ing)"
-    r"|propos\w*|supposed|due|set to|likely|could|may|might|should|scheduled)\b",
+    r"|propos\w*|supposed|meant|due|set to|likely|could|may|might|should|scheduled)\b",
     re.I,
 )
 _MODAL = r"(?:will|would|could|may|might|shall|should|due\s+to\s+be)(?:\s+not)?(?:\s+(?:be|have\s+been))?"
