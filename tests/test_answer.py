@@ -223,6 +223,9 @@ def test_what_he_said_pointed_at_is_what_the_last_answer_told(service: QAService
     assert "Ivo Brandt" in rewritten and "dam Kell leaking badly" in rewritten, rewritten
     own = standalone_question("what did he say about the weir?", history)
     assert "leaking" not in own  # asks what he said, pointing at nothing said before
+    # what someone said about it points at it too (round 51)
+    reply = standalone_question("and what did the council say about that?", history)
+    assert "dam Kell leaking badly" in reply, reply
     history = [
         {"role": "user", "content": "What did Rutte say about China during his Japan visit?"},
         {

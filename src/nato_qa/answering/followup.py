@@ -120,7 +120,7 @@ def _bare(question: str) -> bool:
 # What someone said, pointed at by the question's last words ("when he said that?", "why did
 # they announce it?"): what the last answer told
 _SAID_THAT = re.compile(
-    r"\b(?:said|say|says|announced?|claimed?|stated?)\s+(?:that|this|it)\W*$", re.I
+    r"\b(?:said|say|says|announced?|claimed?|stated?)\s+(?:about\s+)?(?:that|this|it)\W*$", re.I
 )
 
 
