@@ -1084,3 +1084,19 @@ def test_a_place_meant_to_open_by_a_year_is_asked_as_a_plan(service: QAService) 
     it still being negotiated answers it (round 51: blind r86 had been refused)."""
     answer = service.ask("by what year was nato's liaison office in tokyo meant to open?")
     assert not answer.refused and "no later than 2024" in answer.text
+
+
+def test_a_quotation_broken_off_by_its_speaker_goes_on(second_service: QAService) -> None:
+    """ "“We swim in that river too,” she said. “But if the works shuts …”": the quotation
+    the speaker's name breaks off is given on to its end (round 51: blind t83)."""
+    history = [
+        {"role": "user", "content": "who is kelly barnes?"},
+        {
+            "role": "assistant",
+            "content": "A worker at the Brightwell dye works for 11 years who spoke at the "
+            "public meeting.",
+        },
+    ]
+    answer = second_service.ask("what did she say at the meeting?", history)
+    assert not answer.refused and "We swim in that river" in answer.text
+    assert "140 families in trouble" in answer.text

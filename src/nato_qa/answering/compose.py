@@ -250,6 +250,22 @@ def _with_next(
     return out
 
 
+# A quotation its speaker's name or pronoun breaks off ("“We swim in it too,” she said."),
+# which the next sentence takes up again ("“But if the works shuts …”")
+_SAID_MIDWAY = re.compile(
+    r"[,?!][”\"]\s*(?:he|she|they|(?:[A-Z][\w’'-]*\s+){1,3})\s*(?:said|says|added|adds)\.\s*$"
+)
+
+
+def _quote_goes_on(sentence: ScoredSentence, every: Sequence[ScoredSentence]) -> bool:
+    """Whether the sentence breaks off a quotation to say who spoke, and the next sentence of
+    its article (in ``every``) takes the quotation up again."""
+    if not _SAID_MIDWAY.search(sentence.text):
+        return False
+    nxt = following(sentence, every)
+    return nxt is not None and nxt.text.lstrip()[:1] in ('"', "“")
+
+
 def quotes_closed(
     chosen: list[ScoredSentence], every: Sequence[ScoredSentence], most: int = 2
 ) -> list[ScoredSentence]:
@@ -259,7 +275,7 @@ def quotes_closed(
     for sentence in chosen:
         out.append(sentence)
         last, added = sentence, 0
-        inside = opens_quote(sentence.text)
+        inside = opens_quote(sentence.text) or _quote_goes_on(sentence, every)
         while inside and added < most:
             nxt = following(last, every)
             if nxt is None or _among(nxt, (*out, *chosen)):
