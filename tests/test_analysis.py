@@ -93,6 +93,9 @@ def exchange(question: str, answer: str) -> list[dict[str, str]]:
         ("what has the residents' group been doing since the closure?", "broad"),
         ("What did the minister say and do on her visit?", "broad"),
         ("What happened at 5am?", "factoid"),
+        # what a list holds is several things (round 51)
+        ("what was on the mayor's agenda for the summit?", "broad"),
+        ("what's on the table at the talks?", "broad"),
         ("what happened during the mayor's visit to the port?", "broad"),
         ("What did the minister say about the harbour?", "factoid"),
         # a purpose asked at the end is a reason of its own kind: told at more length

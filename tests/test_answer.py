@@ -1100,3 +1100,11 @@ def test_a_quotation_broken_off_by_its_speaker_goes_on(second_service: QAService
     answer = second_service.ask("what did she say at the meeting?", history)
     assert not answer.refused and "We swim in that river" in answer.text
     assert "140 families in trouble" in answer.text
+
+
+def test_what_was_on_an_agenda_is_summed_up(service: QAService) -> None:
+    """ "What was on his agenda …?" asks for the several things a list holds: a summary,
+    not the one sentence that says there were three (round 51: blind r86's key points)."""
+    answer = service.ask("what was on kishida's agenda in vilnius?")
+    assert not answer.refused and answer.text.startswith("- ")
+    assert "three agendas" in answer.text and "Ukraine" in answer.text

@@ -94,6 +94,8 @@ _BROAD = re.compile(
     r"|(?:what|which)\s+(?:\w+\s+)?\w+[^s\W]s\s+(?:do|does|did|have|has|had|are|were|is|was|"
     r"can|could|will|would|may|might)\b"
     r"|what\s+roles?\b"
+    # what a list holds: "what was on the minister's agenda for the summit?"
+    r"|what(?:[’']s|\s+(?:is|was|are|were))\s+on\s+(?:the\s+)?(?:\w+(?:[’']s)?\s+)?(?:agenda|table)\b"
     # a part played is a role: "what part has the war played in …"
     r"|what\s+parts?\s+.+?\bplay(?:s|ed|ing)?\b"
     # a plural head with its phrase before the verb: "what threats from its neighbours are
