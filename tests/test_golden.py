@@ -401,6 +401,12 @@ NOT_MET_TESSEL_R81 = {"hit@1", "hit@5", "mrr@5", "*/accuracy", "key_point_covera
                       "refusal_accuracy", "false_refusal_rate"}  # fmt: skip
 NOT_MET_TESSEL_R82 = {"hit@1", "hit@5", "mrr@5", "accuracy", "*/accuracy", "key_point_coverage",
                       "refusal_accuracy", "false_refusal_rate"}  # fmt: skip
+NOT_MET_BLIND_R86 = {"*/accuracy"}
+NOT_MET_BLIND_R87 = {"hit@1", "hit@5", "mrr@5", "accuracy", "*/accuracy"}
+NOT_MET_TESSEL_R83 = {"hit@1", "hit@5", "mrr@5", "paraphrase/hit@5", "accuracy", "*/accuracy",
+                      "refusal_accuracy"}  # fmt: skip
+NOT_MET_TESSEL_R84 = {"hit@1", "hit@5", "mrr@5", "peer-gap/hit@1", "accuracy", "*/accuracy",
+                      "key_point_coverage", "false_refusal_rate"}  # fmt: skip
 NOT_MET_TESSEL_R49 = {"hit@1", "hit@5", "mrr@5", "peer-gap/hit@1"}
 NOT_MET_TESSEL_R50 = {"hit@1", "mrr@5", "*/accuracy"}
 NOT_MET_TESSEL_R44 = {"accuracy", "*/accuracy", "refusal_accuracy"}
@@ -762,6 +768,14 @@ SETS = [
     GoldenSet(
         "blind-r85", GOLDEN.with_name("blind-r85.jsonl"), GENERAL, frozenset(NOT_MET_BLIND_R85)
     ),
+    # Round 51's: r86 written at its start and read during it; r87 written at its start, never
+    # read, measured on its first and last commits.
+    GoldenSet(
+        "blind-r86", GOLDEN.with_name("blind-r86.jsonl"), GENERAL, frozenset(NOT_MET_BLIND_R86)
+    ),
+    GoldenSet(
+        "blind-r87", GOLDEN.with_name("blind-r87.jsonl"), GENERAL, frozenset(NOT_MET_BLIND_R87)
+    ),
     # The second corpus: five scraped-style pages on an unrelated story, and its questions.
     GoldenSet(
         "tessel-spill",
@@ -887,6 +901,8 @@ SETS = [
             (80, NOT_MET_TESSEL_R80),
             (81, NOT_MET_TESSEL_R81),  # round 50's, like r84 and r85
             (82, NOT_MET_TESSEL_R82),
+            (83, NOT_MET_TESSEL_R83),  # round 51's, like r86 and r87
+            (84, NOT_MET_TESSEL_R84),
         )
     ),
 ]
