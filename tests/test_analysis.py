@@ -96,6 +96,10 @@ def exchange(question: str, answer: str) -> list[dict[str, str]]:
         # what a list holds is several things (round 51)
         ("what was on the mayor's agenda for the summit?", "broad"),
         ("what's on the table at the talks?", "broad"),
+        # two plurals asked for together; a second sentence that asks broadly (round 51)
+        ("what weapons and vehicles is the council buying?", "broad"),
+        ("what obstacles or setbacks stand in the way of the new bridge?", "broad"),
+        ("why is the mayor so keen on the port? what are the main drivers", "broad"),
         ("what happened during the mayor's visit to the port?", "broad"),
         ("What did the minister say about the harbour?", "factoid"),
         # a purpose asked at the end is a reason of its own kind: told at more length

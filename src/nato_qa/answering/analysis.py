@@ -2,10 +2,11 @@
 
 * ``kind``: ``broad`` ("what do the articles say about…", "how has … developed", "what has X
   done to…", "give me an overview…"; summary requests such as "sum up", "walk me through",
-  "a timeline"; several things asked for by a plural, "what roles…", "in what areas…"; a
+  "a timeline"; several things asked for by a plural, "what roles…", "in what areas…", "what
+  weapons and vehicles…", or by what a list holds, "what was on the agenda…"; a
   manner in the perfect, "how has X affected…"; what has come about by now, "what has X
   given so far?"; two questions in one; texts told apart, "the numbers differ between
-  reports"), ``reason`` (why),
+  reports"; a question of several sentences any one of which is broad), ``reason`` (why),
   ``manner`` (how), ``yesno``, ``comparison``, or ``factoid``; the factoid's ``answer_type``
   comes from its wh-phrase (``sentences.expected_type``).
 * ``names``: runs of capitalised words the question writes mid-sentence (or in capitals),
@@ -94,6 +95,9 @@ _BROAD = re.compile(
     r"|(?:what|which)\s+(?:\w+\s+)?\w+[^s\W]s\s+(?:do|does|did|have|has|had|are|were|is|was|"
     r"can|could|will|would|may|might)\b"
     r"|what\s+roles?\b"
+    # two plurals asked for together: "what weapons and capabilities …", "which obstacles or
+    # complications …"
+    r"|(?:what|which)\s+(?:\w+\s+)?\w+[^s\W]s\s+(?:and|or)\s+(?:\w+\s+)?\w+[^s\W]s\b"
     # what a list holds: "what was on the minister's agenda for the summit?"
     r"|what(?:[’']s|\s+(?:is|was|are|were))\s+on\s+(?:the\s+)?(?:\w+(?:[’']s)?\s+)?(?:agenda|table)\b"
     # a part played is a role: "what part has the war played in …"
@@ -359,7 +363,11 @@ def question_kind(question: str) -> str:
         and not _OF_THE_TEXTS.search(question)
         and not _TOLD_APART.search(question)
     )
-    if _BROAD.search(question) and not (ASKS_WHAT_CALLED.search(question) or one_quantity):
+    # a question of several sentences is broad when any of them is ("why is it happening?
+    # what are the main drivers?")
+    parts = re.split(r"(?<=[?!.])\s+(?=\w)", question)
+    broad = any(_BROAD.search(part) for part in parts)
+    if broad and not (ASKS_WHAT_CALLED.search(question) or one_quantity):
         return "broad"
     if _REASON.search(question):
         return "reason"
