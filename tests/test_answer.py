@@ -1089,14 +1089,10 @@ def test_a_place_meant_to_open_by_a_year_is_asked_as_a_plan(service: QAService) 
 def test_a_quotation_broken_off_by_its_speaker_goes_on(second_service: QAService) -> None:
     """ "“We swim in that river too,” she said. “But if the works shuts …”": the quotation
     the speaker's name breaks off is given on to its end (round 51: blind t83)."""
-    history = [
-        {"role": "user", "content": "who is kelly barnes?"},
-        {
-            "role": "assistant",
-            "content": "A worker at the Brightwell dye works for 11 years who spoke at the "
-            "public meeting.",
-        },
-    ]
+    history = turn(
+        "who is kelly barnes?",
+        "A worker at the Brightwell dye works for 11 years who spoke at the public meeting.",
+    )
     answer = second_service.ask("what did she say at the meeting?", history)
     assert not answer.refused and "We swim in that river" in answer.text
     assert "140 families in trouble" in answer.text

@@ -269,8 +269,9 @@ def _quote_goes_on(sentence: ScoredSentence, every: Sequence[ScoredSentence]) ->
 def quotes_closed(
     chosen: list[ScoredSentence], every: Sequence[ScoredSentence], most: int = 2
 ) -> list[ScoredSentence]:
-    """The chosen sentences, each quotation they open followed to its end (at most ``most``
-    sentences more): a quote is given whole, not cut after its first sentence."""
+    """The chosen sentences, each quotation they open, or break off to name its speaker and
+    take up again in the next sentence, followed to its end (at most ``most`` sentences
+    more): a quote is given whole, not cut after its first sentence."""
     out: list[ScoredSentence] = []
     for sentence in chosen:
         out.append(sentence)

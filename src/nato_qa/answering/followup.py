@@ -118,7 +118,7 @@ def _bare(question: str) -> bool:
 
 
 # What someone said, pointed at by the question's last words ("when he said that?", "why did
-# they announce it?"): what the last answer told
+# they announce it?", "what did the council say about that?"): what the last answer told
 _SAID_THAT = re.compile(
     r"\b(?:said|say|says|announced?|claimed?|stated?)\s+(?:about\s+)?(?:that|this|it)\W*$", re.I
 )
