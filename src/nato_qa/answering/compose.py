@@ -25,7 +25,12 @@ from dataclasses import replace
 
 from nato_qa.sentences.names import CAPITALISED, CorpusNames
 from nato_qa.sentences.scorer import ScoredSentence
-from nato_qa.sentences.speech import QUOTATION, named_just_before, opens_quote
+from nato_qa.sentences.speech import (
+    QUOTATION,
+    breaks_off_quote,
+    named_just_before,
+    opens_quote,
+)
 from nato_qa.types import Citation, Draft, Hit
 from nato_qa.words import without_possessive
 
@@ -250,17 +255,10 @@ def _with_next(
     return out
 
 
-# A quotation its speaker's name or pronoun breaks off ("“We swim in it too,” she said."),
-# which the next sentence takes up again ("“But if the works shuts …”")
-_SAID_MIDWAY = re.compile(
-    r"[,?!][”\"]\s*(?:he|she|they|(?:[A-Z][\w’'-]*\s+){1,3})\s*(?:said|says|added|adds)\.\s*$"
-)
-
-
 def _quote_goes_on(sentence: ScoredSentence, every: Sequence[ScoredSentence]) -> bool:
     """Whether the sentence breaks off a quotation to say who spoke, and the next sentence of
     its article (in ``every``) takes the quotation up again."""
-    if not _SAID_MIDWAY.search(sentence.text):
+    if not breaks_off_quote(sentence.text):
         return False
     nxt = following(sentence, every)
     return nxt is not None and nxt.text.lstrip()[:1] in ('"', "“")

@@ -57,6 +57,19 @@ def opens_quote(text: str) -> bool:
     return len(marks) % 2 == 1 and (marks[-1] == 0 or text[marks[-1] - 1] in " :(—–-\n")
 
 
+# A quotation its speaker's name or pronoun breaks off ("“We swim in it too,” she said."),
+# which the next sentence may take up again ("“But if the works shuts …”")
+_SAID_MIDWAY = re.compile(
+    r"[,?!][”\"]\s*(?:he|she|they|(?:[A-Z][\w’'-]*\s+){1,3})\s*(?:said|says|added|adds)\.\s*$"
+)
+
+
+def breaks_off_quote(text: str) -> bool:
+    """Whether the text ends a quotation's first part by naming who said it ("“…,” she
+    said."): the quotation may go on in the next sentence."""
+    return _SAID_MIDWAY.search(text) is not None
+
+
 _OPENS_WITH_HE_OR_SHE = re.compile(r"^\W*(?:he|she)\b", re.I)
 
 
